@@ -1,0 +1,135 @@
+// Configuration: environment + CLI flags, validated once. Nothing else reads process.env.
+
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** Connection strings by allow-listed connection name; `AzureWebJobsStorage` is always present after startup. */
+  connections: Record<string, string | undefined>;
+  defaultConnection: string;
+  hubName: string;
+  /** Accepted system keys; empty means "generate one in dataDir" (resolved by server.ts). */
+  keys: string[];
+  noAuth: boolean;
+  port: number;
+  host: string;
+  publicUrl?: string;
+  trustProxy: boolean;
+  dataDir: string;
+  worker: boolean;
+  /** Run only the worker (no HTTP listener), for scale-out. */
+  workerOnly: boolean;
+  appModule?: string;
+  partitionCount?: number;
+  bodyLimitInBytes: number;
+  queueEncoding: 'utf8' | 'base64';
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const HUB_NAME = /^[A-Za-z][A-Za-z0-9]{2,44}$/;
+
+export function isValidHubName(name: string): boolean {
+  return HUB_NAME.test(name);
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseBool(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${value}'.`);
+}
+
+function parseInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${value}'.`);
+  }
+  return n;
+}
+
+/** `name=ENV_VAR,...`: each named connection reads its string from the named variable. */
+function parseConnections(env: Env): Record<string, string | undefined> {
+  const connections: Record<string, string | undefined> = { AzureWebJobsStorage: env.AzureWebJobsStorage || undefined };
+  const spec = env.TASKHUB_CONNECTIONS?.trim();
+  if (!spec) return connections;
+  for (const pair of spec.split(',')) {
+    const [name, variable] = pair.split('=').map((s) => s.trim());
+    if (!name || !variable || !/^[A-Za-z0-9_]+$/.test(name)) {
+      throw new ConfigError(`TASKHUB_CONNECTIONS entries look like name=ENV_VAR_NAME; '${pair}' does not.`);
+    }
+    const value = env[variable];
+    if (!value) throw new ConfigError(`TASKHUB_CONNECTIONS names ${variable} for '${name}', but it is not set.`);
+    connections[name] = value;
+  }
+  return connections;
+}
+
+/** Flags override the environment: `--port 8080`, `--no-auth`, `--no-worker`, `--worker-only`, ... */
+export function parseFlags(argv: string[]): Env {
+  const env: Env = {};
+  const valued: Record<string, string> = {
+    '--port': 'PORT',
+    '--host': 'HOST',
+    '--task-hub-name': 'TASKHUB_HUB_NAME',
+    '--hub': 'TASKHUB_HUB_NAME',
+    '--data-dir': 'TASKHUB_DATA_DIR',
+    '--public-url': 'TASKHUB_PUBLIC_URL',
+    '--app': 'TASKHUB_APP',
+    '--partition-count': 'TASKHUB_PARTITION_COUNT',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--no-auth') env.TASKHUB_NO_AUTH = 'true';
+    else if (arg === '--no-worker') env.TASKHUB_WORKER = 'false';
+    else if (arg === '--worker-only') env.TASKHUB_WORKER_ONLY = 'true';
+    else if (valued[arg] !== undefined) {
+      const value = argv[++i];
+      if (value === undefined) throw new ConfigError(`${arg} needs a value.`);
+      env[valued[arg]] = value;
+    } else throw new ConfigError(`Unknown option '${arg}'.`);
+  }
+  return env;
+}
+
+export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
+  const merged: Env = { ...env, ...parseFlags(argv) };
+  const hubName = merged.TASKHUB_HUB_NAME || 'DurableFunctionsHub';
+  if (!isValidHubName(hubName)) {
+    throw new ConfigError(`TASKHUB_HUB_NAME must be 3-45 letters or digits starting with a letter, got '${hubName}'.`);
+  }
+  const publicUrl = merged.TASKHUB_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError('TASKHUB_PUBLIC_URL must be an absolute http(s) URL.');
+  }
+  const encoding = (merged.TASKHUB_QUEUE_ENCODING || 'utf8').toLowerCase();
+  if (encoding !== 'utf8' && encoding !== 'base64') {
+    throw new ConfigError(`TASKHUB_QUEUE_ENCODING must be utf8 or base64, got '${encoding}'.`);
+  }
+  const workerOnly = parseBool('TASKHUB_WORKER_ONLY', merged.TASKHUB_WORKER_ONLY, false);
+  return {
+    connections: parseConnections(merged),
+    defaultConnection: 'AzureWebJobsStorage',
+    hubName,
+    keys: (merged.TASKHUB_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+    noAuth: parseBool('TASKHUB_NO_AUTH', merged.TASKHUB_NO_AUTH, false),
+    port: parseInteger('PORT', merged.PORT, 0, 65535) ?? 7071,
+    host: merged.HOST || '127.0.0.1',
+    publicUrl,
+    trustProxy: parseBool('TASKHUB_TRUST_PROXY', merged.TASKHUB_TRUST_PROXY, false),
+    dataDir: resolve(merged.TASKHUB_DATA_DIR || './.taskhub'),
+    worker: workerOnly || parseBool('TASKHUB_WORKER', merged.TASKHUB_WORKER, true),
+    workerOnly,
+    appModule: merged.TASKHUB_APP || undefined,
+    partitionCount: parseInteger('TASKHUB_PARTITION_COUNT', merged.TASKHUB_PARTITION_COUNT, 1, 16),
+    bodyLimitInBytes: parseInteger('TASKHUB_BODY_LIMIT', merged.TASKHUB_BODY_LIMIT, 1024, 256 * 1024 * 1024) ?? 10 * 1024 * 1024,
+    queueEncoding: encoding,
+    logLevel: merged.LOG_LEVEL || 'info',
+  };
+}

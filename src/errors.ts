@@ -1,0 +1,51 @@
+// Domain errors with stable codes. Only src/plugins/error-handler.ts maps them to HTTP statuses.
+
+export type ErrorCode =
+  | 'BadRequest'
+  | 'InvalidInstanceId'
+  | 'InvalidJson'
+  | 'InvalidQueryParameter'
+  | 'UnknownOrchestrator'
+  | 'UnknownConnection'
+  | 'InvalidTaskHubName'
+  | 'TaskHubNotFound'
+  | 'InstanceNotFound'
+  | 'InstanceGone'
+  | 'InstanceStateConflict'
+  | 'InstanceNotFailed'
+  | 'NothingToPurge'
+  | 'Unauthorized'
+  | 'PayloadTooLarge'
+  | 'UnsupportedMediaType'
+  | 'RouteNotFound'
+  | 'CheckpointConflict'
+  | 'StorageUnavailable'
+  | 'InternalError';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export const badRequest = (message: string) => new DomainError('BadRequest', message);
+export const invalidQuery = (name: string, why: string) =>
+  new DomainError('InvalidQueryParameter', `Query parameter '${name}' ${why}.`);
+export const instanceNotFound = (id: string) =>
+  new DomainError('InstanceNotFound', `No instance with ID '${id}' was found.`);
+export const instanceGone = (id: string, status: string) =>
+  new DomainError('InstanceGone', `Instance '${id}' is ${status} and can no longer accept this operation.`);
+export const stateConflict = (message: string) => new DomainError('InstanceStateConflict', message);
+export const storageUnavailable = () =>
+  new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
+
+/** Thrown by the store when another writer checkpointed first (409/412 on the sentinel). */
+export class CheckpointConflict extends DomainError {
+  constructor(instanceId: string) {
+    super('CheckpointConflict', `Another worker updated the history of '${instanceId}' first.`);
+  }
+}
