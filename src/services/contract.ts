@@ -1,0 +1,99 @@
+// What the management operations mean, independent of HTTP or the command line.
+// Implemented by src/services/management-service.ts; consumed by src/routes and src/cli.
+
+import type { RuntimeStatus } from '../storage/types.js';
+
+/** Which task hub an operation addresses. */
+export interface HubRef {
+  /** Allow-listed connection name (default `AzureWebJobsStorage`). */
+  connection: string;
+  taskHub: string;
+}
+
+/** The Durable Functions status object, exactly as serialised on the wire. */
+export interface StatusObject {
+  name: string;
+  instanceId: string;
+  runtimeStatus: RuntimeStatus;
+  input: unknown;
+  customStatus: unknown;
+  output: unknown;
+  /** ISO-8601, whole seconds, `Z`. */
+  createdTime: string;
+  lastUpdatedTime: string;
+  historyEvents?: Record<string, unknown>[];
+}
+
+export interface StartOptions {
+  name: string;
+  instanceId?: string;
+  /** Parsed JSON input; undefined means no input (stored as null). */
+  input?: unknown;
+  version?: string;
+}
+
+export interface StatusOptions {
+  showInput?: boolean;
+  showHistory?: boolean;
+  showHistoryOutput?: boolean;
+}
+
+export interface ListFilter {
+  createdTimeFrom?: Date;
+  createdTimeTo?: Date;
+  runtimeStatus?: RuntimeStatus[];
+  instanceIdPrefix?: string;
+  showInput?: boolean;
+}
+
+export interface ListOptions {
+  /** 1..1000, default 100. */
+  top?: number;
+  continuationToken?: string;
+}
+
+export interface ListPage {
+  instances: StatusObject[];
+  /** Absent on the last page. */
+  continuationToken?: string;
+}
+
+export interface PurgeByFilter {
+  createdTimeFrom: Date;
+  createdTimeTo?: Date;
+  /** Terminal statuses only; default all terminal statuses. */
+  runtimeStatus?: RuntimeStatus[];
+}
+
+export interface WaitOptions {
+  timeoutInMs: number;
+  retryIntervalInMs: number;
+  abortSignal?: AbortSignal;
+}
+
+export type WaitResult = { finished: true; status: StatusObject } | { finished: false; status?: StatusObject };
+
+/**
+ * Every operation throws DomainError (src/errors.ts) for the contract's error cases:
+ * InstanceNotFound (404), InstanceGone (410), InstanceStateConflict (409), InstanceNotFailed (412),
+ * NothingToPurge (404 on purge by filter), BadRequest/InvalidInstanceId/UnknownOrchestrator (400),
+ * UnknownConnection/InvalidTaskHubName (400), TaskHubNotFound (404), StorageUnavailable (503).
+ */
+export interface ManagementService {
+  start(hub: HubRef, options: StartOptions): Promise<{ instanceId: string }>;
+  getStatus(hub: HubRef, instanceId: string, options?: StatusOptions): Promise<StatusObject>;
+  list(hub: HubRef, filter: ListFilter, options?: ListOptions): Promise<ListPage>;
+  purge(hub: HubRef, instanceId: string): Promise<{ instancesDeleted: number }>;
+  purgeBy(hub: HubRef, filter: PurgeByFilter, onProgress?: (deleted: number) => void): Promise<{ instancesDeleted: number }>;
+  raiseEvent(hub: HubRef, instanceId: string, eventName: string, data: unknown): Promise<void>;
+  terminate(hub: HubRef, instanceId: string, reason?: string): Promise<void>;
+  suspend(hub: HubRef, instanceId: string, reason?: string): Promise<void>;
+  resume(hub: HubRef, instanceId: string, reason?: string): Promise<void>;
+  rewind(hub: HubRef, instanceId: string, reason?: string): Promise<void>;
+  restart(hub: HubRef, instanceId: string, options?: { restartWithNewInstanceId?: boolean }): Promise<{ instanceId: string }>;
+  /** Resolves as soon as the instance is terminal (woken by in-process checkpoints), or at the timeout. */
+  waitForCompletion(hub: HubRef, instanceId: string, options: WaitOptions): Promise<WaitResult>;
+  deleteTaskHub(hub: HubRef): Promise<void>;
+  /** Storage reachability, for /health. */
+  health(): Promise<{ storage: 'ok' | 'unreachable' }>;
+}

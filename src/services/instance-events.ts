@@ -1,0 +1,32 @@
+// In-process notifications of instance state changes. The worker calls `notify` after each
+// checkpoint, so waits in the same process answer at once instead of at the next polling tick.
+
+import { EventEmitter } from 'node:events';
+import type { RuntimeStatus } from '../storage/types.js';
+
+export interface InstanceChange {
+  taskHub: string;
+  instanceId: string;
+  runtimeStatus: RuntimeStatus;
+}
+
+export class InstanceEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  notify(change: InstanceChange): void {
+    this.emitter.emit(key(change.taskHub, change.instanceId), change);
+  }
+
+  /** Calls `listener` on each change of one instance until the returned function is called. */
+  subscribe(taskHub: string, instanceId: string, listener: (change: InstanceChange) => void): () => void {
+    const k = key(taskHub, instanceId);
+    this.emitter.on(k, listener);
+    return () => this.emitter.off(k, listener);
+  }
+}
+
+const key = (taskHub: string, instanceId: string) => `${taskHub.toLowerCase()}\u0000${instanceId}`;
