@@ -1,0 +1,59 @@
+// Which store a request addresses. Connection names are an allow-list from config (never an
+// arbitrary environment variable); hub names are validated; only hubs that already exist are
+// served, so a typo in `taskHub` is a 404 instead of silently creating tables.
+
+import type { Config } from '../config.js';
+import { isValidHubName } from '../config.js';
+import { DomainError } from '../errors.js';
+import type { StoreProvider, TaskHubWorkerStore } from '../storage/port.js';
+import type { HubRef } from './contract.js';
+
+export interface HubResolver {
+  /** The store for an existing hub; throws UnknownConnection, InvalidTaskHubName or TaskHubNotFound. */
+  resolve(hub: HubRef): Promise<TaskHubWorkerStore>;
+  /** Forget a hub (after it was deleted). */
+  forget(hub: HubRef): void;
+  /** The canonical spelling of a configured connection name. */
+  connectionName(name: string): string;
+}
+
+export function createHubResolver(stores: StoreProvider, config: Config): HubResolver {
+  // Positive answers only: a hub created later by someone else becomes visible on the next request.
+  const known = new Set<string>();
+
+  const connectionName = (name: string): string => {
+    const match = Object.keys(config.connections).find(
+      (configured) => configured.toLowerCase() === name.toLowerCase() && config.connections[configured] !== undefined,
+    );
+    if (!match) throw new DomainError('UnknownConnection', `'${name}' is not a configured connection name.`);
+    return match;
+  };
+
+  // Table and queue names are case-insensitive in Azure Storage, so hub names are too.
+  const cacheKey = (connection: string, taskHub: string) => `${connection}\u0000${taskHub.toLowerCase()}`;
+
+  return {
+    connectionName,
+    async resolve(hub) {
+      const connection = connectionName(hub.connection);
+      if (!isValidHubName(hub.taskHub)) {
+        throw new DomainError(
+          'InvalidTaskHubName',
+          'A task hub name is 3 to 45 letters or digits and starts with a letter.',
+        );
+      }
+      const store = stores.get(connection, hub.taskHub);
+      const key = cacheKey(connection, hub.taskHub);
+      if (!known.has(key)) {
+        if (!(await store.exists())) {
+          throw new DomainError('TaskHubNotFound', `Task hub '${hub.taskHub}' does not exist on connection '${connection}'.`);
+        }
+        known.add(key);
+      }
+      return store;
+    },
+    forget(hub) {
+      known.delete(cacheKey(connectionName(hub.connection), hub.taskHub));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Client events sent to a running instance: raise event, terminate, suspend, resume, and rewind.
+// Each checks the instance's state first (the provider itself does not), so callers get
+// 404/410/409/412 answers instead of messages the worker would silently discard.
+
+import { DomainError, instanceGone, instanceNotFound, stateConflict } from '../errors.js';
+import type { TaskHubWorkerStore } from '../storage/port.js';
+import { isTerminal, type HistoryEvent, type InstanceState } from '../storage/types.js';
+
+async function activeInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
+  const state = await store.getInstance(instanceId, { fetchInput: false });
+  if (!state) throw instanceNotFound(instanceId);
+  if (isTerminal(state.runtimeStatus)) throw instanceGone(instanceId, state.runtimeStatus);
+  return state;
+}
+
+const now = () => new Date().toISOString();
+
+export async function raiseEvent(store: TaskHubWorkerStore, instanceId: string, eventName: string, data: unknown): Promise<void> {
+  if (!eventName) throw new DomainError('BadRequest', 'The event name must not be empty.');
+  await activeInstance(store, instanceId);
+  const event: HistoryEvent = {
+    EventType: 'EventRaised',
+    EventId: -1,
+    Name: eventName,
+    Input: data === undefined ? null : JSON.stringify(data),
+    Timestamp: now(),
+  };
+  await store.sendEvent(instanceId, event);
+}
+
+export async function terminate(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+  await activeInstance(store, instanceId);
+  // The reason is stored as-is (not JSON); it becomes the terminated instance's output.
+  await store.sendEvent(instanceId, { EventType: 'ExecutionTerminated', EventId: -1, Input: reason ?? null, Timestamp: now() });
+}
+
+export async function suspend(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+  const state = await activeInstance(store, instanceId);
+  if (state.runtimeStatus === 'Suspended') throw stateConflict(`Instance '${instanceId}' is already suspended.`);
+  await store.sendEvent(instanceId, { EventType: 'ExecutionSuspended', EventId: -1, Reason: reason ?? null, Timestamp: now() });
+}
+
+export async function resume(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+  const state = await activeInstance(store, instanceId);
+  if (state.runtimeStatus !== 'Suspended') {
+    throw stateConflict(`Instance '${instanceId}' is ${state.runtimeStatus}, not suspended; there is nothing to resume.`);
+  }
+  await store.sendEvent(instanceId, { EventType: 'ExecutionResumed', EventId: -1, Reason: reason ?? null, Timestamp: now() });
+}
+
+export async function rewind(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+  const state = await store.getInstance(instanceId, { fetchInput: false });
+  if (!state) throw instanceNotFound(instanceId);
+  if (state.runtimeStatus !== 'Failed') {
+    throw new DomainError(
+      'InstanceNotFailed',
+      `Instance '${instanceId}' is ${state.runtimeStatus}; only failed instances can be rewound.`,
+    );
+  }
+  await store.rewind(instanceId, reason ?? '');
+}

@@ -1,0 +1,52 @@
+// Reading instances: one status (optionally with history) and filtered, paged lists.
+
+import { instanceNotFound } from '../errors.js';
+import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { ListFilter, ListOptions, ListPage, StatusObject, StatusOptions } from './contract.js';
+import { toHistoryView } from './history-view.js';
+import { toStatusObject } from './status-object.js';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+export async function getStatus(
+  store: TaskHubWorkerStore,
+  instanceId: string,
+  options: StatusOptions = {},
+): Promise<StatusObject> {
+  const showInput = options.showInput !== false;
+  const state = await store.getInstance(instanceId, { fetchInput: showInput });
+  if (!state) throw instanceNotFound(instanceId);
+  const status = toStatusObject(state, { showInput });
+  if (options.showHistory) {
+    const history = await store.readHistory(instanceId);
+    status.historyEvents = toHistoryView(history.events, {
+      showInput,
+      showHistoryOutput: options.showHistoryOutput === true,
+    });
+  }
+  return status;
+}
+
+export async function listInstances(
+  store: TaskHubWorkerStore,
+  filter: ListFilter,
+  options: ListOptions = {},
+): Promise<ListPage> {
+  const showInput = filter.showInput !== false;
+  const top = Math.min(Math.max(options.top ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+  const page = await store.queryInstances(
+    {
+      createdTimeFrom: filter.createdTimeFrom,
+      createdTimeTo: filter.createdTimeTo,
+      runtimeStatus: filter.runtimeStatus?.length ? filter.runtimeStatus : undefined,
+      instanceIdPrefix: filter.instanceIdPrefix || undefined,
+      fetchInput: showInput,
+    },
+    { pageSize: top, continuationToken: options.continuationToken || undefined },
+  );
+  return {
+    instances: page.items.map((state) => toStatusObject(state, { showInput })),
+    continuationToken: page.continuationToken || undefined,
+  };
+}

@@ -1,0 +1,84 @@
+// The ManagementService facade: resolves the addressed task hub, then delegates to one
+// concept-sized module per operation. Shared by the HTTP routes and the CLI.
+
+import type { Config } from '../config.js';
+import type { StoreProvider } from '../storage/port.js';
+import type { HubRef, ManagementService } from './contract.js';
+import { createHubResolver } from './hub-resolver.js';
+import type { InstanceEvents } from './instance-events.js';
+import * as control from './instance-control.js';
+import { getStatus, listInstances } from './instance-queries.js';
+import { purgeByFilter, purgeOne } from './purge.js';
+import { restartInstance, startInstance } from './start-instance.js';
+import { waitForCompletion } from './wait.js';
+
+export interface ManagementServiceDeps {
+  stores: StoreProvider;
+  config: Config;
+  events?: InstanceEvents;
+  /** The in-process worker's orchestrator names, when known; undefined means "do not check". */
+  orchestratorNames?: () => readonly string[] | undefined;
+}
+
+export function createManagementService(deps: ManagementServiceDeps): ManagementService {
+  const hubs = createHubResolver(deps.stores, deps.config);
+  const store = (hub: HubRef) => hubs.resolve(hub);
+
+  // The in-process worker serves only the configured hub on the default connection.
+  const servedByLocalWorker = (hub: HubRef) =>
+    hubs.connectionName(hub.connection) === hubs.connectionName(deps.config.defaultConnection) &&
+    hub.taskHub.toLowerCase() === deps.config.hubName.toLowerCase();
+
+  return {
+    async start(hub, options) {
+      const s = await store(hub);
+      return startInstance(s, options, servedByLocalWorker(hub) ? deps.orchestratorNames?.() : undefined);
+    },
+    async getStatus(hub, instanceId, options) {
+      return getStatus(await store(hub), instanceId, options);
+    },
+    async list(hub, filter, options) {
+      return listInstances(await store(hub), filter, options);
+    },
+    async purge(hub, instanceId) {
+      return purgeOne(await store(hub), instanceId);
+    },
+    async purgeBy(hub, filter, onProgress) {
+      return purgeByFilter(await store(hub), filter, onProgress);
+    },
+    async raiseEvent(hub, instanceId, eventName, data) {
+      return control.raiseEvent(await store(hub), instanceId, eventName, data);
+    },
+    async terminate(hub, instanceId, reason) {
+      return control.terminate(await store(hub), instanceId, reason);
+    },
+    async suspend(hub, instanceId, reason) {
+      return control.suspend(await store(hub), instanceId, reason);
+    },
+    async resume(hub, instanceId, reason) {
+      return control.resume(await store(hub), instanceId, reason);
+    },
+    async rewind(hub, instanceId, reason) {
+      return control.rewind(await store(hub), instanceId, reason);
+    },
+    async restart(hub, instanceId, options) {
+      return restartInstance(await store(hub), instanceId, options?.restartWithNewInstanceId !== false);
+    },
+    async waitForCompletion(hub, instanceId, options) {
+      return waitForCompletion(await store(hub), deps.events, instanceId, options);
+    },
+    async deleteTaskHub(hub) {
+      const s = await store(hub);
+      await s.deleteHub();
+      hubs.forget(hub);
+    },
+    async health() {
+      try {
+        await deps.stores.get(deps.config.defaultConnection, deps.config.hubName).ping();
+        return { storage: 'ok' };
+      } catch {
+        return { storage: 'unreachable' };
+      }
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// Purging instance data. By filter, only finished instances are ever purged: the provider would
+// purge running ones too when the status list is empty or all non-terminal.
+
+import { DomainError, instanceNotFound, invalidQuery } from '../errors.js';
+import type { TaskHubWorkerStore } from '../storage/port.js';
+import { TERMINAL_STATUSES, isTerminal } from '../storage/types.js';
+import type { PurgeByFilter } from './contract.js';
+
+export async function purgeOne(store: TaskHubWorkerStore, instanceId: string): Promise<{ instancesDeleted: number }> {
+  const deleted = await store.purgeInstance(instanceId);
+  if (deleted === 0) throw instanceNotFound(instanceId);
+  return { instancesDeleted: deleted };
+}
+
+export async function purgeByFilter(
+  store: TaskHubWorkerStore,
+  filter: PurgeByFilter,
+  onProgress?: (deleted: number) => void,
+): Promise<{ instancesDeleted: number }> {
+  if (!(filter.createdTimeFrom instanceof Date) || Number.isNaN(filter.createdTimeFrom.getTime())) {
+    throw invalidQuery('createdTimeFrom', 'is required to purge by filter');
+  }
+  const statuses = filter.runtimeStatus?.length ? filter.runtimeStatus : [...TERMINAL_STATUSES];
+  const running = statuses.filter((status) => !isTerminal(status));
+  if (running.length > 0) {
+    throw invalidQuery('runtimeStatus', `may only name finished statuses (${TERMINAL_STATUSES.join(', ')}); got ${running.join(', ')}`);
+  }
+  const deleted = await store.purgeInstances(
+    { createdTimeFrom: filter.createdTimeFrom, createdTimeTo: filter.createdTimeTo, runtimeStatus: [...new Set(statuses)] },
+    onProgress,
+  );
+  if (deleted === 0) throw new DomainError('NothingToPurge', 'No instance matched the purge filter.');
+  return { instancesDeleted: deleted };
+}
