@@ -12,7 +12,6 @@ export function newInstanceId(): string {
 }
 
 /** Control characters as .NET's char.IsControl sees them (C0, DEL and C1). */
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[/\\#?\u0000-\u001f\u007f-\u009f]/;
 
 /** Throws InvalidInstanceId for ids the framework would refuse to create. */
