@@ -1,0 +1,279 @@
+// Hosts the orchestration executor of the `durable-functions` package (replay is not home-made):
+// we hand it the history as Durable Task events, exactly as the Functions host would over the
+// out-of-process protocol (schema V4), and read back its decisions.
+//
+// Which tasks are new is read from the executor's own open-task table, because its task ids
+// (sequence numbers, including the retry timers and re-schedules of `...WithRetry` tasks that
+// never appear as actions) are what the TaskScheduledId/TimerId of our history events must match.
+
+import { createRequire } from 'node:module';
+import * as df from 'durable-functions';
+import { EVENT_TYPES, type HistoryEvent } from '../storage/types.js';
+import type { OrchestratorFunction } from './registry.js';
+
+const require = createRequire(import.meta.url);
+
+/** Internal shapes of durable-functions@3.5.x that we rely on (pinned version). */
+interface DfAction {
+  actionType: number;
+  functionName?: string;
+  input?: unknown;
+  instanceId?: string;
+  version?: string;
+  fireAt?: Date;
+  compoundActions?: DfAction[];
+}
+interface DfRetryOptions {
+  firstRetryIntervalInMilliseconds: number;
+  backoffCoefficient?: number;
+  maxRetryIntervalInMilliseconds?: number;
+}
+interface DfTask {
+  id: number | string | false;
+  actionObj?: DfAction | string;
+  parent?: DfTask & { isWaitingOnTimer?: boolean; attemptNumber?: number; retryOptions?: DfRetryOptions };
+}
+interface DfExecutor {
+  openTasks: Record<string, DfTask>;
+  deferredTasks: Record<string, unknown[]>;
+  exception?: unknown;
+  actions: DfAction[];
+}
+interface DfOrchestrator {
+  handle(trigger: unknown, context: unknown): Promise<{ isDone: boolean; output?: unknown }>;
+  taskOrchestrationExecutor: DfExecutor;
+}
+const { Orchestrator } = require('durable-functions/lib/src/orchestrations/Orchestrator.js') as {
+  Orchestrator: new (fn: OrchestratorFunction) => DfOrchestrator;
+};
+
+/** ActionType of durable-functions (lib/src/actions/ActionType.js). */
+const Action = {
+  CallActivity: 0,
+  CallActivityWithRetry: 1,
+  CallSubOrchestrator: 2,
+  CallSubOrchestratorWithRetry: 3,
+  ContinueAsNew: 4,
+  CreateTimer: 5,
+  WaitForExternalEvent: 6,
+  WhenAny: 11,
+  WhenAll: 12,
+} as const;
+const UNSUPPORTED: Record<number, string> = {
+  7: 'callEntity',
+  8: 'callHttp',
+  9: 'signalEntity',
+  13: 'lock (entities)',
+  14: 'lock (entities)',
+};
+/** ReplaySchema.V4, the newest durable-functions 3.5 knows. */
+const SCHEMA_VERSION = 3;
+
+export type ScheduleRequest =
+  | { kind: 'activity'; id: number; name: string; input: string }
+  | { kind: 'timer'; id: number; fireAt: Date }
+  | { kind: 'subOrchestration'; id: number; name: string; instanceId?: string; version?: string; input: string };
+
+export interface FailureDetails {
+  ErrorType: string;
+  ErrorMessage: string;
+  StackTrace?: string;
+}
+
+export interface ExecutionResult {
+  /** The orchestrator returned (or continued as new). */
+  done: boolean;
+  output?: unknown;
+  /** JSON text of the next input when the orchestrator called continueAsNew. */
+  continueAsNewInput?: string;
+  failure?: FailureDetails;
+  customStatus: unknown;
+  newTasks: ScheduleRequest[];
+  /** EventRaised events the orchestrator has not consumed yet, by name (count of the newest ones). */
+  unconsumedEvents: Map<string, number>;
+}
+
+export interface ExecutionRequest {
+  name: string;
+  instanceId: string;
+  parentInstanceId?: string;
+  /** JSON text of the input (ExecutionStarted.Input). */
+  input: string | null | undefined;
+  history: HistoryEvent[];
+  /** "Now" of this episode, for retry timers. */
+  now: Date;
+  log?: (level: string, message: string) => void;
+}
+
+const SCHEDULING_EVENTS = new Set(['TaskScheduled', 'TimerCreated', 'SubOrchestrationInstanceCreated']);
+
+/** Payload text as the host writes it: strings were already JSON-encoded by durable-functions. */
+export function payloadText(value: unknown, alreadyEncodedStrings: boolean): string {
+  if (alreadyEncodedStrings && typeof value === 'string') return value;
+  return JSON.stringify(value) ?? 'null';
+}
+
+function failureOf(error: unknown): FailureDetails {
+  if (error instanceof Error) {
+    return { ErrorType: error.name || 'Error', ErrorMessage: error.message, StackTrace: error.stack };
+  }
+  return { ErrorType: 'Error', ErrorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
+}
+
+function flatten(actions: DfAction[], into: DfAction[] = []): DfAction[] {
+  for (const action of actions) {
+    if (action.compoundActions) flatten(action.compoundActions, into);
+    else into.push(action);
+  }
+  return into;
+}
+
+function retryDelayInMs(options: DfRetryOptions, attemptNumber: number): number {
+  const coefficient = options.backoffCoefficient ?? 1;
+  let delay = options.firstRetryIntervalInMilliseconds * Math.pow(coefficient, Math.max(0, attemptNumber - 2));
+  if (options.maxRetryIntervalInMilliseconds && options.maxRetryIntervalInMilliseconds > 0) {
+    delay = Math.min(delay, options.maxRetryIntervalInMilliseconds);
+  }
+  return Number.isFinite(delay) && delay > 0 ? delay : 0;
+}
+
+function scheduleRequest(task: DfTask, id: number, now: Date): ScheduleRequest | string {
+  let action = typeof task.actionObj === 'object' ? task.actionObj : undefined;
+  const retry = task.parent?.retryOptions ? task.parent : undefined;
+  if (!action && retry) {
+    // A NoOp child of a RetryableTask: the back-off timer, or the re-scheduled attempt.
+    if (retry.isWaitingOnTimer) {
+      return { kind: 'timer', id, fireAt: new Date(now.getTime() + retryDelayInMs(retry.retryOptions!, retry.attemptNumber ?? 2)) };
+    }
+    action = typeof retry.actionObj === 'object' ? retry.actionObj : undefined;
+  }
+  if (!action) return `task ${id} has no action`;
+  switch (action.actionType) {
+    case Action.CallActivity:
+    case Action.CallActivityWithRetry:
+      return { kind: 'activity', id, name: String(action.functionName), input: payloadText(action.input ?? null, true) };
+    case Action.CallSubOrchestrator:
+    case Action.CallSubOrchestratorWithRetry:
+      return {
+        kind: 'subOrchestration',
+        id,
+        name: String(action.functionName),
+        instanceId: action.instanceId || undefined,
+        version: action.version || undefined,
+        input: payloadText(action.input ?? null, false),
+      };
+    case Action.CreateTimer:
+      return { kind: 'timer', id, fireAt: new Date(action.fireAt as Date) };
+    default:
+      return UNSUPPORTED[action.actionType] ?? `action type ${action.actionType}`;
+  }
+}
+
+function toDfEvent(event: HistoryEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...event, EventType: EVENT_TYPES.indexOf(event.EventType) };
+  if (event.EventType === 'TaskFailed' || event.EventType === 'SubOrchestrationInstanceFailed') {
+    out.Reason = typeof event.Reason === 'string' ? event.Reason : '';
+    out.Details = typeof event.Details === 'string' ? event.Details : '';
+  }
+  return out;
+}
+
+interface Run {
+  state?: { isDone: boolean; output?: unknown };
+  error?: unknown;
+  executor?: DfExecutor;
+  customStatus: unknown;
+}
+
+async function runOnce(fn: OrchestratorFunction, request: ExecutionRequest, history: HistoryEvent[]): Promise<Run> {
+  const input = request.input === null || request.input === undefined || request.input === '' ? undefined : JSON.parse(request.input);
+  const log = request.log ?? (() => undefined);
+  const context = new df.DummyOrchestrationContext(request.name, undefined, (level, ...args) => log(level, args.map(String).join(' ')));
+  const orchestrator = new Orchestrator(fn);
+  const trigger = {
+    history: history.map(toDfEvent),
+    input,
+    instanceId: request.instanceId,
+    isReplaying: false,
+    parentInstanceId: request.parentInstanceId,
+    upperSchemaVersion: SCHEMA_VERSION,
+    maximumShortTimerDuration: '6.00:00:00', // under the 7-day cap on queue visibility
+    longRunningTimerIntervalDuration: '3.00:00:00',
+    defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+  };
+  const customStatus = () => (context.df as unknown as { customStatus?: unknown } | undefined)?.customStatus;
+  try {
+    const state = await orchestrator.handle(trigger, context);
+    return { state, executor: orchestrator.taskOrchestrationExecutor, customStatus: customStatus() };
+  } catch (error) {
+    const executor = orchestrator.taskOrchestrationExecutor as DfExecutor | undefined;
+    const cause = executor && executor.exception !== undefined ? executor.exception : error;
+    return { error: cause, customStatus: customStatus() };
+  }
+}
+
+/**
+ * EventRaised events a continuing-as-new orchestrator has not consumed: those it saw but never
+ * awaited, plus those after the event that finished it (the executor stops reading there). The
+ * stop point is found by replaying prefixes (done-ness is monotonic in the prefix length).
+ */
+async function unconsumedEvents(fn: OrchestratorFunction, request: ExecutionRequest, history: HistoryEvent[], full: DfExecutor) {
+  let lo = 1;
+  let hi = history.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const run = await runOnce(fn, request, history.slice(0, mid));
+    if (run.error !== undefined || run.state?.isDone) hi = mid;
+    else lo = mid + 1;
+  }
+  const counts = new Map<string, number>();
+  for (const [name, queue] of Object.entries(full.deferredTasks)) {
+    if (!/^\d+$/.test(name) && queue.length > 0) counts.set(name, queue.length);
+  }
+  for (const event of history.slice(lo)) {
+    if (event.EventType === 'EventRaised') counts.set(String(event.Name), (counts.get(String(event.Name)) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function failed(failure: FailureDetails, customStatus: unknown): ExecutionResult {
+  return { done: true, failure, customStatus, newTasks: [], unconsumedEvents: new Map() };
+}
+
+/** Replays the history through the durable-functions executor and reports its decisions. */
+export async function executeOrchestrator(fn: OrchestratorFunction, request: ExecutionRequest): Promise<ExecutionResult> {
+  // Rewound rows (GenericEvent) are invisible to replay, so their tasks are scheduled again.
+  const history = request.history.filter((e) => e.EventType !== 'GenericEvent');
+  const scheduled = new Set(history.filter((e) => SCHEDULING_EVENTS.has(e.EventType)).map((e) => e.EventId));
+  const run = await runOnce(fn, request, history);
+  const { customStatus } = run;
+  if (!run.state || !run.executor) return failed(failureOf(run.error), customStatus);
+  const executor = run.executor;
+  const actions = flatten(executor.actions);
+  const unsupported = actions.find((a) => UNSUPPORTED[a.actionType] !== undefined);
+  if (unsupported) {
+    const what = UNSUPPORTED[unsupported.actionType];
+    const message = `taskhub's worker does not support ${what}: durable entities and durable HTTP are not available.`;
+    return failed({ ErrorType: 'NotSupportedError', ErrorMessage: message }, customStatus);
+  }
+  const continueAsNew = actions.find((a) => a.actionType === Action.ContinueAsNew);
+  if (run.state.isDone) {
+    if (continueAsNew) {
+      const unconsumed = await unconsumedEvents(fn, request, history, executor);
+      const input = payloadText(continueAsNew.input ?? null, true);
+      return { done: true, continueAsNewInput: input, customStatus, newTasks: [], unconsumedEvents: unconsumed };
+    }
+    return { done: true, output: run.state.output, customStatus, newTasks: [], unconsumedEvents: new Map() };
+  }
+  const newTasks: ScheduleRequest[] = [];
+  const ids = Object.keys(executor.openTasks).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  for (const id of ids) {
+    if (scheduled.has(id)) continue;
+    const next = scheduleRequest(executor.openTasks[id], id, request.now);
+    if (typeof next === 'string') {
+      return failed({ ErrorType: 'NotSupportedError', ErrorMessage: `taskhub's worker cannot schedule ${next}.` }, customStatus);
+    }
+    newTasks.push(next);
+  }
+  return { done: false, customStatus, newTasks, unconsumedEvents: new Map() };
+}
