@@ -1,0 +1,150 @@
+// The `{hub}History` table: one row per event (RowKey = 16 hex digits of its position in the
+// execution) plus a `sentinel` row holding the current ExecutionId and the checkpoint ETag.
+
+import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import { CheckpointConflict } from '../../errors.js';
+import type { CheckpointRequest } from '../port.js';
+import type { HistoryEvent, HistoryPage } from '../types.js';
+import { isConflict, isNotFound } from './clients.js';
+import { escapeKey } from './keys.js';
+import { exceedsTableLimit, randomHex, type LargeMessages } from './large-messages.js';
+import { int32 } from './instances-table.js';
+
+export type HistoryRow = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
+
+const SENTINEL = 'sentinel';
+const BATCH_EVENTS = 99;
+/** Nested objects are stored as JSON text. */
+const JSON_COLUMNS = new Set(['OrchestrationInstance', 'ParentInstance', 'Tags', 'FailureDetails', 'ParentTraceContext', 'State']);
+const DATE_COLUMNS = new Set(['FireAt', 'ScheduledStartTime', 'ScheduledTime']);
+const INT_COLUMNS = new Set(['TaskScheduledId', 'TimerId', 'Generation']);
+const LARGE_COLUMNS = ['Name', 'Input', 'Result', 'Output', 'Reason', 'Details', 'Correlation', 'FailureDetails', 'Tags'];
+const SYSTEM_COLUMNS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.etag', 'odata.metadata']);
+
+export const rowKeyOf = (index: number) => index.toString(16).toUpperCase().padStart(16, '0');
+
+export class HistoryTable {
+  constructor(
+    readonly client: TableClient,
+    private readonly large: LargeMessages,
+  ) {}
+
+  /** All rows of an instance in RowKey order (event rows, then the sentinel). */
+  async rows(instanceId: string): Promise<HistoryRow[]> {
+    const rows: HistoryRow[] = [];
+    const filter = odata`PartitionKey eq ${escapeKey(instanceId)}`;
+    try {
+      for await (const row of this.client.listEntities({ queryOptions: { filter } })) rows.push(row as HistoryRow);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    return rows;
+  }
+
+  /** History of the current execution, or of `executionId` (empty when the sentinel names another). */
+  async read(instanceId: string, executionId?: string): Promise<HistoryPage & { rows: HistoryRow[] }> {
+    const all = await this.rows(instanceId);
+    const sentinel = all.find((r) => r.rowKey === SENTINEL);
+    const eventRows = all.filter((r) => r.rowKey !== SENTINEL);
+    const current = (sentinel?.ExecutionId as string | undefined) ?? (eventRows[0]?.ExecutionId as string | undefined);
+    const page = { executionId: current, sentinelETag: sentinel?.etag, events: [] as HistoryEvent[], rows: [] as HistoryRow[] };
+    if (executionId && executionId !== current) return page;
+    for (const row of eventRows) {
+      if (row.ExecutionId !== current) break;
+      page.rows.push(row);
+      page.events.push(await this.toEvent(row));
+    }
+    return page;
+  }
+
+  async toEvent(row: HistoryRow): Promise<HistoryEvent> {
+    const event: Record<string, unknown> = {};
+    for (const [name, raw] of Object.entries(row)) {
+      if (SYSTEM_COLUMNS.has(name) || name === 'ExecutionId' || name.endsWith('BlobName')) continue;
+      let value: unknown = raw;
+      const blobName = row[`${name}BlobName`];
+      if (raw === '' && typeof blobName === 'string' && blobName) value = await this.large.download(blobName);
+      if (JSON_COLUMNS.has(name) && typeof value === 'string') value = value === 'null' ? null : JSON.parse(value);
+      if (value instanceof Date) value = value.toISOString();
+      event[name === '_Timestamp' ? 'Timestamp' : name] = value;
+    }
+    return { ...event, EventType: event.EventType, EventId: Number(event.EventId ?? -1), Timestamp: String(event.Timestamp ?? '') } as HistoryEvent;
+  }
+
+  private async toRow(instanceId: string, rowKey: string, executionId: string, event: HistoryEvent): Promise<Record<string, unknown>> {
+    const row: Record<string, unknown> = { partitionKey: escapeKey(instanceId), rowKey, ExecutionId: executionId };
+    for (const [name, value] of Object.entries(event)) {
+      if (value === undefined || value === null) continue;
+      const column = name === 'Timestamp' ? '_Timestamp' : name;
+      if (column === '_Timestamp' || DATE_COLUMNS.has(column)) row[column] = new Date(String(value));
+      else if (column === 'EventId' || INT_COLUMNS.has(column)) row[column] = int32(Number(value));
+      else if (JSON_COLUMNS.has(column)) row[column] = JSON.stringify(value);
+      else row[column] = value;
+    }
+    for (const column of LARGE_COLUMNS) {
+      const text = row[column];
+      if (typeof text === 'string' && exceedsTableLimit(text)) {
+        const blobName = `${escapeKey(instanceId)}/history-${rowKey}-${event.EventType}-${randomHex(4)}-${column}.json.gz`;
+        await this.large.upload(blobName, text);
+        row[column] = '';
+        row[`${column}BlobName`] = blobName;
+      }
+    }
+    return row;
+  }
+
+  /** Appends events in entity-group transactions guarded by the sentinel's ETag. */
+  async checkpoint(request: CheckpointRequest): Promise<string> {
+    const { instanceId, executionId, newEvents } = request;
+    let etag = request.sentinelETag;
+    for (let start = 0; start < newEvents.length || start === 0; start += BATCH_EVENTS) {
+      const batch = newEvents.slice(start, start + BATCH_EVENTS);
+      const last = start + BATCH_EVENTS >= newEvents.length;
+      const actions: TransactionAction[] = [];
+      for (const [i, event] of batch.entries()) {
+        const row = await this.toRow(instanceId, rowKeyOf(request.existingCount + start + i), executionId, event);
+        actions.push(['upsert', row as never, 'Replace']);
+      }
+      const sentinel: Record<string, unknown> = {
+        partitionKey: escapeKey(instanceId),
+        rowKey: SENTINEL,
+        ExecutionId: executionId,
+        IsCheckpointComplete: last,
+        ...(last ? { CheckpointCompletedTimestamp: new Date() } : {}),
+      };
+      actions.push(etag ? ['update', sentinel as never, 'Merge', { etag }] : ['create', sentinel as never]);
+      try {
+        const response = await this.client.submitTransaction(actions);
+        const sentinelResponse = response.subResponses[response.subResponses.length - 1];
+        etag = sentinelResponse?.etag ?? (await this.client.getEntity(escapeKey(instanceId), SENTINEL)).etag;
+      } catch (error) {
+        if (isConflict(error)) throw new CheckpointConflict(instanceId);
+        throw error;
+      }
+      if (last) break;
+    }
+    return etag as string;
+  }
+
+  /** Replaces edited rows in place (rewind), each guarded by its own ETag. */
+  async replaceRow(row: HistoryRow): Promise<void> {
+    const { etag, timestamp: _t, ...entity } = row as HistoryRow & { timestamp?: string };
+    await this.client.updateEntity(entity as never, 'Replace', { etag });
+  }
+
+  async deleteInstance(instanceId: string): Promise<number> {
+    const rows = await this.rows(instanceId);
+    for (let i = 0; i < rows.length; i += 100) {
+      const actions = rows.slice(i, i + 100).map((r): TransactionAction => ['delete', { partitionKey: r.partitionKey, rowKey: r.rowKey }]);
+      await this.client.submitTransaction(actions).catch(async (error: unknown) => {
+        if (!isNotFound(error)) throw error;
+        for (const [, entity] of actions) {
+          await this.client.deleteEntity(entity.partitionKey, entity.rowKey).catch((e: unknown) => {
+            if (!isNotFound(e)) throw e;
+          });
+        }
+      });
+    }
+    return rows.length;
+  }
+}

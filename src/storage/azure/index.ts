@@ -1,0 +1,65 @@
+// Azure Storage implementation of the store port: one store per (connection, hub), created lazily.
+
+import { DomainError, storageUnavailable } from '../../errors.js';
+import type { Config } from '../../config.js';
+import type { StoreProvider, TaskHubWorkerStore } from '../port.js';
+import { createAccountClients, isUnreachable, type AccountClients } from './clients.js';
+import { AzureTaskHubStore } from './worker-store.js';
+
+export { startAzurite } from './azurite.js';
+
+/** Turns network failures into StorageUnavailable so callers never see SDK internals (or secrets). */
+function guarded<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          if (error instanceof DomainError) throw error;
+          if (isUnreachable(error)) throw storageUnavailable();
+          throw error;
+        });
+      };
+    },
+  });
+}
+
+export function createAzureStoreProvider(config: Config): StoreProvider {
+  const accounts = new Map<string, AccountClients>();
+  const stores = new Map<string, TaskHubWorkerStore>();
+  return {
+    get(connectionName, hubName) {
+      const connectionString = config.connections[connectionName];
+      if (!Object.hasOwn(config.connections, connectionName)) {
+        throw new DomainError('UnknownConnection', `Connection '${connectionName}' is not configured.`);
+      }
+      if (!connectionString) {
+        throw new DomainError('UnknownConnection', `Connection '${connectionName}' has no connection string.`);
+      }
+      const key = `${connectionName}\u0000${hubName}`;
+      let store = stores.get(key);
+      if (!store) {
+        let clients = accounts.get(connectionName);
+        if (!clients) {
+          clients = createAccountClients(connectionString);
+          accounts.set(connectionName, clients);
+        }
+        store = guarded(
+          new AzureTaskHubStore(hubName, clients, {
+            defaultPartitionCount: config.partitionCount ?? 4,
+            queueEncoding: config.queueEncoding,
+          }),
+        );
+        stores.set(key, store);
+      }
+      return store;
+    },
+    async close() {
+      stores.clear();
+      accounts.clear();
+    },
+  };
+}

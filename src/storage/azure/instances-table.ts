@@ -1,0 +1,137 @@
+// The `{hub}Instances` table: one row per instance, PartitionKey = escaped id, RowKey = ''.
+
+import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import { DomainError } from '../../errors.js';
+import { RUNTIME_STATUSES, type InstanceQuery, type InstanceState, type Page, type RuntimeStatus } from '../types.js';
+import { isNotFound } from './clients.js';
+import { escapeKey, prefixRange, unescapeKey } from './keys.js';
+import type { LargeMessages } from './large-messages.js';
+
+export type InstanceRow = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
+
+const STATUS_COLUMNS = [
+  'PartitionKey', 'RowKey', 'Name', 'Version', 'ExecutionId', 'Output', 'CustomStatus', 'RuntimeStatus', 'CreatedTime',
+  'LastUpdatedTime', 'CompletedTime', 'ScheduledStartTime', 'Generation', 'Tags', 'TaskHubName',
+];
+
+export const int32 = (value: number) => ({ value: String(value), type: 'Int32' as const });
+
+/** Columns to read; undefined means all. */
+function selectFor(fetchInput: boolean, fetchOutput: boolean): string[] | undefined {
+  if (fetchInput && fetchOutput) return undefined;
+  const columns = STATUS_COLUMNS.filter((c) => fetchOutput || c !== 'Output');
+  return fetchInput ? [...columns, 'Input', 'InputBlobName'] : columns;
+}
+
+/** Absent, null and the literal "null" all mean "no value" for JSON-text columns. */
+function jsonText(value: unknown): string | null {
+  if (value === undefined || value === null || value === 'null') return null;
+  return String(value);
+}
+
+const asDate = (value: unknown) => (value instanceof Date ? value : value ? new Date(String(value)) : undefined);
+
+export class InstancesTable {
+  constructor(
+    readonly client: TableClient,
+    private readonly large: LargeMessages,
+  ) {}
+
+  async getRow(instanceId: string, options: { fetchInput?: boolean } = {}): Promise<InstanceRow | undefined> {
+    try {
+      const select = selectFor(options.fetchInput ?? true, true);
+      return (await this.client.getEntity<Record<string, unknown>>(escapeKey(instanceId), '', select ? { queryOptions: { select } } : {})) as InstanceRow;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async get(instanceId: string, options: { fetchInput?: boolean } = {}): Promise<InstanceState | undefined> {
+    const row = await this.getRow(instanceId, options);
+    return row && this.toState(row, options.fetchInput ?? true);
+  }
+
+  async query(query: InstanceQuery, pageSize: number, continuationToken?: string): Promise<Page<InstanceState>> {
+    const fetchInput = query.fetchInput ?? true;
+    const select = selectFor(fetchInput, query.fetchOutput ?? true);
+    const pages = this.client
+      .listEntities({ queryOptions: { filter: instanceFilter(query), ...(select ? { select } : {}) } })
+      .byPage({ maxPageSize: pageSize, continuationToken: decodeToken(continuationToken) });
+    const result = await pages.next();
+    const page = result.done ? undefined : result.value;
+    const items = page ? await Promise.all(page.map((row) => this.toState(row as InstanceRow, fetchInput))) : [];
+    return { items, continuationToken: page?.continuationToken || undefined };
+  }
+
+  async toState(row: InstanceRow, fetchInput: boolean): Promise<InstanceState> {
+    const status = String(row.RuntimeStatus ?? '');
+    const tags = jsonText(row.Tags);
+    return {
+      instanceId: unescapeKey(row.partitionKey),
+      name: String(row.Name ?? ''),
+      version: String(row.Version ?? ''),
+      executionId: String(row.ExecutionId ?? ''),
+      runtimeStatus: (RUNTIME_STATUSES as readonly string[]).includes(status) ? (status as RuntimeStatus) : 'Pending',
+      input: fetchInput ? await this.resolveInput(row) : null,
+      output: await this.resolve(jsonText(row.Output)),
+      customStatus: jsonText(row.CustomStatus),
+      createdTime: asDate(row.CreatedTime) ?? new Date(0),
+      lastUpdatedTime: asDate(row.LastUpdatedTime) ?? asDate(row.timestamp) ?? new Date(0),
+      completedTime: asDate(row.CompletedTime),
+      scheduledStartTime: asDate(row.ScheduledStartTime),
+      generation: Number(row.Generation ?? 0),
+      tags: tags ? (JSON.parse(tags) as Record<string, string>) : undefined,
+    };
+  }
+
+  private async resolveInput(row: InstanceRow): Promise<string | null> {
+    const input = jsonText(row.Input);
+    if (!input && typeof row.InputBlobName === 'string' && row.InputBlobName) {
+      return this.large.download(row.InputBlobName);
+    }
+    return this.resolve(input);
+  }
+
+  /** Inline JSON text, or a blob URL: `...ExecutionStarted.json.gz` holds a whole start message. */
+  async resolve(value: string | null): Promise<string | null> {
+    const blobName = value ? this.large.blobNameFromUrl(value) : undefined;
+    if (!blobName) return value;
+    const text = await this.large.download(blobName);
+    if (!blobName.endsWith('ExecutionStarted.json.gz')) return text;
+    const message = JSON.parse(text) as { TaskMessage?: { Event?: { Input?: string | null } } };
+    return message.TaskMessage?.Event?.Input ?? null;
+  }
+
+  async delete(instanceId: string): Promise<void> {
+    await this.client.deleteEntity(escapeKey(instanceId), '', { etag: '*' }).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  }
+}
+
+export function instanceFilter(query: InstanceQuery): string {
+  const conditions: string[] = [odata`RowKey eq ${''}`];
+  if (query.createdTimeFrom) conditions.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
+  if (query.createdTimeTo) conditions.push(odata`CreatedTime le ${query.createdTimeTo}`);
+  if (query.runtimeStatus?.length) {
+    conditions.push(query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or '));
+  }
+  if (query.instanceIdPrefix) {
+    const { from, to } = prefixRange(query.instanceIdPrefix);
+    conditions.push(odata`PartitionKey ge ${from} and PartitionKey lt ${to}`);
+  }
+  return conditions.map((c) => `(${c})`).join(' and ');
+}
+
+/** Our tokens are the SDK's; reject anything that is not one before it reaches storage. */
+function decodeToken(token: string | undefined): string | undefined {
+  if (!token) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { nextPartitionKey?: unknown };
+    if (typeof parsed.nextPartitionKey === 'string') return token;
+  } catch {
+    // fall through
+  }
+  throw new DomainError('BadRequest', 'The x-ms-continuation-token is not one this server issued.');
+}

@@ -1,0 +1,65 @@
+// Large payloads: gzip blobs in `{hub}-largemessages`, as the provider writes them.
+// Queue messages over 45 KiB (UTF-8) and table properties over 60 KiB (UTF-16) go to blobs.
+
+import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ContainerClient } from '@azure/storage-blob';
+import { isNotFound } from './clients.js';
+
+export const MAX_QUEUE_MESSAGE_BYTES = 45 * 1024;
+export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
+
+export const exceedsQueueLimit = (text: string) => Buffer.byteLength(text, 'utf8') > MAX_QUEUE_MESSAGE_BYTES;
+export const exceedsTableLimit = (text: string) => text.length * 2 > MAX_TABLE_PROPERTY_BYTES;
+
+export const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export class LargeMessages {
+  private ensured = false;
+
+  constructor(private readonly container: ContainerClient) {}
+
+  /** Absolute URL of a blob, with each path segment escaped (what the provider stores in rows). */
+  urlOf(blobName: string): string {
+    return this.container.getBlockBlobClient(blobName).url;
+  }
+
+  async upload(blobName: string, text: string): Promise<string> {
+    if (!this.ensured) {
+      await this.container.createIfNotExists();
+      this.ensured = true;
+    }
+    const body = gzipSync(Buffer.from(text, 'utf8'));
+    const blob = this.container.getBlockBlobClient(blobName);
+    await blob.uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/octet-stream' } });
+    return blob.url;
+  }
+
+  async download(blobName: string): Promise<string> {
+    const buffer = await this.container.getBlockBlobClient(blobName).downloadToBuffer();
+    return gunzipSync(buffer).toString('utf8');
+  }
+
+  /** Blob name from an absolute URL that points into this container, else undefined. */
+  blobNameFromUrl(value: string): string | undefined {
+    if (!/^https?:\/\//i.test(value)) return undefined;
+    const base = this.container.url.replace(/\/+$/, '') + '/';
+    if (!value.startsWith(base)) return undefined;
+    return value.slice(base.length).split('/').map(decodeURIComponent).join('/');
+  }
+
+  async deleteUnder(prefix: string): Promise<number> {
+    let deleted = 0;
+    try {
+      for await (const blob of this.container.listBlobsFlat({ prefix })) {
+        await this.container.deleteBlob(blob.name).catch((e: unknown) => {
+          if (!isNotFound(e)) throw e;
+        });
+        deleted++;
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,225 @@
+// One conformance suite for the store port, run against each storage configuration.
+import { randomUUID } from 'node:crypto';
+import { TableClient } from '@azure/data-tables';
+import { QueueClient } from '@azure/storage-queue';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { CheckpointConflict, DomainError } from '../../src/errors.js';
+import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
+import { decodeQueueText } from '../../src/storage/azure/envelope.js';
+import { partitionOf } from '../../src/storage/azure/partitions.js';
+import type { TaskHubWorkerStore } from '../../src/storage/port.js';
+import { ACTIVE_STATUSES, type HistoryEvent } from '../../src/storage/types.js';
+import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+
+const CONFIGS = [
+  { name: 'utf8 queues, 4 partitions', env: {} },
+  { name: 'base64 queues, 16 partitions', env: { TASKHUB_QUEUE_ENCODING: 'base64', TASKHUB_PARTITION_COUNT: '16' } },
+];
+
+const now = () => new Date().toISOString();
+
+describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
+  let hub: string;
+  let store: TaskHubWorkerStore;
+  const connectionString = azuriteConnectionString();
+
+  beforeEach(async () => {
+    hub = freshHubName('conf');
+    const config = loadConfig({ AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, ...env });
+    store = createAzureStoreProvider(config).get('AzureWebJobsStorage', hub);
+    await store.ensure();
+  });
+
+  const start = (instanceId: string, input: string | null = '{"a":1}') =>
+    store.createInstance({ instanceId, name: 'Orch', version: '', input, executionId: randomUUID().replace(/-/g, ''), dedupeStatuses: ACTIVE_STATUSES });
+
+  async function peekControl(instanceId: string): Promise<Record<string, unknown>> {
+    const partition = partitionOf(instanceId, await store.partitionCount());
+    const queue = new QueueClient(connectionString, `${hub.toLowerCase()}-control-${String(partition).padStart(2, '0')}`);
+    const peeked = await queue.peekMessages({ numberOfMessages: 32 });
+    const texts = peeked.peekedMessageItems.map((m) => decodeQueueText(m.messageText));
+    const match = texts.find((t) => JSON.stringify(t).includes(JSON.stringify(instanceId)));
+    if (!match) throw new Error(`no message for ${instanceId}`);
+    return match;
+  }
+
+  it('exists after ensure, and not for another hub name', async () => {
+    expect(await store.exists()).toBe(true);
+    const other = createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: connectionString })).get('AzureWebJobsStorage', freshHubName('none'));
+    expect(await other.exists()).toBe(false);
+  });
+
+  it('creates a Pending row and an ExecutionStarted envelope on the FNV-1a partition', async () => {
+    await start('order #1/a');
+    const row = await TableClient.fromConnectionString(connectionString, `${hub}Instances`, { allowInsecureConnection: true }).getEntity('order ^21^0a', '');
+    expect(row.RuntimeStatus).toBe('Pending');
+    expect(row.Name).toBe('Orch');
+    expect(row.Input).toBe('{"a":1}');
+    expect(row.TaskHubName).toBe(hub);
+    const message = await peekControl('order #1/a');
+    expect(Object.keys(message)[0]).toBe('$type');
+    expect(message.$type).toBe('DurableTask.AzureStorage.MessageData');
+    expect(message.Sender).toEqual({ InstanceId: '', ExecutionId: '' });
+    const task = message.TaskMessage as Record<string, Record<string, unknown>>;
+    expect(task.Event.$type).toBe('DurableTask.Core.History.ExecutionStartedEvent');
+    expect(task.Event.EventType).toBe(0);
+    expect(task.Event.Input).toBe('{"a":1}');
+    expect(task.OrchestrationInstance.InstanceId).toBe('order #1/a');
+    expect(task.OrchestrationInstance.ExecutionId).toBe(row.ExecutionId);
+  });
+
+  it('refuses to re-create an active instance and allows it once terminal', async () => {
+    await start('dup');
+    await expect(start('dup')).rejects.toMatchObject({ code: 'InstanceStateConflict' });
+    const state = (await store.getInstance('dup'))!;
+    await store.updateInstance({ ...state, runtimeStatus: 'Completed', lastUpdatedTime: new Date(), output: '"done"' });
+    await start('dup');
+    const again = (await store.getInstance('dup'))!;
+    expect(again.runtimeStatus).toBe('Pending');
+    expect(again.generation).toBe(1);
+  });
+
+  it('stores a large input in a blob and reads it back', async () => {
+    const big = JSON.stringify('x'.repeat(70_000));
+    await start('big', big);
+    const row = await TableClient.fromConnectionString(connectionString, `${hub}Instances`, { allowInsecureConnection: true }).getEntity('big', '');
+    expect(String(row.Input)).toMatch(/^http:\/\/.*largemessages\/big\/message-[0-9a-f]{32}-ExecutionStarted\.json\.gz$/);
+    expect((await store.getInstance('big'))!.input).toBe(big);
+    const message = await peekControl('big').catch(() => undefined);
+    expect(message === undefined || (message as { CompressedBlobName?: string }).CompressedBlobName).toBeTruthy();
+  });
+
+  it('queries by status, time window and id prefix, paging with tokens', async () => {
+    for (const id of ['p-1', 'p-2', 'p-3', 'q-1', 'p^x']) await start(id);
+    const all: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.queryInstances({ instanceIdPrefix: 'p' }, { pageSize: 2, continuationToken: token });
+      all.push(...page.items.map((s) => s.instanceId));
+      token = page.continuationToken;
+      pages++;
+    } while (token);
+    expect(all.sort()).toEqual(['p-1', 'p-2', 'p-3', 'p^x']);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const none = await store.queryInstances({ runtimeStatus: ['Completed'] }, { pageSize: 100 });
+    expect(none.items).toEqual([]);
+    const future = await store.queryInstances({ createdTimeFrom: new Date(Date.now() + 60_000) }, { pageSize: 100 });
+    expect(future.items).toEqual([]);
+    const noInput = await store.queryInstances({ instanceIdPrefix: 'q', fetchInput: false }, { pageSize: 10 });
+    expect(noInput.items[0].input).toBeNull();
+    await expect(store.queryInstances({}, { pageSize: 1, continuationToken: 'garbage' })).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it('checkpoints history guarded by the sentinel ETag and reads it back in order', async () => {
+    await start('h1');
+    const { executionId } = (await store.getInstance('h1'))!;
+    const events: HistoryEvent[] = [
+      { EventType: 'OrchestratorStarted', EventId: -1, Timestamp: now() },
+      { EventType: 'ExecutionStarted', EventId: -1, Timestamp: now(), Name: 'Orch', Input: '{"a":1}', OrchestrationInstance: { InstanceId: 'h1', ExecutionId: executionId } },
+      { EventType: 'TaskScheduled', EventId: 0, Timestamp: now(), Name: 'Act', Input: JSON.stringify('y'.repeat(40_000)) },
+    ];
+    const etag = await store.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events });
+    await expect(store.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events })).rejects.toBeInstanceOf(CheckpointConflict);
+    await store.checkpoint({ instanceId: 'h1', executionId, existingCount: 3, sentinelETag: etag, newEvents: [
+      { EventType: 'TaskCompleted', EventId: -1, Timestamp: now(), TaskScheduledId: 0, Result: '"ok"' },
+    ] });
+    await expect(store.checkpoint({ instanceId: 'h1', executionId, existingCount: 3, sentinelETag: etag, newEvents: [] })).rejects.toBeInstanceOf(CheckpointConflict);
+    const history = await store.readHistory('h1');
+    expect(history.executionId).toBe(executionId);
+    expect(history.events.map((e) => e.EventType)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'TaskScheduled', 'TaskCompleted']);
+    expect(history.events[1].OrchestrationInstance).toEqual({ InstanceId: 'h1', ExecutionId: executionId });
+    expect(history.events[2].Input).toBe(JSON.stringify('y'.repeat(40_000)));
+    expect(history.events[3].TaskScheduledId).toBe(0);
+    expect((await store.readExecutionHistory('h1', 'other')).events).toEqual([]);
+  });
+
+  it('delivers control messages and work items, and settles them', async () => {
+    await start('m1');
+    const partition = partitionOf('m1', await store.partitionCount());
+    await store.sendEvent('m1', { EventType: 'EventRaised', EventId: -1, Name: 'Go', Input: '42', Timestamp: now() });
+    const received = await store.receiveControlMessages(partition, 32, 30_000);
+    const mine = received.filter((m) => m.instance.InstanceId === 'm1');
+    expect(mine.map((m) => m.event.EventType).sort()).toEqual(['EventRaised', 'ExecutionStarted']);
+    expect(mine.find((m) => m.event.EventType === 'EventRaised')!.instance.ExecutionId).toBeNull();
+    for (const m of mine) await store.deleteControlMessage(m);
+    expect((await store.receiveControlMessages(partition, 32, 1000)).filter((m) => m.instance.InstanceId === 'm1')).toEqual([]);
+
+    await store.sendWorkItem({ InstanceId: 'm1', ExecutionId: 'e' }, { EventType: 'TaskScheduled', EventId: 3, Name: 'Act', Input: '1', Timestamp: now() }, 2);
+    const item = (await store.receiveWorkItem(30_000))!;
+    expect(item.event).toMatchObject({ EventType: 'TaskScheduled', EventId: 3, Name: 'Act' });
+    expect(item.episode).toBe(2);
+    await store.renewWorkItem(item, 30_000);
+    await store.deleteWorkItem(item);
+    expect(await store.receiveWorkItem(1000)).toBeUndefined();
+  });
+
+  it('gives a partition to one owner at a time and to another after release', async () => {
+    const a = await store.tryAcquireLease(0, 'worker-a', 60_000);
+    expect(a).toBeDefined();
+    expect(await store.tryAcquireLease(0, 'worker-b', 60_000)).toBeUndefined();
+    const renewed = (await store.renewLease(a!, 60_000))!;
+    expect(renewed.owner).toBe('worker-a');
+    await store.releaseLease(renewed);
+    expect(await store.tryAcquireLease(0, 'worker-b', 60_000)).toBeDefined();
+  });
+
+  it('purges one instance with its history and blobs, and by filter only terminal ones', async () => {
+    await start('gone', JSON.stringify('z'.repeat(70_000)));
+    const { executionId } = (await store.getInstance('gone'))!;
+    await store.checkpoint({ instanceId: 'gone', executionId, existingCount: 0, newEvents: [{ EventType: 'OrchestratorStarted', EventId: -1, Timestamp: now() }] });
+    expect(await store.purgeInstance('gone')).toBe(1);
+    expect(await store.getInstance('gone')).toBeUndefined();
+    expect((await store.readHistory('gone')).events).toEqual([]);
+    expect(await store.purgeInstance('gone')).toBe(0);
+
+    const from = new Date(Date.now() - 60_000);
+    for (const id of ['f1', 'f2', 'f3']) await start(id);
+    for (const id of ['f1', 'f2']) {
+      const s = (await store.getInstance(id))!;
+      await store.updateInstance({ ...s, runtimeStatus: 'Failed', lastUpdatedTime: new Date() });
+    }
+    let progress = 0;
+    const deleted = await store.purgeInstances({ createdTimeFrom: from, runtimeStatus: ['Failed', 'Completed'] }, (n) => (progress = n));
+    expect(deleted).toBe(2);
+    expect(progress).toBe(2);
+    expect((await store.getInstance('f3'))!.runtimeStatus).toBe('Pending');
+  });
+
+  it('rewinds a failed instance by marking failure rows and poking it', async () => {
+    await start('rw');
+    const { executionId } = (await store.getInstance('rw'))!;
+    await store.checkpoint({ instanceId: 'rw', executionId, existingCount: 0, newEvents: [
+      { EventType: 'ExecutionStarted', EventId: -1, Timestamp: now(), Name: 'Orch' },
+      { EventType: 'TaskScheduled', EventId: 0, Timestamp: now(), Name: 'Act' },
+      { EventType: 'TaskFailed', EventId: -1, Timestamp: now(), TaskScheduledId: 0, Reason: 'boom' },
+      { EventType: 'ExecutionCompleted', EventId: -1, Timestamp: now(), OrchestrationStatus: 'Failed', Result: 'boom' },
+    ] });
+    const s = (await store.getInstance('rw'))!;
+    await store.updateInstance({ ...s, runtimeStatus: 'Failed', lastUpdatedTime: new Date() });
+    await store.rewind('rw', 'fixed');
+    const history = await store.readHistory('rw');
+    expect(history.events.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'GenericEvent', 'GenericEvent', 'GenericEvent']);
+    expect(history.events.slice(1).map((e) => e.Reason)).toEqual(['Rewound: TaskScheduled', 'Rewound: TaskFailed', 'Rewound: ExecutionCompleted']);
+    expect((await store.getInstance('rw'))!.runtimeStatus).toBe('Pending');
+    const poke = (await peekAll()).find((m) => JSON.stringify(m).includes('GenericEvent'));
+    expect(poke).toBeDefined();
+  });
+
+  async function peekAll(): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (let p = 0; p < (await store.partitionCount()); p++) {
+      const queue = new QueueClient(connectionString, `${hub.toLowerCase()}-control-${String(p).padStart(2, '0')}`);
+      const peeked = await queue.peekMessages({ numberOfMessages: 32 });
+      out.push(...peeked.peekedMessageItems.map((m) => decodeQueueText(m.messageText)));
+    }
+    return out;
+  }
+
+  it('deletes the whole hub', async () => {
+    await start('x');
+    await store.deleteHub();
+    expect(await store.exists()).toBe(false);
+  });
+});
