@@ -1,0 +1,159 @@
+// ManagementService over HTTP: the same operations, sent to a running taskhub server through the
+// public webhook routes. HTTP errors become the DomainErrors the direct transport would throw.
+
+import { DomainError, type ErrorCode } from '../errors.js';
+import type { HubRef, ListPage, ManagementService, StatusObject } from '../services/contract.js';
+
+const BASE_PATH = '/runtime/webhooks/durabletask';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  404: 'InstanceNotFound',
+  409: 'InstanceStateConflict',
+  410: 'InstanceGone',
+  412: 'InstanceNotFailed',
+  413: 'PayloadTooLarge',
+  503: 'StorageUnavailable',
+};
+
+export interface HttpClientOptions {
+  /** Server origin, e.g. http://127.0.0.1:7071 (a path prefix is kept). */
+  baseUrl: string;
+  key?: string;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface Call {
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const seg = (text: string) => encodeURIComponent(text);
+const iso = (date: Date | undefined) => date?.toISOString();
+const seconds = (ms: number) => ms / 1000;
+
+/** An empty taskHub/connection means "the server's default": the parameter is left out. */
+function hubQuery(hub: HubRef): Query {
+  return { taskHub: hub.taskHub || undefined, connection: hub.connection || undefined };
+}
+
+async function toDomainError(response: Response): Promise<DomainError> {
+  const text = await response.text().catch(() => '');
+  let code = CODE_BY_STATUS[response.status] ?? 'InternalError';
+  let message = `The server answered ${response.status} ${response.statusText}.`.replace(' .', '.');
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    if (typeof body.error === 'string') code = body.error as ErrorCode;
+    if (typeof body.message === 'string' && body.message) message = body.message;
+  } catch {
+    // Not a JSON error body: keep the status-based code.
+  }
+  return new DomainError(code, message);
+}
+
+export function createHttpManagementService(options: HttpClientOptions): ManagementService {
+  const origin = options.baseUrl.replace(/\/+$/, '');
+
+  async function call(method: string, path: string, { query = {}, body, headers = {} }: Call = {}): Promise<Response> {
+    const url = new URL(`${origin}${path}`);
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
+    const allHeaders: Record<string, string> = { ...headers };
+    if (options.key) allHeaders['x-functions-key'] = options.key;
+    if (body !== undefined) allHeaders['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers: allHeaders, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new DomainError('StorageUnavailable', `Cannot reach the taskhub server at ${new URL(origin).origin} (${cause}).`);
+    }
+    if (response.status >= 400) throw await toDomainError(response);
+    return response;
+  }
+
+  const json = async <T>(response: Response) => (await response.json()) as T;
+  const instancePath = (id: string, suffix = '') => `${BASE_PATH}/instances/${seg(id)}${suffix}`;
+
+  const service: ManagementService = {
+    async start(hub, { name, instanceId, input, version }) {
+      const path = `${BASE_PATH}/orchestrators/${seg(name)}${instanceId ? `/${seg(instanceId)}` : ''}`;
+      const response = await call('POST', path, { query: { ...hubQuery(hub), version }, body: input });
+      return { instanceId: (await json<{ id: string }>(response)).id };
+    },
+    async getStatus(hub, instanceId, opts = {}) {
+      const query = { ...hubQuery(hub), showInput: opts.showInput ?? true, showHistory: opts.showHistory, showHistoryOutput: opts.showHistoryOutput };
+      return json<StatusObject>(await call('GET', instancePath(instanceId), { query }));
+    },
+    async list(hub, filter, opts = {}): Promise<ListPage> {
+      const query: Query = {
+        ...hubQuery(hub),
+        createdTimeFrom: iso(filter.createdTimeFrom),
+        createdTimeTo: iso(filter.createdTimeTo),
+        runtimeStatus: filter.runtimeStatus?.join(','),
+        instanceIdPrefix: filter.instanceIdPrefix,
+        showInput: filter.showInput,
+        top: opts.top,
+      };
+      const headers: Record<string, string> = opts.continuationToken ? { 'x-ms-continuation-token': opts.continuationToken } : {};
+      const response = await call('GET', `${BASE_PATH}/instances`, { query, headers });
+      const token = response.headers.get('x-ms-continuation-token') || undefined;
+      return { instances: await json<StatusObject[]>(response), continuationToken: token };
+    },
+    async purge(hub, instanceId) {
+      return json<{ instancesDeleted: number }>(await call('DELETE', instancePath(instanceId), { query: hubQuery(hub) }));
+    },
+    async purgeBy(hub, filter) {
+      const query = {
+        ...hubQuery(hub),
+        createdTimeFrom: iso(filter.createdTimeFrom),
+        createdTimeTo: iso(filter.createdTimeTo),
+        runtimeStatus: filter.runtimeStatus?.join(','),
+      };
+      return json<{ instancesDeleted: number }>(await call('DELETE', `${BASE_PATH}/instances`, { query }));
+    },
+    async raiseEvent(hub, instanceId, eventName, data) {
+      // JSON.stringify(undefined) would send no body; the route wants JSON, so absent data is null.
+      await call('POST', instancePath(instanceId, `/raiseEvent/${seg(eventName)}`), { query: hubQuery(hub), body: data ?? null });
+    },
+    async terminate(hub, instanceId, reason) {
+      await call('POST', instancePath(instanceId, '/terminate'), { query: { ...hubQuery(hub), reason } });
+    },
+    async suspend(hub, instanceId, reason) {
+      await call('POST', instancePath(instanceId, '/suspend'), { query: { ...hubQuery(hub), reason } });
+    },
+    async resume(hub, instanceId, reason) {
+      await call('POST', instancePath(instanceId, '/resume'), { query: { ...hubQuery(hub), reason } });
+    },
+    async rewind(hub, instanceId, reason) {
+      await call('POST', instancePath(instanceId, '/rewind'), { query: { ...hubQuery(hub), reason } });
+    },
+    async restart(hub, instanceId, opts = {}) {
+      const query = { ...hubQuery(hub), restartWithNewInstanceId: opts.restartWithNewInstanceId ?? true };
+      const response = await call('POST', instancePath(instanceId, '/restart'), { query });
+      return { instanceId: (await json<{ id: string }>(response)).id };
+    },
+    async waitForCompletion(hub, instanceId, { timeoutInMs, retryIntervalInMs }) {
+      const query = { ...hubQuery(hub), timeout: seconds(timeoutInMs), retryInterval: seconds(retryIntervalInMs) };
+      const response = await call('GET', instancePath(instanceId, '/wait'), { query });
+      await response.body?.cancel();
+      // 200 carries either the raw output or a status object; read the status itself to be sure.
+      if (response.status === 200) return { finished: true, status: await service.getStatus(hub, instanceId) };
+      return { finished: false, status: await service.getStatus(hub, instanceId) };
+    },
+    async deleteTaskHub() {
+      throw new DomainError('BadRequest', 'Deleting a task hub is not part of the HTTP API; run delete-task-hub without --url.');
+    },
+    async health() {
+      try {
+        const response = await fetch(`${origin}/health`);
+        return { storage: response.ok ? 'ok' : 'unreachable' };
+      } catch {
+        return { storage: 'unreachable' };
+      }
+    },
+  };
+  return service;
+}

@@ -1,0 +1,86 @@
+// Picks the transport: straight to storage (default, like Core Tools) or a running server (--url).
+// Both hand the verbs the same ManagementService; the CLI has no storage logic of its own.
+
+import { ConfigError, isValidHubName, loadConfig } from '../config.js';
+import type { HubRef, ManagementService } from '../services/contract.js';
+import { stringValue, type Values } from './args.js';
+import { directEnv, keyFromEnv } from './environment.js';
+import { UsageError } from './failures.js';
+
+export interface Connection {
+  service: ManagementService;
+  close(): Promise<void>;
+}
+
+export interface Target {
+  hub: HubRef;
+  overHttp: boolean;
+  /** Creates clients only; nothing is sent until an operation is called. */
+  connect(): Promise<Connection>;
+}
+
+const DEFAULT_SETTING = 'AzureWebJobsStorage';
+
+export function resolveTarget(values: Values): Target {
+  const taskHub = stringValue(values, 'task-hub-name');
+  if (taskHub !== undefined && !isValidHubName(taskHub)) {
+    throw new UsageError(`--task-hub-name must be 3-45 letters or digits starting with a letter, got '${taskHub}'.`);
+  }
+  const setting = stringValue(values, 'connection-string-setting');
+  if (setting !== undefined && !/^[A-Za-z0-9_]+$/.test(setting)) {
+    throw new UsageError(`--connection-string-setting names an environment setting (letters, digits, _), got '${setting}'.`);
+  }
+  const url = stringValue(values, 'url');
+  return url === undefined ? directTarget(setting ?? DEFAULT_SETTING, taskHub) : httpTarget(url, values, setting, taskHub);
+}
+
+function httpTarget(url: string, values: Values, connection: string | undefined, taskHub: string | undefined): Target {
+  if (!/^https?:\/\/[^/\s]+/i.test(url) || !URL.canParse(url)) {
+    throw new UsageError(`--url must be an http(s) URL such as http://127.0.0.1:7071, got '${url}'.`);
+  }
+  const key = stringValue(values, 'key') ?? keyFromEnv();
+  return {
+    // Empty means "the server's default" (see http-client.ts).
+    hub: { connection: connection ?? '', taskHub: taskHub ?? '' },
+    overHttp: true,
+    async connect() {
+      const { createHttpManagementService } = await import('./http-client.js');
+      return { service: createHttpManagementService({ baseUrl: url, key }), close: async () => {} };
+    },
+  };
+}
+
+function directTarget(setting: string, taskHub: string | undefined): Target {
+  const { env, connectionFound } = directEnv(setting);
+  // The setting's own name becomes the connection name, so messages speak of what the user typed.
+  // The same string stays the default connection too: the service expects that one configured.
+  if (setting !== DEFAULT_SETTING && connectionFound) {
+    env.TASKHUB_CONNECTIONS = `${setting}=CLI_CONNECTION_STRING`;
+    env.CLI_CONNECTION_STRING = env.AzureWebJobsStorage;
+  }
+  if (taskHub !== undefined) env.TASKHUB_HUB_NAME = taskHub;
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  return {
+    hub: { connection: setting, taskHub: config.hubName },
+    overHttp: false,
+    async connect() {
+      // Checked only now, so that mistakes in the verb's own options are reported first.
+      if (!connectionFound) {
+        throw new UsageError(`The environment setting '${setting}' (--connection-string-setting) holds no connection string.`);
+      }
+      // Loaded on demand: the Azure SDKs are the slow part of starting the CLI.
+      const [{ createAzureStoreProvider }, { createManagementService }] = await Promise.all([
+        import('../storage/azure/index.js'),
+        import('../services/management-service.js'),
+      ]);
+      const stores = createAzureStoreProvider(config);
+      return { service: createManagementService({ stores, config }), close: () => stores.close() };
+    },
+  };
+}

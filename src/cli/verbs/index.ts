@@ -1,0 +1,22 @@
+// Every verb, in the order `taskhub --help` lists them.
+import type { Verb } from '../verb.js';
+import { deleteTaskHub, getInstances, purgeHistory } from './hub-verbs.js';
+import { getRuntimeStatus, purge, raiseEvent, restart, resume, rewind, startNew, suspend, terminate } from './instance-verbs.js';
+import { getHistory, wait } from './observe-verbs.js';
+
+export const VERBS: readonly Verb[] = [
+  startNew,
+  getRuntimeStatus,
+  getHistory,
+  getInstances,
+  terminate,
+  raiseEvent,
+  rewind,
+  purgeHistory,
+  deleteTaskHub,
+  suspend,
+  resume,
+  restart,
+  purge,
+  wait,
+];
