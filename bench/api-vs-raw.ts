@@ -1,0 +1,110 @@
+// Prints the cost of the HTTP layer over raw storage calls, in one run against one Azurite:
+//   1. GET /instances/{id} req/s through the server vs TableClient.getEntity calls/s on the same rows
+//   2. listing 10,000 instances through x-ms-continuation-token paging vs a raw table scan
+// Usage: npm run bench:api [-- --seconds 5 --concurrency 16 --instances 10000]
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { TableClient } from '@azure/data-tables';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { startAzurite } from '../src/storage/azure/azurite.js';
+import { escapeKey } from '../src/storage/azure/keys.js';
+import { createAzureStoreProvider } from '../src/storage/azure/index.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '16' },
+    instances: { type: 'string', default: '10000' },
+  },
+});
+const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
+const instanceCount = Number(values.instances);
+const KEY = 'bench-key';
+const HUB = 'BenchHub';
+
+/** Runs `op` from `concurrency` loops for `seconds`; returns completed operations per second. */
+async function rate(op: (i: number) => Promise<unknown>): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; performance.now() < deadline; i += concurrency) {
+        await op(i);
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+async function timed(op: () => Promise<number>): Promise<{ ms: number; rows: number }> {
+  const started = performance.now();
+  const rows = await op();
+  return { ms: performance.now() - started, rows };
+}
+
+const azurite = await startAzurite();
+try {
+  const config = loadConfig({ AzureWebJobsStorage: azurite.connectionString, TASKHUB_HUB_NAME: HUB, TASKHUB_KEYS: KEY, TASKHUB_WORKER: 'false' });
+  const stores = createAzureStoreProvider(config);
+  const store = stores.get('AzureWebJobsStorage', HUB);
+  await store.ensure();
+
+  process.stdout.write(`seeding ${instanceCount} instances... `);
+  const ids = Array.from({ length: instanceCount }, (_, i) => `bench-${String(i).padStart(6, '0')}`);
+  const now = new Date();
+  for (let i = 0; i < ids.length; i += 64) {
+    await Promise.all(
+      ids.slice(i, i + 64).map((instanceId) =>
+        store.updateInstance({
+          instanceId, executionId: 'e', name: 'E1_HelloSequence', version: '', runtimeStatus: 'Completed',
+          input: '{"city":"Tokyo"}', output: '["Hello Tokyo!"]', customStatus: null, createdTime: now, lastUpdatedTime: now, generation: 0,
+        }),
+      ),
+    );
+  }
+  console.log('done');
+
+  const app = await buildApp({ config, stores, keys: [KEY], logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/runtime/webhooks/durabletask`;
+  const headers = { 'x-functions-key': KEY };
+  const table = TableClient.fromConnectionString(azurite.connectionString, `${HUB}Instances`, { allowInsecureConnection: true });
+  const hot = ids.slice(0, 1000);
+
+  // Warm both paths (connection pools, JIT) before measuring.
+  await rate(async (i) => (await fetch(`${origin}/instances/${hot[i % hot.length]}`, { headers })).arrayBuffer());
+  await rate((i) => table.getEntity(escapeKey(hot[i % hot.length]), ''));
+
+  const server = await rate(async (i) => {
+    const response = await fetch(`${origin}/instances/${hot[i % hot.length]}`, { headers });
+    if (response.status !== 200) throw new Error(`unexpected ${response.status}`);
+    await response.arrayBuffer();
+  });
+  const raw = await rate((i) => table.getEntity(escapeKey(hot[i % hot.length]), ''));
+  console.log(`GET status: server ${server.toFixed(0)} req/s, raw getEntity ${raw.toFixed(0)} calls/s, ratio ${(server / raw).toFixed(2)} (goal >= 0.85)`);
+
+  const listed = await timed(async () => {
+    let rows = 0;
+    let token = '';
+    do {
+      const response = await fetch(`${origin}/instances?top=1000`, { headers: { ...headers, 'x-ms-continuation-token': token } });
+      rows += ((await response.json()) as unknown[]).length;
+      token = response.headers.get('x-ms-continuation-token') ?? '';
+    } while (token);
+    return rows;
+  });
+  const scanned = await timed(async () => {
+    let rows = 0;
+    for await (const page of table.listEntities({ queryOptions: { filter: "RowKey eq ''" } }).byPage({ maxPageSize: 1000 })) rows += page.length;
+    return rows;
+  });
+  console.log(
+    `list ${listed.rows} instances: server paging ${listed.ms.toFixed(0)} ms, raw scan ${scanned.ms.toFixed(0)} ms (${scanned.rows} rows), ratio ${(scanned.ms / listed.ms).toFixed(2)} (goal >= 0.9)`,
+  );
+  await app.close();
+} finally {
+  await azurite.stop();
+}
