@@ -31,7 +31,7 @@ export function registerSamples(registry: Registry): void {
     const deadline = new Date(context.df.currentUtcDateTime.getTime() + timeoutSeconds * 1000);
     const approval = context.df.waitForExternalEvent('Approval');
     const timer = context.df.createTimer(deadline);
-    const winner: Task = yield context.df.Task.any([approval, timer]);
+    const winner = (yield context.df.Task.any([approval, timer])) as Task;
     if (winner === approval) {
       timer.cancel();
       return approval.result;

@@ -91,7 +91,7 @@ describe('executeOrchestrator', () => {
   });
 
   it('asks for a back-off timer, then a re-schedule, for callActivityWithRetry', async () => {
-    const fn = function* (context: OrchestrationContext) {
+    const fn = function* (context: OrchestrationContext): Generator<unknown, unknown, unknown> {
       return yield context.df.callActivityWithRetry('Act', new df.RetryOptions(1000, 2), 'x');
     };
     const base = [...started('R', null), ev('TaskScheduled', { Name: 'Act' }, 0)];
@@ -104,7 +104,7 @@ describe('executeOrchestrator', () => {
   });
 
   it('fails the orchestration on entity calls', async () => {
-    const fn = function* (context: OrchestrationContext) {
+    const fn = function* (context: OrchestrationContext): Generator<unknown, unknown, unknown> {
       return yield context.df.callEntity(new df.EntityId('counter', 'k'), 'add', 1);
     };
     const result = await run('E', started('E', null), fn);

@@ -1,0 +1,70 @@
+// Runs activities from the `{hub}-workitems` queue and answers with TaskCompleted/TaskFailed on the
+// calling instance's control queue. The work item is deleted only after the answer is sent, so a
+// crashed worker's activity runs again (at-least-once, as in Durable Functions).
+
+import { randomUUID } from 'node:crypto';
+import { InvocationContext } from '@azure/functions';
+import type pino from 'pino';
+import type { TaskHubWorkerStore, WorkItemMessage } from '../storage/port.js';
+import { historyEvent } from './events.js';
+import type { ActivityContext, Registry } from './registry.js';
+
+export interface ActivityOptions {
+  workItemVisibilityInMs: number;
+}
+
+export class ActivityDispatcher {
+  constructor(
+    private readonly store: TaskHubWorkerStore,
+    private readonly registry: Registry,
+    private readonly logger: pino.Logger,
+    private readonly options: ActivityOptions,
+  ) {}
+
+  /** Receives and runs one work item; false when the queue was empty. */
+  async runOnce(): Promise<boolean> {
+    const item = await this.store.receiveWorkItem(this.options.workItemVisibilityInMs);
+    if (!item) return false;
+    const renewEvery = Math.max(1000, this.options.workItemVisibilityInMs / 3);
+    const renewal = setInterval(() => {
+      this.store.renewWorkItem(item, this.options.workItemVisibilityInMs).catch((err: unknown) => this.logger.warn({ err }, 'work item renewal failed'));
+    }, renewEvery);
+    try {
+      const answer = await this.execute(item);
+      await this.store.sendToInstance(item.instance, answer, { sender: item.instance, episode: item.episode });
+    } finally {
+      clearInterval(renewal);
+    }
+    await this.store.deleteWorkItem(item);
+    return true;
+  }
+
+  private async execute(item: WorkItemMessage) {
+    const scheduled = item.event;
+    const name = String(scheduled.Name ?? '');
+    const taskScheduledId = scheduled.EventId;
+    const fn = this.registry.findActivity(name);
+    try {
+      if (!fn) throw Object.assign(new Error(`The activity function '${name}' is not registered with this worker.`), { name: 'ActivityNotFound' });
+      const input = typeof scheduled.Input === 'string' && scheduled.Input !== '' ? JSON.parse(scheduled.Input) : undefined;
+      const context = this.contextFor(name, item.instance.InstanceId);
+      const result = await fn(input, context);
+      return historyEvent('TaskCompleted', { TaskScheduledId: taskScheduledId, Result: JSON.stringify(result) ?? 'null' });
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      const details = { ErrorType: err.name || 'Error', ErrorMessage: err.message, StackTrace: err.stack ?? null };
+      return historyEvent('TaskFailed', { TaskScheduledId: taskScheduledId, Reason: err.message, Details: err.stack ?? '', FailureDetails: details });
+    }
+  }
+
+  private contextFor(functionName: string, instanceId: string): ActivityContext {
+    const logger = this.logger.child({ activity: functionName, instanceId });
+    const context = new InvocationContext({
+      functionName,
+      invocationId: randomUUID(),
+      logHandler: (level, ...args) => logger.info({ level }, args.map(String).join(' ')),
+      triggerMetadata: { instanceId },
+    });
+    return Object.assign(context, { instanceId });
+  }
+}

@@ -1,0 +1,153 @@
+// The orchestration worker: runs orchestrations and activities registered in a Registry against
+// the task hub(s) the management API serves. See registry.ts for the user-code API.
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type pino from 'pino';
+import type { Config } from '../config.js';
+import type { InstanceEvents } from '../services/instance-events.js';
+import type { StoreProvider, TaskHubWorkerStore } from '../storage/port.js';
+import { ActivityDispatcher } from './activity-dispatcher.js';
+import { OrchestrationDispatcher } from './orchestration-dispatcher.js';
+import { PartitionOwnership } from './partition-ownership.js';
+import { loadAppModule, Registry } from './registry.js';
+import { registerSamples } from './samples.js';
+
+export { Registry } from './registry.js';
+export type { ActivityContext, ActivityFunction, OrchestratorFunction, RegisterFunction } from './registry.js';
+
+export interface WorkerTuning {
+  /** Partition lease duration; a crashed worker's partitions are taken over after it. */
+  leaseDurationInMs: number;
+  /** How long received control messages stay invisible (redelivered after a crash). */
+  controlVisibilityInMs: number;
+  /** Visibility of a running work item (renewed while the activity runs). */
+  workItemVisibilityInMs: number;
+  /** Activities run in parallel by this worker. */
+  activityConcurrency: number;
+  /** Idle polling back-off bounds. */
+  minPollIntervalInMs: number;
+  maxPollIntervalInMs: number;
+}
+
+export const DEFAULT_TUNING: WorkerTuning = {
+  leaseDurationInMs: 15_000,
+  controlVisibilityInMs: 30_000,
+  workItemVisibilityInMs: 60_000,
+  activityConcurrency: 16,
+  minPollIntervalInMs: 25,
+  maxPollIntervalInMs: 1_000,
+};
+
+export interface StartWorkerOptions {
+  config: Config;
+  stores: StoreProvider;
+  events: InstanceEvents;
+  logger: pino.Logger;
+  /** Functions to run; default: `config.appModule` if set, else the built-in samples. */
+  registry?: Registry;
+  /** Task hubs to serve (default `[config.hubName]`), on `config.defaultConnection`. */
+  hubs?: string[];
+  tuning?: Partial<WorkerTuning>;
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+  orchestratorNames(): string[];
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Polls with exponential back-off while idle; `step` returns true when it found work. */
+async function pollLoop(step: () => Promise<boolean>, tuning: WorkerTuning, signal: AbortSignal, onError: (e: unknown) => void) {
+  let delay = tuning.minPollIntervalInMs;
+  while (!signal.aborted) {
+    let busy = false;
+    try {
+      busy = await step();
+    } catch (error) {
+      onError(error);
+    }
+    if (busy) {
+      delay = tuning.minPollIntervalInMs;
+      continue;
+    }
+    await sleep(delay, signal);
+    delay = Math.min(delay * 2, tuning.maxPollIntervalInMs);
+  }
+}
+
+export async function createRegistry(config: Config): Promise<Registry> {
+  const registry = new Registry();
+  if (config.appModule) await loadAppModule(config.appModule, registry);
+  else registerSamples(registry);
+  return registry;
+}
+
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { config, stores, events } = options;
+  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const registry = options.registry ?? (await createRegistry(config));
+  const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const logger = options.logger.child({ component: 'worker' });
+  const abort = new AbortController();
+  const loops: Promise<void>[] = [];
+  const ownerships: PartitionOwnership[] = [];
+  const onError = (err: unknown) => logger.error({ err }, 'worker loop error');
+
+  for (const hub of options.hubs ?? [config.hubName]) {
+    const store: TaskHubWorkerStore = stores.get(config.defaultConnection, hub);
+    await store.ensure();
+    const ownership = new PartitionOwnership(store, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
+    ownerships.push(ownership);
+    const orchestrations = new OrchestrationDispatcher(store, registry, events, logger, {
+      controlVisibilityInMs: tuning.controlVisibilityInMs,
+      batchSize: 32,
+    });
+    const activities = new ActivityDispatcher(store, registry, logger, { workItemVisibilityInMs: tuning.workItemVisibilityInMs });
+    const partitions = await store.partitionCount();
+    await ownership.refresh();
+    const refreshEvery = Math.max(250, Math.floor(tuning.leaseDurationInMs / 3));
+    loops.push(
+      (async () => {
+        while (!abort.signal.aborted) {
+          await sleep(refreshEvery, abort.signal);
+          if (!abort.signal.aborted) await ownership.refresh().catch(onError);
+        }
+      })(),
+    );
+    for (let p = 0; p < partitions; p++) {
+      const partition = p;
+      loops.push(
+        pollLoop(async () => ownership.isOwned(partition) && (await orchestrations.pollOnce(partition)) > 0, tuning, abort.signal, onError),
+      );
+    }
+    for (let i = 0; i < tuning.activityConcurrency; i++) {
+      loops.push(pollLoop(() => activities.runOnce(), tuning, abort.signal, onError));
+    }
+  }
+  logger.info({ hubs: options.hubs ?? [config.hubName], orchestrators: [...registry.orchestrations.keys()] }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    orchestratorNames: () => [...registry.orchestrations.keys()],
+    stop() {
+      stopping ??= (async () => {
+        abort.abort();
+        await Promise.all(loops);
+        await Promise.all(ownerships.map((o) => o.releaseAll()));
+        logger.info('worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// Polls the control queues this worker owns and runs one episode per instance with new messages.
+// Order per instance: send outbound messages and work items, checkpoint history (sentinel-ETag
+// guarded), update the Instances row, notify in-process waiters, and only then delete the handled
+// messages, so a crash at any point replays the episode instead of losing events.
+
+import type pino from 'pino';
+import { CheckpointConflict } from '../errors.js';
+import type { InstanceEvents } from '../services/instance-events.js';
+import type { ControlMessage, TaskHubWorkerStore } from '../storage/port.js';
+import type { InstanceState } from '../storage/types.js';
+import { planEpisode, type EpisodePlan } from './episode.js';
+import type { Registry } from './registry.js';
+
+/** Client start messages are retried this often before they are dropped (no matching Instances row). */
+const MAX_START_DEQUEUES = 10;
+
+export interface DispatcherOptions {
+  controlVisibilityInMs: number;
+  batchSize: number;
+}
+
+export class OrchestrationDispatcher {
+  constructor(
+    private readonly store: TaskHubWorkerStore,
+    private readonly registry: Registry,
+    private readonly events: InstanceEvents,
+    private readonly logger: pino.Logger,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  /** Receives one batch from a partition and processes it; returns the number of messages seen. */
+  async pollOnce(partition: number): Promise<number> {
+    const messages = await this.store.receiveControlMessages(partition, this.options.batchSize, this.options.controlVisibilityInMs);
+    if (messages.length === 0) return 0;
+    const byInstance = new Map<string, ControlMessage[]>();
+    for (const m of messages) {
+      const list = byInstance.get(m.instance.InstanceId) ?? [];
+      list.push(m);
+      byInstance.set(m.instance.InstanceId, list);
+    }
+    await Promise.all(
+      [...byInstance].map(async ([instanceId, list]) => {
+        list.sort((a, b) => a.insertedOn.getTime() - b.insertedOn.getTime() || a.sequenceNumber - b.sequenceNumber);
+        try {
+          await this.processInstance(instanceId, list);
+        } catch (error) {
+          this.logger.error({ err: error, instanceId }, 'orchestration episode failed; messages will be retried');
+          await this.settle(list, [], 1000);
+        }
+      }),
+    );
+    return messages.length;
+  }
+
+  private async processInstance(instanceId: string, messages: ControlMessage[]): Promise<void> {
+    const row = await this.store.getInstance(instanceId, { fetchInput: false });
+    let start = messages.find((m) => m.event.EventType === 'ExecutionStarted');
+    const drop: ControlMessage[] = [];
+    if (start && !start.event.ParentInstance && !this.startMatchesRow(start, row)) {
+      // The client writes the row after enqueueing: wait for it, unless the row was re-created since.
+      const stale = row !== undefined && row.createdTime.getTime() > Date.parse(start.event.Timestamp);
+      if (stale || start.dequeueCount >= MAX_START_DEQUEUES) drop.push(start);
+      else await this.store.abandonControlMessage(start, 1000);
+      messages = messages.filter((m) => m !== start);
+      start = undefined;
+    }
+    const executionId = start ? startExecutionId(start) : row?.executionId;
+    if (!executionId) return this.settle([], drop.concat(messages), 0);
+    const current = messages.filter((m) => m === start || !m.instance.ExecutionId || m.instance.ExecutionId === executionId);
+    drop.push(...messages.filter((m) => !current.includes(m)));
+    const page = await this.store.readExecutionHistory(instanceId, executionId);
+    if (!start && page.events.length === 0) return this.notStartedYet(row!, current, drop);
+
+    const plan = await planEpisode({
+      instanceId,
+      executionId,
+      history: page.events,
+      messages: current,
+      registry: this.registry,
+      now: new Date(),
+      log: (level, message) => this.logger.info({ instanceId, level }, message),
+    });
+    if (!plan) return this.settle(current, drop.concat(current), 0);
+    await this.sendOutbound(instanceId, plan);
+    if (plan.update) {
+      try {
+        await this.store.checkpoint({
+          instanceId,
+          executionId: plan.executionId,
+          existingCount: plan.existingCount,
+          newEvents: plan.newEvents,
+          sentinelETag: page.sentinelETag,
+        });
+      } catch (error) {
+        if (!(error instanceof CheckpointConflict)) throw error;
+        this.logger.warn({ instanceId }, 'checkpoint conflict; retrying the episode');
+        return this.settle(current, drop, 100);
+      }
+      await this.store.updateInstance(plan.update);
+      this.events.notify({ taskHub: this.store.hubName, instanceId, runtimeStatus: plan.update.runtimeStatus });
+    }
+    await this.settle([], drop.concat(current), 0);
+  }
+
+  private startMatchesRow(start: ControlMessage, row: InstanceState | undefined): boolean {
+    return row !== undefined && (!row.executionId || row.executionId === startExecutionId(start));
+  }
+
+  /** Messages for an instance whose start has not been processed yet (delayed start, or a race). */
+  private async notStartedYet(row: InstanceState, messages: ControlMessage[], drop: ControlMessage[]): Promise<void> {
+    const terminate = messages.find((m) => m.event.EventType === 'ExecutionTerminated');
+    if (terminate && row.runtimeStatus === 'Pending') {
+      const now = new Date();
+      const reason = (terminate.event.Input as string | null | undefined) ?? '';
+      await this.store.updateInstance({
+        instanceId: row.instanceId,
+        executionId: row.executionId,
+        name: row.name,
+        version: row.version,
+        runtimeStatus: 'Terminated',
+        output: reason,
+        lastUpdatedTime: now,
+        completedTime: now,
+      });
+      this.events.notify({ taskHub: this.store.hubName, instanceId: row.instanceId, runtimeStatus: 'Terminated' });
+      return this.settle([], drop.concat(messages), 0);
+    }
+    const waiting = row.runtimeStatus === 'Pending' ? messages.filter((m) => m.dequeueCount < MAX_START_DEQUEUES) : [];
+    return this.settle(waiting, drop.concat(messages.filter((m) => !waiting.includes(m))), 1000);
+  }
+
+  private async sendOutbound(instanceId: string, plan: EpisodePlan): Promise<void> {
+    const self = { InstanceId: instanceId, ExecutionId: plan.executionId };
+    await Promise.all(plan.childRows.map((row) => this.store.updateInstance(row)));
+    await Promise.all([
+      ...plan.workItems.map((event) => this.store.sendWorkItem(self, event)),
+      ...plan.outbound.map((o) => this.store.sendToInstance(o.instance, o.event, { sender: self, visibilityDelayInMs: o.delayInMs })),
+    ]);
+  }
+
+  /** Abandons `retry` (visible again after `delayInMs`) and deletes `done`. */
+  private async settle(retry: ControlMessage[], done: ControlMessage[], delayInMs: number): Promise<void> {
+    await Promise.all([
+      ...retry.map((m) => this.store.abandonControlMessage(m, delayInMs).catch(() => undefined)),
+      ...done.map((m) => this.store.deleteControlMessage(m).catch(() => undefined)),
+    ]);
+  }
+}
+
+function startExecutionId(start: ControlMessage): string {
+  const ref = start.event.OrchestrationInstance as { ExecutionId?: string | null } | undefined;
+  return ref?.ExecutionId ?? start.instance.ExecutionId ?? '';
+}
