@@ -1,0 +1,75 @@
+// buildApp: the Fastify instance with every plugin and route; no listening, no side effects.
+
+import { createRequire } from 'node:module';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { LoggerOptions } from 'pino';
+import type { Config } from './config.js';
+import { installAuth } from './plugins/auth.js';
+import { installRawBodyParser } from './plugins/content-parsers.js';
+import { frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
+import { fastifyLoggerOptions } from './plugins/logging.js';
+import { installOpenApi } from './plugins/openapi.js';
+import { createQueryNames } from './plugins/query-names.js';
+import { registerRoutes } from './routes/index.js';
+import { SHARED_SCHEMAS } from './schemas/shared.js';
+import type { InstanceEvents } from './services/instance-events.js';
+import { createManagementService } from './services/management-service.js';
+import type { StoreProvider } from './storage/port.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  stores: StoreProvider;
+  /** A logger, pino options, or false/undefined for no logging. */
+  logger?: FastifyBaseLogger | LoggerOptions | false;
+  events?: InstanceEvents;
+  orchestratorNames?: () => readonly string[] | undefined;
+  /** Accepted system keys; may be empty only when config.noAuth. */
+  keys: string[];
+}
+
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+/** Percent-encoded instance ids of 256 characters can take up to 12 bytes each (4 UTF-8 bytes as %XX). */
+const MAX_PARAM_LENGTH = 3072;
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const queryNames = createQueryNames();
+  const app = Fastify({
+    ...fastifyLoggerOptions(options.logger),
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: MAX_PARAM_LENGTH,
+      querystringParser: (text: string) => queryNames.parse(text),
+    },
+    bodyLimit: config.bodyLimitInBytes,
+    trustProxy: config.trustProxy,
+    frameworkErrors: frameworkErrorHandler,
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRoute', (route) => queryNames.learn(route));
+  // Response schemas document the API; bodies are serialised as-is so no field is ever dropped.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+
+  installErrorHandler(app);
+  installRawBodyParser(app);
+  if (config.noAuth) {
+    app.log.warn('AUTHENTICATION IS DISABLED (--no-auth / TASKHUB_NO_AUTH=true): anyone who can reach this server can manage every task hub.');
+  }
+  installAuth(app, { keys: options.keys, noAuth: config.noAuth });
+  await installOpenApi(app, VERSION);
+
+  const service = createManagementService({
+    stores: options.stores,
+    config,
+    events: options.events,
+    orchestratorNames: options.orchestratorNames,
+  });
+  await registerRoutes(app, { service, config });
+  return app;
+}

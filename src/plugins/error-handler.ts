@@ -1,0 +1,125 @@
+// The ONLY place that maps errors to HTTP statuses. Every error answer is
+// {"error":"<StableCode>","message":"..."}; 5xx answers never carry internals.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode } from '../errors.js';
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  BadRequest: 400,
+  InvalidInstanceId: 400,
+  InvalidJson: 400,
+  InvalidQueryParameter: 400,
+  UnknownOrchestrator: 400,
+  UnknownConnection: 400,
+  InvalidTaskHubName: 400,
+  Unauthorized: 401,
+  InstanceNotFound: 404,
+  TaskHubNotFound: 404,
+  NothingToPurge: 404,
+  RouteNotFound: 404,
+  InstanceStateConflict: 409,
+  CheckpointConflict: 409,
+  InstanceGone: 410,
+  InstanceNotFailed: 412,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  StorageUnavailable: 503,
+  InternalError: 500,
+};
+
+/** Seconds a client should wait before retrying while storage is unreachable. */
+const STORAGE_RETRY_AFTER_IN_SECONDS = '5';
+
+/** Network failures below the SDK; the store should already translate them, this is the safety net. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'REQUEST_SEND_ERROR',
+]);
+
+type AnyError = Error & { code?: unknown; statusCode?: unknown; validation?: unknown; cause?: unknown };
+
+function isNetworkError(error: AnyError): boolean {
+  for (let e: AnyError | undefined = error, depth = 0; e && depth < 5; e = e.cause as AnyError | undefined, depth++) {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.some((inner) => isNetworkError(inner as AnyError))) return true;
+  }
+  return false;
+}
+
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const context = error.validationContext;
+  if (!first) return error.message;
+  const property = (first.params as { missingProperty?: string }).missingProperty ?? first.instancePath.replace(/^\//, '');
+  const what = context === 'querystring' ? 'Query parameter' : context === 'params' ? 'Path segment' : 'Request field';
+  return property ? `${what} '${property}' ${first.message ?? 'is invalid'}.` : `The request ${context ?? ''} ${first.message ?? 'is invalid'}.`;
+}
+
+/** Turns anything thrown into a DomainError whose message is safe to show. */
+export function toDomainError(error: AnyError): DomainError {
+  if (error instanceof DomainError) return error;
+  const fastify = error as FastifyError;
+  if (fastify.validation) {
+    const code = fastify.validationContext === 'querystring' ? 'InvalidQueryParameter' : 'BadRequest';
+    return new DomainError(code, validationMessage(fastify));
+  }
+  switch (fastify.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new DomainError('PayloadTooLarge', 'The request body is larger than the configured limit.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new DomainError(fastify.statusCode === 415 ? 'UnsupportedMediaType' : 'BadRequest', fastify.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new DomainError('InvalidJson', 'The request body is not valid JSON.');
+  }
+  if (isNetworkError(error)) return new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return new DomainError(fastify.statusCode === 413 ? 'PayloadTooLarge' : 'BadRequest', fastify.message);
+  }
+  return new DomainError('InternalError', 'Something went wrong while processing the request.');
+}
+
+export function statusOf(error: DomainError): number {
+  return STATUS_BY_CODE[error.code] ?? 500;
+}
+
+export function sendError(reply: FastifyReply, error: DomainError): FastifyReply {
+  const status = statusOf(error);
+  if (status === 503) reply.header('retry-after', STORAGE_RETRY_AFTER_IN_SECONDS);
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: error.code, message: error.message });
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: AnyError, request: FastifyRequest, reply: FastifyReply) => {
+    const domain = toDomainError(error);
+    const status = statusOf(domain);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: domain.code }, 'request rejected');
+    return sendError(reply, domain);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    // Path only: the query may hold the key.
+    const path = request.url.split('?')[0];
+    return sendError(reply, new DomainError('RouteNotFound', `No route matches ${request.method} ${path}.`));
+  });
+}
+
+/** For Fastify's `frameworkErrors` option: errors raised before routing (bad percent-encoding). */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const domain =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new DomainError('BadRequest', 'The URL is not valid (bad percent-encoding).')
+      : toDomainError(error);
+  request.log.info({ code: domain.code }, 'request rejected');
+  void sendError(reply, domain);
+}

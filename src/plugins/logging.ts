@@ -1,0 +1,56 @@
+// Log serializers that never print secrets: Fastify's default request log includes the full URL,
+// and with it `?code=<system key>`; storage errors may quote connection-string parts.
+
+import type { FastifyBaseLogger, FastifyRequest, FastifyReply } from 'fastify';
+import type { LoggerOptions } from 'pino';
+
+const REDACTED = '[REDACTED]';
+
+/** Replaces the value of every `code` query parameter (any letter case). */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]code=)[^&#]*/gi, `$1${REDACTED}`);
+}
+
+/** Removes keys, SAS signatures and `code=` values from free text such as error messages. */
+export function redactSecrets(text: string): string {
+  return redactUrl(text)
+    .replace(/(AccountKey=)[^;\s"']*/gi, `$1${REDACTED}`)
+    .replace(/(SharedAccessSignature=)[^;\s"']*/gi, `$1${REDACTED}`)
+    .replace(/([?&]sig=)[^&\s"']*/gi, `$1${REDACTED}`);
+}
+
+export const logSerializers = {
+  req(request: FastifyRequest) {
+    return {
+      method: request.method,
+      url: redactUrl(request.url),
+      remoteAddress: request.ip,
+    };
+  },
+  res(reply: FastifyReply) {
+    return { statusCode: reply.statusCode };
+  },
+  err(error: Error & { code?: unknown; statusCode?: unknown }) {
+    return {
+      type: error.name,
+      code: error.code,
+      message: redactSecrets(String(error.message)),
+      stack: error.stack ? redactSecrets(error.stack) : undefined,
+    };
+  },
+};
+
+export type AppLogger = FastifyBaseLogger | LoggerOptions;
+
+export function isLoggerInstance(logger: AppLogger): logger is FastifyBaseLogger {
+  return typeof (logger as FastifyBaseLogger).child === 'function' && typeof (logger as FastifyBaseLogger).info === 'function';
+}
+
+/** Fastify logger options: our serializers on a given instance or on new pino options. */
+export function fastifyLoggerOptions(
+  logger: AppLogger | false | undefined,
+): { loggerInstance: FastifyBaseLogger } | { logger: LoggerOptions | false } {
+  if (!logger) return { logger: false };
+  if (isLoggerInstance(logger)) return { loggerInstance: logger.child({}, { serializers: logSerializers }) };
+  return { logger: { ...logger, serializers: { ...logger.serializers, ...logSerializers } } };
+}

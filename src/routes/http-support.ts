@@ -1,0 +1,138 @@
+// Small HTTP helpers shared by the route files: which hub a request addresses, where it came
+// from, and the response shapes that several routes share (status, check-status, wait outcome).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type { Config } from '../config.js';
+import { DomainError } from '../errors.js';
+import type { HubRef, ManagementService, StatusObject, StatusOptions } from '../services/contract.js';
+import { checkStatusPayload } from '../services/management-urls.js';
+import { isTerminal } from '../storage/types.js';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface RouteDeps {
+  service: ManagementService;
+  config: Config;
+}
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+/** Retry-After of check-status answers and of 202 status answers, as the extension sends them. */
+const CHECK_STATUS_RETRY_AFTER = '10';
+const RUNNING_STATUS_RETRY_AFTER = '5';
+
+export function hubOf(config: Config, query: { taskHub?: string; connection?: string }): HubRef {
+  return {
+    taskHub: query.taskHub?.trim() || config.hubName,
+    connection: query.connection?.trim() || config.defaultConnection,
+  };
+}
+
+/** The externally visible origin: configured, else the request's (proxy headers only when trusted). */
+export function publicOrigin(request: FastifyRequest, config: Config): string {
+  if (config.publicUrl) return config.publicUrl;
+  return `${request.protocol}://${request.host || `${config.host}:${config.port}`}`;
+}
+
+export function sendCheckStatus(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  deps: RouteDeps,
+  hub: HubRef,
+  instanceId: string,
+): FastifyReply {
+  const payload = checkStatusPayload({
+    origin: publicOrigin(request, deps.config),
+    instanceId,
+    taskHub: hub.taskHub,
+    connection: hub.connection,
+    key: request.authKey,
+  });
+  return reply
+    .code(202)
+    .header('location', payload.statusQueryGetUri)
+    .header('retry-after', CHECK_STATUS_RETRY_AFTER)
+    .send(payload);
+}
+
+export function sendStatus(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  deps: RouteDeps,
+  status: StatusObject,
+  returnInternalServerErrorOnFailure = false,
+): FastifyReply {
+  if (!isTerminal(status.runtimeStatus)) {
+    return reply
+      .code(202)
+      .header('location', `${publicOrigin(request, deps.config)}${request.url}`)
+      .header('retry-after', RUNNING_STATUS_RETRY_AFTER)
+      .send(status);
+  }
+  const failedAs500 = status.runtimeStatus === 'Failed' && returnInternalServerErrorOnFailure;
+  return reply.code(failedAs500 ? 500 : 200).send(status);
+}
+
+/** Raw body text -> JSON value; undefined for an empty body. */
+export function parseJsonBody(body: unknown): unknown {
+  if (body === undefined || body === null) return undefined;
+  const text = typeof body === 'string' ? body : String(body);
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new DomainError('InvalidJson', 'The request body is not valid JSON.');
+  }
+}
+
+export interface WaitSeconds {
+  timeoutInMs: number;
+  retryIntervalInMs: number;
+}
+
+/**
+ * Validates a timeout/interval pair (seconds) before anything is started. Returns undefined when
+ * no wait was asked for (no timeout).
+ */
+export function waitSeconds(
+  timeout: number | undefined,
+  interval: number | undefined,
+  intervalName: string,
+): WaitSeconds | undefined {
+  if (timeout === undefined) {
+    if (interval !== undefined) throw new DomainError('InvalidQueryParameter', `Query parameter '${intervalName}' needs 'timeout'.`);
+    return undefined;
+  }
+  const retry = interval ?? Math.min(1, timeout);
+  if (retry > timeout) {
+    throw new DomainError('InvalidQueryParameter', `Query parameter '${intervalName}' must not be larger than 'timeout'.`);
+  }
+  return { timeoutInMs: Math.round(timeout * 1000), retryIntervalInMs: Math.round(retry * 1000) };
+}
+
+/**
+ * The shared wait-for-completion answer: Completed -> 200 with the raw output; Failed, Terminated
+ * or Canceled -> the get-status answer (200); still running at the timeout -> 202 check-status.
+ */
+export async function answerWait(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  deps: RouteDeps,
+  hub: HubRef,
+  instanceId: string,
+  wait: WaitSeconds,
+  statusOptions: StatusOptions = {},
+): Promise<FastifyReply> {
+  // Stop waiting when the caller goes away.
+  const abort = new AbortController();
+  reply.raw.once('close', () => abort.abort());
+  const result = await deps.service.waitForCompletion(hub, instanceId, { ...wait, abortSignal: abort.signal });
+  if (!result.finished) return sendCheckStatus(reply, request, deps, hub, instanceId);
+  if (result.status.runtimeStatus === 'Completed') {
+    return reply.code(200).type(JSON_TYPE).send(JSON.stringify(result.status.output ?? null));
+  }
+  const plain = statusOptions.showInput !== false && !statusOptions.showHistory;
+  const status = plain ? result.status : await deps.service.getStatus(hub, instanceId, statusOptions);
+  return sendStatus(reply, request, deps, status, false);
+}

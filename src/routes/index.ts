@@ -1,0 +1,40 @@
+// All routes: the management API under the webhook base path and, hidden from the OpenAPI
+// document, under the Functions 1.x prefix; the docs' sample starters and /health at the root.
+
+import { WEBHOOK_BASE_PATH } from '../services/management-urls.js';
+import { registerGetStatus } from './get-status.js';
+import { registerHealth } from './health.js';
+import type { App, RouteDeps } from './http-support.js';
+import { registerInstanceActions } from './instance-actions.js';
+import { registerList } from './list.js';
+import { registerPurge } from './purge.js';
+import { registerRaiseEvent } from './raise-event.js';
+import { registerRestart } from './restart.js';
+import type { SchemaScope } from './route-schema.js';
+import { registerSampleStarters } from './sample-start.js';
+import { registerStart } from './start.js';
+import { registerWait } from './wait.js';
+
+export const LEGACY_BASE_PATH = '/admin/extensions/DurableTaskExtension';
+
+function registerManagementRoutes(app: App, deps: RouteDeps, scope: SchemaScope): void {
+  registerStart(app, deps, scope);
+  registerList(app, deps, scope);
+  registerGetStatus(app, deps, scope);
+  registerPurge(app, deps, scope);
+  registerRaiseEvent(app, deps, scope);
+  registerInstanceActions(app, deps, scope);
+  registerRestart(app, deps, scope);
+  registerWait(app, deps, scope);
+}
+
+export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
+  await app.register(async (scope) => registerManagementRoutes(scope, deps, { hidden: false }), {
+    prefix: WEBHOOK_BASE_PATH,
+  });
+  await app.register(async (scope) => registerManagementRoutes(scope, deps, { hidden: true }), {
+    prefix: LEGACY_BASE_PATH,
+  });
+  registerSampleStarters(app, deps);
+  registerHealth(app, deps);
+}

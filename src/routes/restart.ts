@@ -1,0 +1,41 @@
+// POST /instances/{instanceId}/restart — start a finished instance's orchestrator again.
+
+import { Type } from '@sinclair/typebox';
+import { CheckStatusPayload, ref } from '../schemas/shared.js';
+import { instanceParams, restartQuery } from '../schemas/queries.js';
+import { answerWait, hubOf, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
+import { errors, scoped, type SchemaScope } from './route-schema.js';
+
+export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): void {
+  app.post(
+    '/instances/:instanceId/restart',
+    {
+      schema: scoped(scope, {
+        operationId: 'restartInstance',
+        tags: ['instances'],
+        summary: 'Restart a finished instance',
+        description:
+          'Starts the same orchestrator with the same version and input, under a new instance ID unless ' +
+          'restartWithNewInstanceId=false. 410 while the instance is still running. Optional ' +
+          'timeout/pollingInterval wait as on start.',
+        params: instanceParams,
+        querystring: restartQuery,
+        response: {
+          200: Type.Unknown({ description: 'Wait finished: the output (Completed) or the status object.' }),
+          202: ref(CheckStatusPayload, 'Restarted; the payload names the new instance.'),
+          ...errors(404, 410),
+        },
+      }),
+    },
+    async (request, reply) => {
+      const { query } = request;
+      const wait = waitSeconds(query.timeout, query.pollingInterval, 'pollingInterval');
+      const hub = hubOf(deps.config, query);
+      const { instanceId } = await deps.service.restart(hub, request.params.instanceId, {
+        restartWithNewInstanceId: query.restartWithNewInstanceId,
+      });
+      if (!wait) return sendCheckStatus(reply, request, deps, hub, instanceId);
+      return answerWait(reply, request, deps, hub, instanceId, wait, query);
+    },
+  );
+}

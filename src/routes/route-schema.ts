@@ -1,0 +1,39 @@
+// Route-schema helpers: error responses by status code, and hiding the legacy-prefix copies of
+// routes from the OpenAPI document (they are the same operations).
+
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ErrorResponse } from '../schemas/shared.js';
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad request (invalid parameter, id, body, connection or task hub name).',
+  401: 'Missing or wrong system key.',
+  404: 'Instance, task hub or route not found.',
+  409: 'The instance is in a conflicting state.',
+  410: 'The instance has finished and cannot accept the operation.',
+  412: 'The instance is not Failed.',
+  413: 'The body is larger than the configured limit.',
+  503: 'Storage is unreachable; retry after Retry-After seconds.',
+};
+
+export function errors(...statuses: number[]): Record<number, TSchema> {
+  const all = [400, 401, ...statuses, 503];
+  return Object.fromEntries(
+    [...new Set(all)]
+      .sort()
+      .map((status) => [status, Type.Ref(ErrorResponse.$id as string, { description: ERROR_DESCRIPTIONS[status] })]),
+  );
+}
+
+export const accepted = Type.Unsafe<undefined>({ type: 'null', description: 'Accepted; no body.' });
+
+export interface SchemaScope {
+  /** The legacy-prefix registration: same routes, not repeated in the OpenAPI document. */
+  hidden: boolean;
+}
+
+/** Adds `hide` for the legacy copy and drops its operationId (ids must be unique). */
+export function scoped<T extends { operationId?: string }>(scope: SchemaScope, schema: T): T & { hide?: boolean } {
+  if (!scope.hidden) return schema;
+  const { operationId: _unused, ...rest } = schema;
+  return { ...(rest as T), hide: true };
+}

@@ -1,0 +1,92 @@
+// Shared TypeBox schemas with `$id`s: registered once with app.addSchema, referenced by routes
+// through `ref()`, and emitted under the same names in the OpenAPI document.
+
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { RUNTIME_STATUSES } from '../storage/types.js';
+
+/** A `$ref` to a shared schema that keeps the referenced schema's static type. */
+export const ref = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Unsafe<Static<T>>(Type.Ref(schema.$id as string, description === undefined ? {} : { description }));
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.String({ description: 'Stable error code, e.g. InstanceNotFound.' }),
+    message: Type.String({ description: 'Human-readable explanation.' }),
+  },
+  { $id: 'ErrorResponse', description: 'Every error answer has this shape.' },
+);
+
+export const RuntimeStatus = Type.Union(
+  RUNTIME_STATUSES.map((status) => Type.Literal(status)),
+  { $id: 'RuntimeStatus', description: 'Orchestration runtime status.' },
+);
+
+export const HistoryEvent = Type.Unsafe<Record<string, unknown>>(
+  Type.Object(
+    {
+      EventType: Type.String({ description: 'Event type name, e.g. ExecutionStarted or TaskCompleted.' }),
+      Timestamp: Type.String({ description: 'ISO 8601 time the event was recorded.' }),
+    },
+    {
+      $id: 'HistoryEvent',
+      additionalProperties: true,
+      description: 'One history event with PascalCase fields (Name, FunctionName, Input, Result, ScheduledTime, ...).',
+    },
+  ),
+);
+
+export const OrchestrationStatus = Type.Object(
+  {
+    name: Type.String({ description: 'Orchestrator function name.' }),
+    instanceId: Type.String(),
+    runtimeStatus: ref(RuntimeStatus),
+    input: Type.Unknown({ description: 'Input JSON; null when absent or when showInput=false.' }),
+    customStatus: Type.Unknown({ description: 'Custom status JSON set by the orchestration, or null.' }),
+    output: Type.Unknown({ description: 'Output JSON (or failure/termination text as a string), or null.' }),
+    createdTime: Type.String({ description: 'ISO 8601, whole seconds, UTC (Z).' }),
+    lastUpdatedTime: Type.String({ description: 'ISO 8601, whole seconds, UTC (Z).' }),
+    historyEvents: Type.Optional(Type.Array(ref(HistoryEvent), { description: 'Only with showHistory=true.' })),
+  },
+  { $id: 'OrchestrationStatus', description: 'The Durable Functions status object.' },
+);
+
+const url = (description: string) => Type.String({ description });
+
+export const CheckStatusPayload = Type.Object(
+  {
+    id: Type.String({ description: 'Instance ID.' }),
+    statusQueryGetUri: url('GET: instance status.'),
+    sendEventPostUri: url('POST: raise an event; replace {eventName}.'),
+    terminatePostUri: url('POST: terminate; replace {text} with a reason.'),
+    purgeHistoryDeleteUri: url('DELETE: purge the instance.'),
+    rewindPostUri: url('POST: rewind a failed instance; replace {text}.'),
+    suspendPostUri: url('POST: suspend; replace {text}.'),
+    resumePostUri: url('POST: resume; replace {text}.'),
+    restartPostUri: url('POST: restart the instance.'),
+  },
+  { $id: 'CheckStatusPayload', description: 'Management URLs of one instance (answer of 202 responses).' },
+);
+
+export const PurgeResult = Type.Object(
+  { instancesDeleted: Type.Integer({ minimum: 0 }) },
+  { $id: 'PurgeHistoryResult' },
+);
+
+export const Health = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+    storage: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
+  },
+  { $id: 'Health' },
+);
+
+/** Registration order matters: referenced schemas first. */
+export const SHARED_SCHEMAS: TSchema[] = [
+  ErrorResponse,
+  RuntimeStatus,
+  HistoryEvent,
+  OrchestrationStatus,
+  CheckStatusPayload,
+  PurgeResult,
+  Health,
+];
