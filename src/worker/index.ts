@@ -2,6 +2,7 @@
 // the task hub(s) the management API serves. See registry.ts for the user-code API.
 
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type pino from 'pino';
 import type { Config } from '../config.js';
@@ -100,6 +101,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const logger = options.logger.child({ component: 'worker' });
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // every poll loop waits on it
   const loops: Promise<void>[] = [];
   const ownerships: PartitionOwnership[] = [];
   const onError = (err: unknown) => logger.error({ err }, 'worker loop error');

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { StoreProvider, TaskHubWorkerStore } from '../../src/storage/port.js';
-import { startWorker, type RunningWorker } from '../../src/worker/index.js';
+import { Registry, startWorker, type RunningWorker } from '../../src/worker/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 
 export const KEY = 'worker-test-key-0123456789';
@@ -25,7 +25,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { worker?: boolean; partitionCount?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { worker?: boolean; partitionCount?: number; registry?: Registry } = {}): Promise<Harness> {
   const hub = freshHubName('w');
   const config = loadConfig({
     AzureWebJobsStorage: azuriteConnectionString(),
@@ -41,7 +41,7 @@ export async function startHarness(options: { worker?: boolean; partitionCount?:
   const worker =
     options.worker === false
       ? undefined
-      : await startWorker({ config, stores, events, logger, tuning: { leaseDurationInMs: 3000, controlVisibilityInMs: 5000 } });
+      : await startWorker({ config, stores, events, logger, registry: options.registry, tuning: { leaseDurationInMs: 3000, controlVisibilityInMs: 5000 } });
   const app = await buildApp({ config, stores, keys: [KEY], logger: false, events, orchestratorNames: worker?.orchestratorNames });
   await app.ready();
   return {
