@@ -1,0 +1,126 @@
+// Process entry: config -> embedded Azurite (when no connection string) -> store provider ->
+// default hub -> system keys -> worker (when enabled) -> app -> listen; graceful close.
+
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { logSerializers, redactSecrets } from './plugins/logging.js';
+import { InstanceEvents } from './services/instance-events.js';
+import { createAzureStoreProvider, startAzurite } from './storage/azure/index.js';
+
+export interface RunningServer {
+  /** Where the HTTP API listens; empty in worker-only mode. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The generated key is kept in the data folder so it survives restarts; printed only when created. */
+async function systemKeys(config: Config): Promise<string[]> {
+  if (config.keys.length > 0 || config.noAuth) return config.keys;
+  const file = join(config.dataDir, 'system-key');
+  const existing = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
+  if (existing) return [existing];
+  const key = randomBytes(32).toString('base64url');
+  await mkdir(config.dataDir, { recursive: true });
+  await writeFile(file, `${key}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  console.log(`taskhub: generated system key ${key} (stored in ${file})`);
+  return [key];
+}
+
+export async function startServer(initial: Config): Promise<RunningServer> {
+  const logger = pino({ level: initial.logLevel, serializers: { err: logSerializers.err } });
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => logger.error({ err: error }, 'error while shutting down'));
+    }
+  };
+
+  try {
+    let config = initial;
+    if (!config.connections.AzureWebJobsStorage) {
+      const location = join(config.dataDir, 'azurite');
+      const azurite = await startAzurite({ location });
+      closers.push(() => azurite.stop());
+      config = { ...config, connections: { ...config.connections, AzureWebJobsStorage: azurite.connectionString } };
+      logger.info({ location }, 'no AzureWebJobsStorage configured: using embedded Azurite');
+    }
+
+    const stores = createAzureStoreProvider(config);
+    closers.push(() => stores.close());
+    await stores.get(config.defaultConnection, config.hubName).ensure();
+
+    const events = new InstanceEvents();
+    // Loaded on demand: a server run with --no-worker never loads the worker or user code.
+    const worker = config.worker
+      ? await (await import('./worker/index.js')).startWorker({ config, stores, events, logger })
+      : undefined;
+    if (worker) closers.push(() => worker.stop());
+
+    if (config.workerOnly) {
+      logger.info({ taskHub: config.hubName }, 'worker-only mode: no HTTP listener');
+      return { url: '', close: closeAll };
+    }
+
+    const keys = await systemKeys(config);
+    const app = await buildApp({
+      config,
+      stores,
+      logger,
+      events,
+      orchestratorNames: worker ? () => worker.orchestratorNames() : undefined,
+      keys,
+    });
+    // The app closes first so in-flight requests finish before the worker and storage go away.
+    closers.push(() => app.close());
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { url: `http://${host}:${address.port}`, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+
+if (isEntry) {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`taskhub: ${error.message}`);
+    process.exit(2);
+  }
+  startServer(config).then(
+    (server) => {
+      if (server.url) console.log(`taskhub: listening on ${server.url}`);
+      let stopping = false;
+      const shutdown = () => {
+        if (stopping) return;
+        stopping = true;
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    },
+    (error: unknown) => {
+      console.error(`taskhub: failed to start: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+      process.exit(1);
+    },
+  );
+}
