@@ -3,11 +3,15 @@
 // crashed worker's activity runs again (at-least-once, as in Durable Functions).
 
 import { randomUUID } from 'node:crypto';
-import { InvocationContext } from '@azure/functions';
+import { createRequire } from 'node:module';
+import type * as AzureFunctions from '@azure/functions';
 import type pino from 'pino';
 import type { TaskHubWorkerStore, WorkItemMessage } from '../storage/port.js';
 import { historyEvent } from './events.js';
 import type { ActivityContext, Registry } from './registry.js';
+
+// CommonJS package: plain Node ESM cannot name its exports statically.
+const { InvocationContext } = createRequire(import.meta.url)('@azure/functions') as typeof AzureFunctions;
 
 export interface ActivityOptions {
   workItemVisibilityInMs: number;

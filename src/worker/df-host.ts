@@ -7,11 +7,13 @@
 // never appear as actions) are what the TaskScheduledId/TimerId of our history events must match.
 
 import { createRequire } from 'node:module';
-import * as df from 'durable-functions';
+import type * as DurableFunctions from 'durable-functions';
 import { EVENT_TYPES, type HistoryEvent } from '../storage/types.js';
 import type { OrchestratorFunction } from './registry.js';
 
+// CommonJS package: plain Node ESM (the worker-only process) cannot name its exports statically.
 const require = createRequire(import.meta.url);
+const df = require('durable-functions') as typeof DurableFunctions;
 
 /** Internal shapes of durable-functions@3.5.x that we rely on (pinned version). */
 interface DfAction {
