@@ -23,13 +23,29 @@ function version(): string {
   return pkg.version;
 }
 
+/** `npm start` behind a verb: flags and environment as the server reads them; stops on SIGINT/SIGTERM. */
 async function serve(args: string[]): Promise<number | undefined> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(serveHelp());
     return 0;
   }
-  const [{ loadConfig }, { startServer }] = await Promise.all([import('../config.js'), import('../server.js')]);
-  await startServer(loadConfig(serverEnv(), args));
+  const [{ ConfigError, loadConfig }, { startServer }] = await Promise.all([import('../config.js'), import('../server.js')]);
+  let config;
+  try {
+    config = loadConfig(serverEnv(), args);
+  } catch (error) {
+    throw error instanceof ConfigError ? new UsageError(error.message) : error;
+  }
+  const server = await startServer(config);
+  if (server.url) io.out(`taskhub: listening on ${server.url}`);
+  const shutdown = () => {
+    server.close().then(
+      () => exit(0),
+      () => exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
   return undefined; // keeps running until signalled
 }
 

@@ -24,7 +24,7 @@ describe('taskhub delete-task-hub (direct)', () => {
   it('uses AzureWebJobsStorage and TASKHUB_HUB_NAME by default, from any working directory', async () => {
     const hub = freshHubName('clidef');
     await createHub(hub);
-    const env = { AzureWebJobsStorage: (await import('../helpers/hub.js')).azuriteConnectionString(), TASKHUB_HUB_NAME: hub };
+    const env = { AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub };
     const result = await runCli(['start-new', '--function-name', 'Hello', '--id', 'x1', '--json'], env, '/');
     expect(parseJson(result)).toEqual({ instanceId: 'x1' });
     expect((await storeFor(hub).getInstance('x1'))?.name).toBe('Hello');

@@ -1,0 +1,66 @@
+// The verbs against a running taskhub server (--url), with the same expectations as against storage.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
+import type { StoreProvider } from '../../src/storage/port.js';
+import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { createHub, runCli, storeFor } from './cli-helpers.js';
+import { defineVerbTests } from './verb-scenario.js';
+
+const KEY = 'cli-test-key-0123456789';
+let app: FastifyInstance;
+let stores: StoreProvider;
+let url = '';
+
+beforeAll(async () => {
+  const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_KEYS: KEY });
+  stores = createAzureStoreProvider(config);
+  app = await buildApp({ config, stores, keys: [KEY], logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await stores?.close();
+});
+
+// The key travels through TASKHUB_KEY here; `--key` is checked below.
+defineVerbTests({ name: 'http', args: (hub) => ['--url', url, '--task-hub-name', hub], env: { TASKHUB_KEY: KEY } });
+
+describe('taskhub over http: keys, connections and what HTTP cannot do', () => {
+  const hub = freshHubName('clihttp');
+  beforeAll(async () => {
+    await createHub(hub);
+  });
+
+  it('sends --key, names the connection, and reports a wrong key as a failed operation', async () => {
+    const ok = await runCli(['start-new', '--url', url, '--key', KEY, '--task-hub-name', hub, '--connection-string-setting', 'AzureWebJobsStorage', '--function-name', 'Hello', '--id', 'k1']);
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
+    expect((await storeFor(hub).getInstance('k1'))?.name).toBe('Hello');
+
+    const denied = await runCli(['get-runtime-status', '--url', url, '--key', 'wrong', '--task-hub-name', hub, '--id', 'k1']);
+    expect([denied.code, denied.stdout]).toEqual([1, '']);
+    expect(denied.stderr).toMatch(/^taskhub get-runtime-status: .*\(Unauthorized\)\n$/);
+    expect(denied.stderr).not.toContain('wrong');
+
+    const unknown = await runCli(['get-instances', '--url', url, '--key', KEY, '--task-hub-name', hub, '--connection-string-setting', 'Nope']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('UnknownConnection')]);
+  });
+
+  it('refuses delete-task-hub with a usage error and leaves the hub alone', async () => {
+    const result = await runCli(['delete-task-hub', '--url', url, '--key', KEY, '--task-hub-name', hub]);
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toBe('taskhub delete-task-hub: delete-task-hub works against storage only; run it without --url.\n');
+    expect(await storeFor(hub).exists()).toBe(true);
+  });
+
+  it('reports an unreachable server in one line', async () => {
+    const result = await runCli(['get-instances', '--url', 'http://127.0.0.1:9', '--task-hub-name', hub]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^taskhub get-instances: Cannot reach the taskhub server at http:\/\/127\.0\.0\.1:9 .*\n$/);
+  });
+});
