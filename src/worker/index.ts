@@ -57,19 +57,31 @@ export interface RunningWorker {
   orchestratorNames(): string[];
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
+const sleep = (ms: number, signal: AbortSignal, wake?: Waker) =>
+  new Promise<boolean>((resolve) => {
+    const done = (woken: boolean) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
+      signal.removeEventListener('abort', onAbort);
+      wake?.sleepers.delete(onWake);
+      resolve(woken);
     };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    const onAbort = () => done(false);
+    const onWake = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+    wake?.sleepers.add(onWake);
   });
 
+/** Cuts the idle back-off short when this process itself just enqueued work for a loop. */
+class Waker {
+  readonly sleepers = new Set<() => void>();
+  kick(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+}
+
 /** Polls with exponential back-off while idle; `step` returns true when it found work. */
-async function pollLoop(step: () => Promise<boolean>, tuning: WorkerTuning, signal: AbortSignal, onError: (e: unknown) => void) {
+async function pollLoop(step: () => Promise<boolean>, tuning: WorkerTuning, signal: AbortSignal, onError: (e: unknown) => void, wake?: Waker) {
   let delay = tuning.minPollIntervalInMs;
   while (!signal.aborted) {
     let busy = false;
@@ -82,9 +94,23 @@ async function pollLoop(step: () => Promise<boolean>, tuning: WorkerTuning, sign
       delay = tuning.minPollIntervalInMs;
       continue;
     }
-    await sleep(delay, signal);
-    delay = Math.min(delay * 2, tuning.maxPollIntervalInMs);
+    const woken = await sleep(delay, signal, wake);
+    delay = woken ? tuning.minPollIntervalInMs : Math.min(delay * 2, tuning.maxPollIntervalInMs);
   }
+}
+
+/** The store, with each send also waking this process's idle loops that may receive it. */
+function withWakeUps(store: TaskHubWorkerStore, control: Waker, activities: Waker): TaskHubWorkerStore {
+  const wrapped = Object.create(store) as TaskHubWorkerStore;
+  wrapped.sendWorkItem = async (...args) => {
+    await store.sendWorkItem(...args);
+    activities.kick();
+  };
+  wrapped.sendToInstance = async (instance, event, options) => {
+    await store.sendToInstance(instance, event, options);
+    if (!options?.visibilityDelayInMs) control.kick();
+  };
+  return wrapped;
 }
 
 export async function createRegistry(config: Config): Promise<Registry> {
@@ -105,9 +131,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const loops: Promise<void>[] = [];
   const ownerships: PartitionOwnership[] = [];
   const onError = (err: unknown) => logger.error({ err }, 'worker loop error');
+  const controlWaker = new Waker();
+  const activityWaker = new Waker();
 
   for (const hub of options.hubs ?? [config.hubName]) {
-    const store: TaskHubWorkerStore = stores.get(config.defaultConnection, hub);
+    const store: TaskHubWorkerStore = withWakeUps(stores.get(config.defaultConnection, hub), controlWaker, activityWaker);
     await store.ensure();
     const ownership = new PartitionOwnership(store, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
     ownerships.push(ownership);
@@ -130,11 +158,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     for (let p = 0; p < partitions; p++) {
       const partition = p;
       loops.push(
-        pollLoop(async () => ownership.isOwned(partition) && (await orchestrations.pollOnce(partition)) > 0, tuning, abort.signal, onError),
+        pollLoop(async () => ownership.isOwned(partition) && (await orchestrations.pollOnce(partition)) > 0, tuning, abort.signal, onError, controlWaker),
       );
     }
     for (let i = 0; i < tuning.activityConcurrency; i++) {
-      loops.push(pollLoop(() => activities.runOnce(), tuning, abort.signal, onError));
+      loops.push(pollLoop(() => activities.runOnce(), tuning, abort.signal, onError, activityWaker));
     }
   }
   logger.info({ hubs: options.hubs ?? [config.hubName], orchestrators: [...registry.orchestrations.keys()] }, 'worker started');
