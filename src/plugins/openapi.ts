@@ -11,6 +11,14 @@ export const SECURITY_SCHEMES = {
   code: { type: 'apiKey', in: 'query', name: 'code', description: 'System key as a query parameter.' },
 } as const;
 
+/** Operations whose body may be empty (start without input). */
+export const OPTIONAL_BODY_OPERATIONS = new Set([
+  'startOrchestration',
+  'startOrchestrationWithId',
+  'sampleHttpStart',
+  'sampleHttpSyncStart',
+]);
+
 export async function installOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -29,6 +37,16 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
         { name: 'instances', description: 'Query and manage orchestration instances.' },
         { name: 'operations', description: 'Health of the server.' },
       ],
+    },
+    transformObject: (documentObject) => {
+      if (!('openapiObject' in documentObject)) return documentObject.swaggerObject;
+      const document = documentObject.openapiObject;
+      // @fastify/swagger marks every body as required; starting without input is allowed.
+      for (const item of Object.values(document.paths ?? {})) {
+        const body = item?.post?.requestBody;
+        if (body && 'required' in body && OPTIONAL_BODY_OPERATIONS.has(item.post?.operationId ?? '')) body.required = false;
+      }
+      return document;
     },
     // Keep the `$id` names of shared schemas (not def-0, def-1, ...) so the document is stable.
     refResolver: {

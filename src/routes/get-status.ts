@@ -1,6 +1,6 @@
 // GET /instances/{instanceId} — the status object.
 
-import { OrchestrationStatus, ref } from '../schemas/shared.js';
+import { OrchestrationStatus, RUNNING_STATUS_HEADERS, ref } from '../schemas/shared.js';
 import { getStatusQuery, instanceParams } from '../schemas/queries.js';
 import { hubOf, sendStatus, type App, type RouteDeps } from './http-support.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
@@ -20,7 +20,7 @@ export function registerGetStatus(app: App, deps: RouteDeps, scope: SchemaScope)
         querystring: getStatusQuery,
         response: {
           200: ref(OrchestrationStatus, 'Finished instance.'),
-          202: ref(OrchestrationStatus, 'Instance not finished yet.'),
+          202: ref(OrchestrationStatus, 'Instance not finished yet.', RUNNING_STATUS_HEADERS),
           500: ref(OrchestrationStatus, 'Failed instance with returnInternalServerErrorOnFailure=true.'),
           ...errors(404),
         },

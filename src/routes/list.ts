@@ -22,7 +22,12 @@ export function registerList(app: App, deps: RouteDeps, scope: SchemaScope): voi
         querystring: listQuery,
         headers: continuationHeader,
         response: {
-          200: Type.Array(ref(OrchestrationStatus), { description: 'Status objects (no history).' }),
+          200: Type.Array(ref(OrchestrationStatus), {
+            description: 'Status objects (no history).',
+            headers: {
+              'x-ms-continuation-token': { type: 'string', description: 'Token of the next page; empty on the last page.' },
+            },
+          }),
           ...errors(),
         },
       }),

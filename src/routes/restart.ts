@@ -1,7 +1,7 @@
 // POST /instances/{instanceId}/restart — start a finished instance's orchestrator again.
 
 import { Type } from '@sinclair/typebox';
-import { CheckStatusPayload, ref } from '../schemas/shared.js';
+import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { instanceParams, restartQuery } from '../schemas/queries.js';
 import { answerWait, hubOf, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
@@ -22,7 +22,7 @@ export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): 
         querystring: restartQuery,
         response: {
           200: Type.Unknown({ description: 'Wait finished: the output (Completed) or the status object.' }),
-          202: ref(CheckStatusPayload, 'Restarted; the payload names the new instance.'),
+          202: ref(CheckStatusPayload, 'Restarted; the payload names the new instance.', CHECK_STATUS_HEADERS),
           ...errors(404, 410),
         },
       }),

@@ -20,7 +20,13 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(
     [...new Set(all)]
       .sort()
-      .map((status) => [status, Type.Ref(ErrorResponse.$id as string, { description: ERROR_DESCRIPTIONS[status] })]),
+      .map((status) => [
+        status,
+        Type.Ref(ErrorResponse.$id as string, {
+          description: ERROR_DESCRIPTIONS[status],
+          ...(status === 503 ? { headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait.' } } } : {}),
+        }),
+      ]),
   );
 }
 

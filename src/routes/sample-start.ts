@@ -3,7 +3,7 @@
 // POST /orchestrators/{functionName}/wait?timeout=&retryInterval= (HttpSyncStart).
 
 import { Type } from '@sinclair/typebox';
-import { CheckStatusPayload, ref } from '../schemas/shared.js';
+import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { anyJsonBody, query, statusFlags } from '../schemas/queries.js';
 import { answerWait, hubOf, parseJsonBody, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
 import { errors } from './route-schema.js';
@@ -31,7 +31,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
         params,
         querystring: query({}),
         body: anyJsonBody,
-        response: { 202: ref(CheckStatusPayload, 'Started.'), ...errors() },
+        response: { 202: ref(CheckStatusPayload, 'Started.', CHECK_STATUS_HEADERS), ...errors() },
       },
     },
     async (request, reply) => {
@@ -55,7 +55,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
         body: anyJsonBody,
         response: {
           200: Type.Unknown({ description: 'Finished: the output (Completed) or the status object.' }),
-          202: ref(CheckStatusPayload, 'Still running at the timeout.'),
+          202: ref(CheckStatusPayload, 'Still running at the timeout.', CHECK_STATUS_HEADERS),
           ...errors(),
         },
       },

@@ -1,7 +1,7 @@
 // GET /instances/{instanceId}/wait — long-poll until the instance finishes (taskhub's addition).
 
 import { Type } from '@sinclair/typebox';
-import { CheckStatusPayload, ref } from '../schemas/shared.js';
+import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { instanceParams, waitQuery } from '../schemas/queries.js';
 import { answerWait, hubOf, waitSeconds, type App, type RouteDeps } from './http-support.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
@@ -24,7 +24,7 @@ export function registerWait(app: App, deps: RouteDeps, scope: SchemaScope): voi
         querystring: waitQuery,
         response: {
           200: Type.Unknown({ description: 'Finished: the output (Completed) or the status object.' }),
-          202: ref(CheckStatusPayload, 'Still running at the timeout.'),
+          202: ref(CheckStatusPayload, 'Still running at the timeout.', CHECK_STATUS_HEADERS),
           ...errors(404),
         },
       }),

@@ -2,11 +2,26 @@
 // through `ref()`, and emitted under the same names in the OpenAPI document.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { RUNTIME_STATUSES } from '../storage/types.js';
+import { RUNTIME_STATUSES, type RuntimeStatus as RuntimeStatusName } from '../storage/types.js';
 
 /** A `$ref` to a shared schema that keeps the referenced schema's static type. */
-export const ref = <T extends TSchema>(schema: T, description?: string) =>
-  Type.Unsafe<Static<T>>(Type.Ref(schema.$id as string, description === undefined ? {} : { description }));
+export const ref = <T extends TSchema>(schema: T, description?: string, headers?: ResponseHeaders) =>
+  Type.Unsafe<Static<T>>(
+    Type.Ref(schema.$id as string, { ...(description === undefined ? {} : { description }), ...(headers ? { headers } : {}) }),
+  );
+
+/** Response headers as @fastify/swagger documents them (a `headers` map beside the body schema). */
+export type ResponseHeaders = Record<string, { type: 'string' | 'integer'; description: string }>;
+
+export const CHECK_STATUS_HEADERS: ResponseHeaders = {
+  Location: { type: 'string', description: 'statusQueryGetUri.' },
+  'Retry-After': { type: 'integer', description: 'Seconds to wait before polling (10).' },
+};
+
+export const RUNNING_STATUS_HEADERS: ResponseHeaders = {
+  Location: { type: 'string', description: 'The request URL, to poll again.' },
+  'Retry-After': { type: 'integer', description: 'Seconds to wait before polling (5).' },
+};
 
 export const ErrorResponse = Type.Object(
   {
@@ -16,10 +31,12 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', description: 'Every error answer has this shape.' },
 );
 
-export const RuntimeStatus = Type.Union(
-  RUNTIME_STATUSES.map((status) => Type.Literal(status)),
-  { $id: 'RuntimeStatus', description: 'Orchestration runtime status.' },
-);
+export const RuntimeStatus = Type.Unsafe<RuntimeStatusName>({
+  $id: 'RuntimeStatus',
+  type: 'string',
+  enum: [...RUNTIME_STATUSES],
+  description: 'Orchestration runtime status.',
+});
 
 export const HistoryEvent = Type.Unsafe<Record<string, unknown>>(
   Type.Object(
@@ -74,8 +91,8 @@ export const PurgeResult = Type.Object(
 
 export const Health = Type.Object(
   {
-    status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
-    storage: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
+    status: Type.Unsafe<'ok' | 'unavailable'>({ type: 'string', enum: ['ok', 'unavailable'] }),
+    storage: Type.Unsafe<'ok' | 'unreachable'>({ type: 'string', enum: ['ok', 'unreachable'] }),
   },
   { $id: 'Health' },
 );
