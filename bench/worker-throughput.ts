@@ -1,0 +1,180 @@
+// Prints, in one run against its own Azurite:
+//   1. HelloSequence orchestrations completed per second with 1 and with 2 worker processes
+//      (and with the in-process worker of the server, for reference)
+//   2. storage operations (store-port calls) per orchestration, by operation
+//   3. latency from the worker's completion checkpoint to the waiting HTTP response (in-process)
+// Usage: npm run bench:worker [-- --orchestrations 200 --latency-runs 30]
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { InstanceEvents } from '../src/services/instance-events.js';
+import { createManagementService } from '../src/services/management-service.js';
+import { startAzurite } from '../src/storage/azure/azurite.js';
+import { createAzureStoreProvider } from '../src/storage/azure/index.js';
+import type { StoreProvider, TaskHubWorkerStore } from '../src/storage/port.js';
+import { startWorker } from '../src/worker/index.js';
+
+const { values } = parseArgs({
+  options: {
+    orchestrations: { type: 'string', default: '200' },
+    'latency-runs': { type: 'string', default: '30' },
+    partitions: { type: 'string', default: '4' },
+  },
+});
+const N = Number(values.orchestrations);
+const LATENCY_RUNS = Number(values['latency-runs']);
+const PARTITIONS = values.partitions;
+const KEY = 'bench-key';
+const silent = pino({ level: 'silent' });
+
+/** Counts every store-port call, by method name. */
+function countingProvider(inner: StoreProvider, counts: Map<string, number>, onCall?: (method: string, args: unknown[], result: unknown) => void): StoreProvider {
+  return {
+    get(connection, hub) {
+      const store = inner.get(connection, hub);
+      return new Proxy(store, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
+            const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            onCall?.(String(prop), args, result);
+            return result;
+          };
+        },
+      }) as TaskHubWorkerStore;
+    },
+    close: () => inner.close(),
+  };
+}
+
+function configFor(connectionString: string, hub: string): Config {
+  return loadConfig({ AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, TASKHUB_KEYS: KEY, TASKHUB_PARTITION_COUNT: PARTITIONS, TASKHUB_NO_AUTH: 'true' });
+}
+
+/** Starts N HelloSequence instances through the management service and waits until all completed. */
+async function runBatch(config: Config, stores: StoreProvider): Promise<number> {
+  const service = createManagementService({ stores, config });
+  const hub = { connection: config.defaultConnection, taskHub: config.hubName };
+  const store = stores.get(config.defaultConnection, config.hubName);
+  const began = performance.now();
+  await Promise.all(Array.from({ length: N }, () => service.start(hub, { name: 'E1_HelloSequence' })));
+  for (;;) {
+    let completed = 0;
+    let token: string | undefined;
+    do {
+      const page = await store.queryInstances({ runtimeStatus: ['Completed'], fetchInput: false, fetchOutput: false }, { pageSize: 1000, continuationToken: token });
+      completed += page.items.length;
+      token = page.continuationToken;
+    } while (token);
+    if (completed >= N) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return N / ((performance.now() - began) / 1000);
+}
+
+function spawnWorkers(count: number, connectionString: string, hub: string): ChildProcess[] {
+  return Array.from({ length: count }, () =>
+    spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts', '--lease-duration-ms', '5000'], {
+      env: { ...process.env, AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: PARTITIONS, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+}
+
+async function outOfProcess(connectionString: string, workers: number): Promise<number> {
+  const hub = `BenchProc${workers}`;
+  const config = configFor(connectionString, hub);
+  const stores = createAzureStoreProvider(config);
+  await stores.get(config.defaultConnection, hub).ensure();
+  const children = spawnWorkers(workers, connectionString, hub);
+  await new Promise((r) => setTimeout(r, 3000)); // process start-up and lease acquisition
+  try {
+    return await runBatch(config, stores);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await stores.close();
+  }
+}
+
+async function inProcess(connectionString: string) {
+  const config = configFor(connectionString, 'BenchInProc');
+  const counts = new Map<string, number>();
+  const stores = countingProvider(createAzureStoreProvider(config), counts);
+  await stores.get(config.defaultConnection, config.hubName).ensure();
+  const worker = await startWorker({ config, stores, events: new InstanceEvents(), logger: silent });
+  counts.clear();
+  const rate = await runBatch(config, stores);
+  const snapshot = new Map(counts);
+  await worker.stop();
+  await stores.close();
+  return { rate, counts: snapshot };
+}
+
+async function latency(connectionString: string) {
+  const config = configFor(connectionString, 'BenchLatency');
+  const checkpointedAt = new Map<string, number>();
+  const stores = countingProvider(createAzureStoreProvider(config), new Map(), (method, args) => {
+    const update = args[0] as { instanceId?: string; runtimeStatus?: string };
+    if (method === 'updateInstance' && update.runtimeStatus === 'Completed') checkpointedAt.set(String(update.instanceId), performance.now());
+  });
+  await stores.get(config.defaultConnection, config.hubName).ensure();
+  const events = new InstanceEvents();
+  const worker = await startWorker({ config, stores, events, logger: silent });
+  const app = await buildApp({ config, stores, keys: [], logger: false, events, orchestratorNames: worker.orchestratorNames });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/runtime/webhooks/durabletask`;
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_RUNS; i++) {
+    const id = `latency-${i}`;
+    // pollingInterval 30 s: the answer can only come from the checkpoint notification.
+    const res = await fetch(`${base}/orchestrators/E1_HelloSequence/${id}?timeout=60&pollingInterval=30`, { method: 'POST' });
+    const answeredAt = performance.now();
+    await res.text();
+    if (res.status !== 200) throw new Error(`start-and-wait answered ${res.status}`);
+    samples.push(answeredAt - checkpointedAt.get(id)!);
+  }
+  await app.close();
+  await worker.stop();
+  await stores.close();
+  samples.sort((a, b) => a - b);
+  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
+  return { p50: pct(50), p95: pct(95), max: samples[samples.length - 1] };
+}
+
+async function main(): Promise<void> {
+  const azurite = await startAzurite();
+  try {
+    const cs = azurite.connectionString;
+    console.log(`worker throughput: ${N} E1_HelloSequence orchestrations per run, ${PARTITIONS} partitions, Azurite in memory`);
+    const one = await outOfProcess(cs, 1);
+    console.log(`  1 worker process : ${one.toFixed(1)} orchestrations/s`);
+    const two = await outOfProcess(cs, 2);
+    console.log(`  2 worker processes: ${two.toFixed(1)} orchestrations/s`);
+    const inproc = await inProcess(cs);
+    console.log(`  in-process worker : ${inproc.rate.toFixed(1)} orchestrations/s`);
+    const total = [...inproc.counts.values()].reduce((a, b) => a + b, 0);
+    const polling = (inproc.counts.get('receiveControlMessages') ?? 0) + (inproc.counts.get('receiveWorkItem') ?? 0);
+    console.log(`storage operations per orchestration (store-port calls, in-process run incl. client start):`);
+    console.log(`  total ${(total / N).toFixed(1)}, of which queue polls ${(polling / N).toFixed(1)}`);
+    const byOp = [...inproc.counts].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${(n / N).toFixed(2)}`);
+    console.log(`  ${byOp.join(', ')}`);
+    const lat = await latency(cs);
+    console.log(`completion checkpoint -> waiting HTTP response (in-process, ${LATENCY_RUNS} runs):`);
+    console.log(`  p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`);
+  } finally {
+    await azurite.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
