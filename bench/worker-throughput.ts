@@ -92,7 +92,8 @@ async function outOfProcess(connectionString: string, workers: number): Promise<
   const stores = createAzureStoreProvider(config);
   await stores.get(config.defaultConnection, hub).ensure();
   const children = spawnWorkers(workers, connectionString, hub);
-  await new Promise((r) => setTimeout(r, 3000)); // process start-up and lease acquisition
+  // Process start-up, lease acquisition and (with two workers) partition hand-over.
+  await new Promise((r) => setTimeout(r, workers > 1 ? 9000 : 3000));
   try {
     return await runBatch(config, stores);
   } finally {

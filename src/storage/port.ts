@@ -130,6 +130,17 @@ export interface PartitionLease {
   expiresAt: Date;
   /** Opaque concurrency token. */
   etag: string;
+  /** Another worker asked for this partition (the provider's NextOwner); the owner should release it. */
+  nextOwner?: string;
+}
+
+/** A partition's lease row as stored, for balancing partitions across workers. */
+export interface PartitionLeaseInfo {
+  partition: number;
+  /** Empty when free. */
+  owner: string;
+  nextOwner?: string;
+  expiresAt: Date;
 }
 
 /** Worker operations (src/worker). A management client never calls these. */
@@ -155,6 +166,10 @@ export interface TaskHubWorkerStore extends TaskHubManagementStore {
   tryAcquireLease(partition: number, owner: string, durationInMs: number): Promise<PartitionLease | undefined>;
   renewLease(lease: PartitionLease, durationInMs: number): Promise<PartitionLease | undefined>;
   releaseLease(lease: PartitionLease): Promise<void>;
+  /** Every partition's lease (expired ones included). */
+  listLeases(): Promise<PartitionLeaseInfo[]>;
+  /** Records `requester` as the partition's NextOwner (no-op on a concurrent change); the owner sees it on renew. */
+  requestLease(partition: number, requester: string): Promise<void>;
 }
 
 /** Resolves the store for a request's `connection` and `taskHub`. */

@@ -27,29 +27,49 @@ export class PartitionOwnership {
     return [...this.owned.keys()].filter((p) => this.isOwned(p)).sort((a, b) => a - b);
   }
 
-  /** Renews what we hold and claims free or expired partitions. Returns the partitions now owned. */
+  /**
+   * Renews what we hold (handing over partitions another worker asked for), claims free or expired
+   * partitions up to a fair share, and asks the busiest worker for one when we have less than that.
+   */
   async refresh(): Promise<number[]> {
-    const count = await this.store.partitionCount();
     const { owner, leaseDurationInMs } = this.options;
-    await Promise.all(
-      Array.from({ length: count }, async (_, partition) => {
-        const held = this.owned.get(partition);
-        try {
-          const lease = held
-            ? await this.store.renewLease(held, leaseDurationInMs)
-            : await this.store.tryAcquireLease(partition, owner, leaseDurationInMs);
-          if (lease) {
-            if (!held) this.logger.debug({ partition }, 'acquired control-queue partition');
-            this.owned.set(partition, lease);
-          } else if (held) {
-            this.logger.info({ partition }, 'lost control-queue partition');
-            this.owned.delete(partition);
-          }
-        } catch (error) {
-          this.logger.warn({ partition, err: error }, 'partition lease operation failed');
+    for (const [partition, held] of [...this.owned]) {
+      try {
+        const lease = await this.store.renewLease(held, leaseDurationInMs);
+        if (lease && lease.nextOwner && lease.nextOwner !== owner) {
+          this.owned.delete(partition);
+          await this.store.releaseLease(lease);
+          this.logger.debug({ partition, to: lease.nextOwner }, 'handed over control-queue partition');
+        } else if (lease) this.owned.set(partition, lease);
+        else {
+          this.owned.delete(partition);
+          this.logger.info({ partition }, 'lost control-queue partition');
         }
-      }),
-    );
+      } catch (error) {
+        this.logger.warn({ partition, err: error }, 'partition lease renewal failed');
+      }
+    }
+    const now = Date.now();
+    const leases = await this.store.listLeases();
+    const live = (l: { owner: string; expiresAt: Date }) => l.owner !== '' && l.expiresAt.getTime() > now;
+    const workers = new Set([owner, ...leases.filter(live).map((l) => l.owner), ...leases.flatMap((l) => (l.nextOwner ? [l.nextOwner] : []))]);
+    const fairShare = Math.ceil(leases.length / workers.size);
+    for (const lease of leases) {
+      if (this.owned.size >= fairShare) break;
+      if (this.owned.has(lease.partition) || live(lease) || (lease.nextOwner && lease.nextOwner !== owner)) continue;
+      const acquired = await this.store.tryAcquireLease(lease.partition, owner, leaseDurationInMs).catch(() => undefined);
+      if (acquired) {
+        this.owned.set(lease.partition, acquired);
+        this.logger.debug({ partition: lease.partition }, 'acquired control-queue partition');
+      }
+    }
+    if (this.owned.size < Math.floor(leases.length / workers.size)) {
+      const byOwner = new Map<string, number>();
+      for (const l of leases.filter(live)) byOwner.set(l.owner, (byOwner.get(l.owner) ?? 0) + 1);
+      const [busiest, held] = [...byOwner].filter(([o]) => o !== owner).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+      const candidate = leases.find((l) => l.owner === busiest && live(l) && !l.nextOwner);
+      if (candidate && held > fairShare - 1) await this.store.requestLease(candidate.partition, owner).catch(() => undefined);
+    }
     return this.ownedPartitions();
   }
 

@@ -2,7 +2,7 @@
 // manager): one row per control queue, claimed by compare-and-swap on its ETag.
 
 import type { TableClient } from '@azure/data-tables';
-import type { PartitionLease } from '../port.js';
+import type { PartitionLease, PartitionLeaseInfo } from '../port.js';
 import { isConflict, isNotFound } from './clients.js';
 import type { HubResourceNames } from './names.js';
 
@@ -49,6 +49,7 @@ export class PartitionLeases {
         owner: String(fields.CurrentOwner ?? ''),
         expiresAt: fields.ExpiresAt ?? new Date(0),
         etag: response.etag ?? '',
+        nextOwner: ('NextOwner' in fields ? fields.NextOwner : row.NextOwner) || undefined,
       };
     } catch (error) {
       if (isConflict(error) || isNotFound(error)) return undefined;
@@ -77,6 +78,26 @@ export class PartitionLeases {
     if (row.CurrentOwner !== lease.owner) return undefined;
     const now = new Date();
     return this.write(row, { CurrentOwner: lease.owner, LastRenewal: now, ExpiresAt: new Date(now.getTime() + durationInMs) });
+  }
+
+  async list(): Promise<PartitionLeaseInfo[]> {
+    await this.ensureRows();
+    const out: PartitionLeaseInfo[] = [];
+    for await (const row of this.table.listEntities<LeaseRow>({ queryOptions: { filter: "PartitionKey eq ''" } })) {
+      out.push({
+        partition: Number(row.rowKey.slice(-2)),
+        owner: row.CurrentOwner ?? '',
+        nextOwner: row.NextOwner || undefined,
+        expiresAt: row.ExpiresAt ? new Date(row.ExpiresAt) : new Date(0),
+      });
+    }
+    return out;
+  }
+
+  async request(partition: number, requester: string): Promise<void> {
+    const row = (await this.table.getEntity('', this.names.controlQueue(partition))) as unknown as LeaseRow;
+    if (row.NextOwner) return;
+    await this.write(row, { NextOwner: requester });
   }
 
   async release(lease: PartitionLease): Promise<void> {

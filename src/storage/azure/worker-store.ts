@@ -6,6 +6,7 @@ import type {
   ControlMessage,
   InstanceUpdate,
   PartitionLease,
+  PartitionLeaseInfo,
   TaskHubWorkerStore,
   WorkItemMessage,
 } from '../port.js';
@@ -106,6 +107,14 @@ export class AzureTaskHubStore extends AzureManagementStore implements TaskHubWo
 
   releaseLease(lease: PartitionLease): Promise<void> {
     return this.leases.release(lease);
+  }
+
+  listLeases(): Promise<PartitionLeaseInfo[]> {
+    return this.leases.list();
+  }
+
+  requestLease(partition: number, requester: string): Promise<void> {
+    return this.leases.request(partition, requester);
   }
 }
 
