@@ -1,0 +1,48 @@
+// Two workers on one hub share the control-queue partitions; a stopped worker's partitions move over.
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { InstanceEvents } from '../../src/services/instance-events.js';
+import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
+import { startWorker, type RunningWorker } from '../../src/worker/index.js';
+import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+
+const hub = freshHubName('bal');
+const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: '4' });
+const stores = createAzureStoreProvider(config);
+const store = stores.get(config.defaultConnection, hub);
+const workers: RunningWorker[] = [];
+const start = async () => {
+  const w = await startWorker({ config, stores, events: new InstanceEvents(), logger: pino({ level: 'silent' }), tuning: { leaseDurationInMs: 900 } });
+  workers.push(w);
+  return w;
+};
+const liveOwners = async () => {
+  const now = Date.now();
+  const counts = new Map<string, number>();
+  for (const l of await store.listLeases()) if (l.owner && l.expiresAt.getTime() > now) counts.set(l.owner, (counts.get(l.owner) ?? 0) + 1);
+  return [...counts.values()].sort();
+};
+async function until(check: () => Promise<boolean>, timeoutInMs = 15_000) {
+  const deadline = Date.now() + timeoutInMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await stores.close();
+});
+
+describe('partition balancing', () => {
+  it('splits 4 partitions 2/2 between two workers and gives them all back to one after a stop', async () => {
+    const first = await start();
+    await until(async () => JSON.stringify(await liveOwners()) === '[4]');
+    await start();
+    await until(async () => JSON.stringify(await liveOwners()) === '[2,2]');
+    await first.stop();
+    await until(async () => JSON.stringify(await liveOwners()) === '[4]');
+  });
+});
