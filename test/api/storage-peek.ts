@@ -1,6 +1,6 @@
 // Reads what the API wrote, straight from Azurite with the Azure SDK (independent of the store code).
 
-import { TableClient } from '@azure/data-tables';
+import { TableClient, TableServiceClient, odata } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { azuriteConnectionString } from '../helpers/hub.js';
 
@@ -42,11 +42,9 @@ export async function instanceRow(hub: string, instanceId: string): Promise<Reco
 }
 
 export async function tableExists(name: string): Promise<boolean> {
-  const table = TableClient.fromConnectionString(azuriteConnectionString(), name, { allowInsecureConnection: true });
-  try {
-    for await (const _ of table.listEntities({ queryOptions: { top: 1 } })) break;
-    return true;
-  } catch {
-    return false;
+  const service = TableServiceClient.fromConnectionString(azuriteConnectionString(), { allowInsecureConnection: true });
+  for await (const table of service.listTables({ queryOptions: { filter: odata`TableName eq ${name}` } })) {
+    if (table.name === name) return true;
   }
+  return false;
 }

@@ -1,0 +1,81 @@
+// System-key authentication and secret-free logs.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE, KEY, createTestApp, startInstance, type TestApp } from './helpers.js';
+
+describe('system key', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ keys: [KEY, 'second-key'] });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 401 JSON without a key or with a wrong one', async () => {
+    for (const [url, headers] of [
+      [`${BASE}/instances`, {}],
+      [`${BASE}/instances?code=wrong`, {}],
+      [`${BASE}/instances`, { 'x-functions-key': 'wrong' }],
+      [`${BASE}/instances?code=${KEY}x`, {}],
+      [`${BASE}/instances?code=`, {}],
+    ] as const) {
+      const res = await t.call('GET', url, { noKey: true, headers });
+      expect(res.statusCode, url).toBe(401);
+      expect(res.json()).toEqual({ error: 'Unauthorized', message: expect.any(String) });
+    }
+  });
+
+  it('accepts the key as header or as code (any letter case of the name), and the header wins', async () => {
+    expect((await t.call('GET', `${BASE}/instances?code=${KEY}`, { noKey: true })).statusCode).toBe(200);
+    expect((await t.call('GET', `${BASE}/instances?CODE=${KEY}`, { noKey: true })).statusCode).toBe(200);
+    expect((await t.call('GET', `${BASE}/instances`, { headers: { 'x-functions-key': KEY } })).statusCode).toBe(200);
+    expect((await t.call('GET', `${BASE}/instances?code=wrong`, { headers: { 'x-functions-key': KEY } })).statusCode).toBe(200);
+    expect((await t.call('GET', `${BASE}/instances?code=${KEY}`, { noKey: true, headers: { 'x-functions-key': 'wrong' } })).statusCode).toBe(401);
+  });
+
+  it('accepts every configured key and puts the caller key into the management URLs', async () => {
+    const res = await t.call('POST', `${BASE}/orchestrators/Hello`, { noKey: true, headers: { 'x-functions-key': 'second-key' } });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().statusQueryGetUri).toMatch(/&code=second-key$/);
+  });
+
+  it('requires the key on the root sample routes and on unknown routes, not on /health, /openapi.json and /docs', async () => {
+    expect((await t.call('POST', '/orchestrators/Hello', { noKey: true })).statusCode).toBe(401);
+    expect((await t.call('GET', '/nowhere', { noKey: true })).statusCode).toBe(401);
+    expect((await t.call('GET', '/health', { noKey: true })).statusCode).toBe(200);
+    expect((await t.call('GET', '/openapi.json', { noKey: true })).statusCode).toBe(200);
+    const docs = await t.call('GET', '/docs/', { noKey: true });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('never logs the key, neither from code= nor from the header', async () => {
+    await t.call('GET', `${BASE}/instances?code=${KEY}&top=5`, { noKey: true });
+    await t.call('GET', `${BASE}/instances?Code=${KEY}`, { noKey: true });
+    await t.call('GET', `${BASE}/instances?code=not-the-key-but-secret`, { noKey: true });
+    await startInstance(t, 'Hello');
+    const logs = t.logs();
+    expect(logs).toContain('incoming request');
+    expect(logs).toContain('code=[REDACTED]');
+    expect(logs).not.toContain(KEY);
+    expect(logs).not.toContain('not-the-key-but-secret');
+  });
+});
+
+describe('no-auth mode', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TASKHUB_NO_AUTH: 'true' }, keys: [] });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves without a key, leaves code out of the URLs and warns loudly', async () => {
+    const res = await t.call('POST', `${BASE}/orchestrators/Hello`, { noKey: true });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().statusQueryGetUri).toMatch(/\?taskHub=[^&]+&connection=AzureWebJobsStorage$/);
+    expect(t.logs()).toMatch(/"level":40.*AUTHENTICATION IS DISABLED/);
+  });
+});
