@@ -23,12 +23,15 @@ const liveOwners = async () => {
   for (const l of await store.listLeases()) if (l.owner && l.expiresAt.getTime() > now) counts.set(l.owner, (counts.get(l.owner) ?? 0) + 1);
   return [...counts.values()].sort();
 };
-async function until(check: () => Promise<boolean>, timeoutInMs = 15_000) {
+/** Polls the lease table until the live owners hold `expected` partitions each. */
+async function until(expected: number[], timeoutInMs = 15_000) {
   const deadline = Date.now() + timeoutInMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
+  let seen = await liveOwners();
+  while (JSON.stringify(seen) !== JSON.stringify(expected) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
+    seen = await liveOwners();
   }
+  expect(seen).toEqual(expected);
 }
 
 afterAll(async () => {
@@ -39,10 +42,10 @@ afterAll(async () => {
 describe('partition balancing', () => {
   it('splits 4 partitions 2/2 between two workers and gives them all back to one after a stop', async () => {
     const first = await start();
-    await until(async () => JSON.stringify(await liveOwners()) === '[4]');
+    await until([4]);
     await start();
-    await until(async () => JSON.stringify(await liveOwners()) === '[2,2]');
+    await until([2, 2]);
     await first.stop();
-    await until(async () => JSON.stringify(await liveOwners()) === '[4]');
+    await until([4]);
   });
 });
