@@ -22,7 +22,8 @@ export const getHistory: Verb = {
   },
 };
 
-const MAX_TIMEOUT_IN_SECONDS = 24 * 60 * 60;
+/** The HTTP API accepts at most an hour; the direct transport keeps the same limit. */
+const MAX_TIMEOUT_IN_SECONDS = 3600;
 
 export const wait: Verb = {
   name: 'wait',
