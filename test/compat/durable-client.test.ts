@@ -129,7 +129,10 @@ describe.each([
 
   it('rewind of an instance that is not Failed takes the 412 path', async () => {
     const instanceId = await client().startNew('FlakySequence', { instanceId: id('rewind') });
-    await expect(client().rewind(instanceId, 'try again')).rejects.toThrow(/fail/i);
+    await expect(client().rewind(instanceId, 'try again')).rejects.toThrow();
+    const response = await fetch(`${base}/instances/${encodeURIComponent(instanceId)}/rewind?reason=x&code=${KEY}`, { method: 'POST' });
+    expect(response.status).toBe(412);
+    expect(await response.json()).toMatchObject({ error: 'InstanceNotFailed' });
   });
 
   it('getStatusBy filters by created time and runtime status', async () => {
