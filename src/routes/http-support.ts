@@ -91,24 +91,20 @@ export interface WaitSeconds {
   retryIntervalInMs: number;
 }
 
-/**
- * Validates a timeout/interval pair (seconds) before anything is started. Returns undefined when
- * no wait was asked for (no timeout).
- */
-export function waitSeconds(
-  timeout: number | undefined,
-  interval: number | undefined,
-  intervalName: string,
-): WaitSeconds | undefined {
-  if (timeout === undefined) {
-    if (interval !== undefined) throw new DomainError('InvalidQueryParameter', `Query parameter '${intervalName}' needs 'timeout'.`);
-    return undefined;
-  }
+/** Validates a timeout/interval pair (seconds); the interval defaults to 1 s, or the timeout when smaller. */
+export function waitSeconds(timeout: number, interval: number | undefined, intervalName: string): WaitSeconds {
   const retry = interval ?? Math.min(1, timeout);
   if (retry > timeout) {
     throw new DomainError('InvalidQueryParameter', `Query parameter '${intervalName}' must not be larger than 'timeout'.`);
   }
   return { timeoutInMs: Math.round(timeout * 1000), retryIntervalInMs: Math.round(retry * 1000) };
+}
+
+/** Like waitSeconds, for routes where waiting is optional: no `timeout` means no wait. */
+export function optionalWait(timeout: number | undefined, interval: number | undefined, intervalName: string): WaitSeconds | undefined {
+  if (timeout !== undefined) return waitSeconds(timeout, interval, intervalName);
+  if (interval !== undefined) throw new DomainError('InvalidQueryParameter', `Query parameter '${intervalName}' needs 'timeout'.`);
+  return undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { instanceParams, restartQuery } from '../schemas/queries.js';
-import { answerWait, hubOf, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
+import { answerWait, hubOf, optionalWait, sendCheckStatus, type App, type RouteDeps } from './http-support.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): void {
@@ -29,7 +29,7 @@ export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): 
     },
     async (request, reply) => {
       const { query } = request;
-      const wait = waitSeconds(query.timeout, query.pollingInterval, 'pollingInterval');
+      const wait = optionalWait(query.timeout, query.pollingInterval, 'pollingInterval');
       const hub = hubOf(deps.config, query);
       const { instanceId } = await deps.service.restart(hub, request.params.instanceId, {
         restartWithNewInstanceId: query.restartWithNewInstanceId,

@@ -66,7 +66,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
       const input = parseJsonBody(request.body);
       const hub = hubOf(deps.config, q);
       const { instanceId } = await deps.service.start(hub, { name: request.params.functionName, input });
-      return answerWait(reply, request, deps, hub, instanceId, wait!, q);
+      return answerWait(reply, request, deps, hub, instanceId, wait, q);
     },
   );
 }

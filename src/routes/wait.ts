@@ -34,7 +34,7 @@ export function registerWait(app: App, deps: RouteDeps, scope: SchemaScope): voi
       const wait = waitSeconds(query.timeout ?? 10, query.retryInterval, 'retryInterval');
       const hub = hubOf(deps.config, query);
       // Unknown instances are a 404 before any waiting.
-      return answerWait(reply, request, deps, hub, request.params.instanceId, wait!, query);
+      return answerWait(reply, request, deps, hub, request.params.instanceId, wait, query);
     },
   );
 }
