@@ -70,6 +70,33 @@ describe('GET /instances/{id}', () => {
     expect(Array.isArray(withHistory.historyEvents)).toBe(true);
   });
 
+  it('shows the stored history as historyEvents, with results only on request', async () => {
+    const id = await startInstance(t, 'Hello', 'status-history', '"in"');
+    const { executionId } = (await t.store.getInstance(id))!;
+    const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString();
+    await t.store.checkpoint({
+      instanceId: id,
+      executionId,
+      existingCount: 0,
+      newEvents: [
+        { EventType: 'OrchestratorStarted', EventId: -1, Timestamp: at(0) },
+        { EventType: 'ExecutionStarted', EventId: -1, Timestamp: at(0), Name: 'Hello', Version: '', Input: '"in"', OrchestrationInstance: { InstanceId: id, ExecutionId: executionId } },
+        { EventType: 'TaskScheduled', EventId: 0, Timestamp: at(1), Name: 'SayHello', Version: '', Input: '"Tokyo"' },
+        { EventType: 'OrchestratorCompleted', EventId: -1, Timestamp: at(1) },
+        { EventType: 'TaskCompleted', EventId: -1, Timestamp: at(2), TaskScheduledId: 0, Result: '"Hello Tokyo!"' },
+      ],
+    });
+    const plain = (await t.call('GET', `${BASE}/instances/${id}?showHistory=true`)).json() as { historyEvents: Record<string, unknown>[] };
+    expect(plain.historyEvents.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TaskCompleted']);
+    expect(plain.historyEvents[0]).toMatchObject({ FunctionName: 'Hello', Input: '"in"' });
+    expect(plain.historyEvents[1]).toMatchObject({ FunctionName: 'SayHello', ScheduledTime: expect.stringMatching(/^2024-01-01T00:00:01/) });
+    expect('Result' in plain.historyEvents[1]).toBe(false);
+    const withOutput = (await t.call('GET', `${BASE}/instances/${id}?showHistory=true&showHistoryOutput=true`)).json() as {
+      historyEvents: Record<string, unknown>[];
+    };
+    expect(withOutput.historyEvents[1].Result).toBe('Hello Tokyo!');
+  });
+
   it('answers 404 InstanceNotFound for an unknown id', async () => {
     const res = await t.call('GET', `${BASE}/instances/nobody-here`);
     expect(res.statusCode).toBe(404);
