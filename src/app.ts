@@ -70,6 +70,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     events: options.events,
     orchestratorNames: options.orchestratorNames,
   });
-  await registerRoutes(app, { service, config });
+  const shutdown = new AbortController();
+  app.addHook('preClose', async () => shutdown.abort());
+  await registerRoutes(app, { service, config, shutdownSignal: shutdown.signal });
   return app;
 }

@@ -15,6 +15,8 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 export interface RouteDeps {
   service: ManagementService;
   config: Config;
+  /** Aborted when the app closes, so long-polls answer 202 instead of holding shutdown up. */
+  shutdownSignal?: AbortSignal;
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -120,10 +122,11 @@ export async function answerWait(
   wait: WaitSeconds,
   statusOptions: StatusOptions = {},
 ): Promise<FastifyReply> {
-  // Stop waiting when the caller goes away.
+  // Stop waiting when the caller goes away or the server shuts down.
   const abort = new AbortController();
   reply.raw.once('close', () => abort.abort());
-  const result = await deps.service.waitForCompletion(hub, instanceId, { ...wait, abortSignal: abort.signal });
+  const signal = deps.shutdownSignal ? AbortSignal.any([abort.signal, deps.shutdownSignal]) : abort.signal;
+  const result = await deps.service.waitForCompletion(hub, instanceId, { ...wait, abortSignal: signal });
   if (!result.finished) return sendCheckStatus(reply, request, deps, hub, instanceId);
   if (result.status.runtimeStatus === 'Completed') {
     return reply.code(200).type(JSON_TYPE).send(JSON.stringify(result.status.output ?? null));

@@ -121,6 +121,18 @@ describe('wait for completion', () => {
     }
   });
 
+  it('answers a pending wait with 202 when the server shuts down', async () => {
+    const own = await createTestApp();
+    const id = await startInstance(own, 'Hello', 'wait-shutdown');
+    const started = Date.now();
+    const waiting = own.call('GET', `${BASE}/instances/${id}/wait?timeout=30&retryInterval=10`);
+    await new Promise((r) => setTimeout(r, 100));
+    await own.close();
+    const res = await waiting;
+    expect(res.statusCode).toBe(202);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('start-and-wait returns the raw output when the instance completes in time', async () => {
     const id = 'start-and-wait-done';
     setTimeout(() => {
