@@ -19,7 +19,8 @@ export function parseStoredJson(text: string | null | undefined): unknown {
 
 /** `yyyy-MM-ddTHH:mm:ssZ`: whole seconds, as the extension formats them. */
 export function wholeSecondsIso(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
+  // toISOString is always `yyyy-MM-ddTHH:mm:ss.sssZ` for the years storage can hold.
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 export function toStatusObject(state: InstanceState, options: { showInput?: boolean } = {}): StatusObject {

@@ -64,17 +64,19 @@ export class InstancesTable {
     return { items, continuationToken: page?.continuationToken || undefined };
   }
 
-  async toState(row: InstanceRow, fetchInput: boolean): Promise<InstanceState> {
+  toState(row: InstanceRow, fetchInput: boolean): InstanceState | Promise<InstanceState> {
     const status = String(row.RuntimeStatus ?? '');
     const tags = jsonText(row.Tags);
-    return {
+    const input = fetchInput ? this.resolveInput(row) : null;
+    const output = this.resolve(jsonText(row.Output));
+    const state: InstanceState = {
       instanceId: unescapeKey(row.partitionKey),
       name: String(row.Name ?? ''),
       version: String(row.Version ?? ''),
       executionId: String(row.ExecutionId ?? ''),
       runtimeStatus: (RUNTIME_STATUSES as readonly string[]).includes(status) ? (status as RuntimeStatus) : 'Pending',
-      input: fetchInput ? await this.resolveInput(row) : null,
-      output: await this.resolve(jsonText(row.Output)),
+      input: null,
+      output: null,
       customStatus: jsonText(row.CustomStatus),
       createdTime: asDate(row.CreatedTime) ?? new Date(0),
       lastUpdatedTime: asDate(row.LastUpdatedTime) ?? asDate(row.timestamp) ?? new Date(0),
@@ -83,9 +85,13 @@ export class InstancesTable {
       generation: Number(row.Generation ?? 0),
       tags: tags ? (JSON.parse(tags) as Record<string, string>) : undefined,
     };
+    if (input instanceof Promise || output instanceof Promise) {
+      return Promise.all([input, output]).then(([i, o]) => ({ ...state, input: i, output: o }));
+    }
+    return { ...state, input, output };
   }
 
-  private async resolveInput(row: InstanceRow): Promise<string | null> {
+  private resolveInput(row: InstanceRow): string | null | Promise<string | null> {
     const input = jsonText(row.Input);
     if (!input && typeof row.InputBlobName === 'string' && row.InputBlobName) {
       return this.large.download(row.InputBlobName);
@@ -94,9 +100,13 @@ export class InstancesTable {
   }
 
   /** Inline JSON text, or a blob URL: `...ExecutionStarted.json.gz` holds a whole start message. */
-  async resolve(value: string | null): Promise<string | null> {
+  resolve(value: string | null): string | null | Promise<string | null> {
     const blobName = value ? this.large.blobNameFromUrl(value) : undefined;
-    if (!blobName) return value;
+    // Synchronous for inline values: a page of a thousand rows should not cost a thousand promises.
+    return blobName ? this.fromBlob(blobName) : value;
+  }
+
+  private async fromBlob(blobName: string): Promise<string | null> {
     const text = await this.large.download(blobName);
     if (!blobName.endsWith('ExecutionStarted.json.gz')) return text;
     const message = JSON.parse(text) as { TaskMessage?: { Event?: { Input?: string | null } } };
