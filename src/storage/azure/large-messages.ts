@@ -48,6 +48,10 @@ export class LargeMessages {
     return value.slice(base.length).split('/').map(decodeURIComponent).join('/');
   }
 
+  async exists(): Promise<boolean> {
+    return this.ensured || (await this.container.exists());
+  }
+
   async deleteUnder(prefix: string): Promise<number> {
     let deleted = 0;
     try {

@@ -21,7 +21,7 @@ export interface StoreSettings {
   queueEncoding: 'utf8' | 'base64';
 }
 
-const PURGE_CONCURRENCY = 16;
+const PURGE_CONCURRENCY = 32;
 
 export class AzureManagementStore implements TaskHubManagementStore {
   readonly names: HubResourceNames;
@@ -199,26 +199,35 @@ export class AzureManagementStore implements TaskHubManagementStore {
   async purgeInstance(instanceId: string): Promise<number> {
     const row = await this.instances.getRow(instanceId, { fetchInput: false });
     if (!row) return 0;
-    const prefixes = new Set([`${instanceId}/`, `${escapeKey(instanceId)}/`]);
-    await Promise.all([
-      ...[...prefixes].map((prefix) => this.large.deleteUnder(prefix)),
-      this.history.deleteInstance(instanceId),
-    ]);
-    await this.instances.delete(instanceId);
+    await this.deleteInstanceData(instanceId, await this.large.exists());
     return 1;
   }
 
+  /** History rows, blobs under the instance's own folder, then the Instances row. */
+  private async deleteInstanceData(instanceId: string, withBlobs: boolean): Promise<void> {
+    const prefixes = withBlobs ? new Set([`${instanceId}/`, `${escapeKey(instanceId)}/`]) : new Set<string>();
+    await Promise.all([...[...prefixes].map((prefix) => this.large.deleteUnder(prefix)), this.history.deleteInstance(instanceId)]);
+    await this.instances.delete(instanceId);
+  }
+
   async purgeInstances(filter: PurgeFilter, onProgress?: (deleted: number) => void): Promise<number> {
+    // Checked once: most hubs never had a large message, and listing blobs per instance is costly.
+    const withBlobs = await this.large.exists();
     let deleted = 0;
     let token: string | undefined;
     const query: InstanceQuery = { ...filter, fetchInput: false, fetchOutput: false };
     do {
-      const page = await this.instances.query(query, 100, token);
-      for (let i = 0; i < page.items.length; i += PURGE_CONCURRENCY) {
-        const counts = await Promise.all(page.items.slice(i, i + PURGE_CONCURRENCY).map((s) => this.purgeInstance(s.instanceId)));
-        deleted += counts.reduce((a, b) => a + b, 0);
-        onProgress?.(deleted);
-      }
+      const page = await this.instances.query(query, 500, token);
+      const ids = page.items.map((s) => s.instanceId);
+      // A fixed number of deletions in flight, not batches that wait for their slowest member.
+      await Promise.all(
+        Array.from({ length: Math.min(PURGE_CONCURRENCY, ids.length) }, async () => {
+          for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+            await this.deleteInstanceData(id, withBlobs);
+            onProgress?.(++deleted);
+          }
+        }),
+      );
       token = page.continuationToken;
     } while (token);
     return deleted;
