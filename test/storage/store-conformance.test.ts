@@ -185,6 +185,9 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     expect(deleted).toBe(2);
     expect(progress).toBe(2);
     expect((await store.getInstance('f3'))!.runtimeStatus).toBe('Pending');
+    const f3 = (await store.getInstance('f3'))!;
+    await store.updateInstance({ ...f3, runtimeStatus: 'Terminated', lastUpdatedTime: new Date() });
+    expect(await store.purgeInstances({ createdTimeFrom: from, runtimeStatus: ['Terminated'] })).toBe(1);
   });
 
   it('rewinds a failed instance by marking failure rows and poking it', async () => {

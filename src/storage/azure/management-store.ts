@@ -224,7 +224,8 @@ export class AzureManagementStore implements TaskHubManagementStore {
         Array.from({ length: Math.min(PURGE_CONCURRENCY, ids.length) }, async () => {
           for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
             await this.deleteInstanceData(id, withBlobs);
-            onProgress?.(++deleted);
+            deleted++;
+            onProgress?.(deleted);
           }
         }),
       );
