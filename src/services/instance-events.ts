@@ -10,6 +10,8 @@ export interface InstanceChange {
   runtimeStatus: RuntimeStatus;
 }
 
+const QUEUED = Symbol('queued');
+
 export class InstanceEvents {
   private readonly emitter = new EventEmitter();
 
@@ -19,6 +21,16 @@ export class InstanceEvents {
 
   notify(change: InstanceChange): void {
     this.emitter.emit(key(change.taskHub, change.instanceId), change);
+  }
+
+  /** A client operation enqueued a control-queue message for `taskHub`. */
+  queued(taskHub: string): void {
+    this.emitter.emit(QUEUED, taskHub);
+  }
+
+  onQueued(listener: (taskHub: string) => void): () => void {
+    this.emitter.on(QUEUED, listener);
+    return () => this.emitter.off(QUEUED, listener);
   }
 
   /** Calls `listener` on each change of one instance until the returned function is called. */

@@ -23,6 +23,12 @@ export interface ManagementServiceDeps {
 export function createManagementService(deps: ManagementServiceDeps): ManagementService {
   const hubs = createHubResolver(deps.stores, deps.config);
   const store = (hub: HubRef) => hubs.resolve(hub);
+  // Operations that enqueue a control message tell an in-process worker to poll now.
+  const queued = async <T>(hub: HubRef, operation: Promise<T>): Promise<T> => {
+    const result = await operation;
+    deps.events?.queued(hub.taskHub);
+    return result;
+  };
 
   // The in-process worker serves only the configured hub on the default connection.
   const servedByLocalWorker = (hub: HubRef) =>
@@ -32,7 +38,7 @@ export function createManagementService(deps: ManagementServiceDeps): Management
   return {
     async start(hub, options) {
       const s = await store(hub);
-      return startInstance(s, options, servedByLocalWorker(hub) ? deps.orchestratorNames?.() : undefined);
+      return queued(hub, startInstance(s, options, servedByLocalWorker(hub) ? deps.orchestratorNames?.() : undefined));
     },
     async getStatus(hub, instanceId, options) {
       return getStatus(await store(hub), instanceId, options);
@@ -47,22 +53,22 @@ export function createManagementService(deps: ManagementServiceDeps): Management
       return purgeByFilter(await store(hub), filter, onProgress);
     },
     async raiseEvent(hub, instanceId, eventName, data) {
-      return control.raiseEvent(await store(hub), instanceId, eventName, data);
+      return queued(hub, control.raiseEvent(await store(hub), instanceId, eventName, data));
     },
     async terminate(hub, instanceId, reason) {
-      return control.terminate(await store(hub), instanceId, reason);
+      return queued(hub, control.terminate(await store(hub), instanceId, reason));
     },
     async suspend(hub, instanceId, reason) {
-      return control.suspend(await store(hub), instanceId, reason);
+      return queued(hub, control.suspend(await store(hub), instanceId, reason));
     },
     async resume(hub, instanceId, reason) {
-      return control.resume(await store(hub), instanceId, reason);
+      return queued(hub, control.resume(await store(hub), instanceId, reason));
     },
     async rewind(hub, instanceId, reason) {
-      return control.rewind(await store(hub), instanceId, reason);
+      return queued(hub, control.rewind(await store(hub), instanceId, reason));
     },
     async restart(hub, instanceId, options) {
-      return restartInstance(await store(hub), instanceId, options?.restartWithNewInstanceId !== false);
+      return queued(hub, restartInstance(await store(hub), instanceId, options?.restartWithNewInstanceId !== false));
     },
     async waitForCompletion(hub, instanceId, options) {
       return waitForCompletion(await store(hub), deps.events, instanceId, options);

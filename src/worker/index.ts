@@ -133,6 +133,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const onError = (err: unknown) => logger.error({ err }, 'worker loop error');
   const controlWaker = new Waker();
   const activityWaker = new Waker();
+  const served = new Set((options.hubs ?? [config.hubName]).map((h) => h.toLowerCase()));
+  const stopListening = events.onQueued((hub) => {
+    if (served.has(hub.toLowerCase())) controlWaker.kick();
+  });
 
   for (const hub of options.hubs ?? [config.hubName]) {
     const store: TaskHubWorkerStore = withWakeUps(stores.get(config.defaultConnection, hub), controlWaker, activityWaker);
@@ -172,6 +176,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     orchestratorNames: () => [...registry.orchestrations.keys()],
     stop() {
       stopping ??= (async () => {
+        stopListening();
         abort.abort();
         await Promise.all(loops);
         await Promise.all(ownerships.map((o) => o.releaseAll()));
