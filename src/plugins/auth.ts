@@ -50,6 +50,8 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   const matches = keyMatcher(options.keys);
 
   app.addHook('onRequest', async (request) => {
+    // Unmatched URLs answer 404 whoever asks: there is nothing behind them to protect.
+    if (request.routeOptions.url === undefined) return;
     if (request.routeOptions.config?.public || isDocs(request.routeOptions.url)) return;
     const key = presentedKey(request);
     if (key === undefined) {

@@ -40,9 +40,10 @@ describe('system key', () => {
     expect(res.json().statusQueryGetUri).toMatch(/&code=second-key$/);
   });
 
-  it('requires the key on the root sample routes and on unknown routes, not on /health, /openapi.json and /docs', async () => {
+  it('requires the key on the root sample routes, not on /health, /openapi.json, /docs or unknown routes (404)', async () => {
     expect((await t.call('POST', '/orchestrators/Hello', { noKey: true })).statusCode).toBe(401);
-    expect((await t.call('GET', '/nowhere', { noKey: true })).statusCode).toBe(401);
+    expect((await t.call('GET', `${BASE}/instances/x/nowhere`, { noKey: true })).statusCode).toBe(404);
+    expect((await t.call('GET', '/nowhere', { noKey: true })).json()).toMatchObject({ error: 'RouteNotFound' });
     expect((await t.call('GET', '/health', { noKey: true })).statusCode).toBe(200);
     expect((await t.call('GET', '/openapi.json', { noKey: true })).statusCode).toBe(200);
     const docs = await t.call('GET', '/docs/', { noKey: true });
