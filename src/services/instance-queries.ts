@@ -42,6 +42,7 @@ export async function listInstances(
       runtimeStatus: filter.runtimeStatus?.length ? filter.runtimeStatus : undefined,
       instanceIdPrefix: filter.instanceIdPrefix || undefined,
       fetchInput: showInput,
+      statusColumnsOnly: true,
     },
     { pageSize: top, continuationToken: options.continuationToken || undefined },
   );

@@ -98,6 +98,11 @@ export interface InstanceQuery {
   fetchInput?: boolean;
   /** Default true. */
   fetchOutput?: boolean;
+  /**
+   * Read only the columns a status object shows (name, status, payloads, times); executionId,
+   * version, generation and tags then come back empty. Lists use it to move less data.
+   */
+  statusColumnsOnly?: boolean;
 }
 
 export interface Page<T> {

@@ -109,6 +109,9 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     expect(future.items).toEqual([]);
     const noInput = await store.queryInstances({ instanceIdPrefix: 'q', fetchInput: false }, { pageSize: 10 });
     expect(noInput.items[0].input).toBeNull();
+    const view = await store.queryInstances({ instanceIdPrefix: 'q', statusColumnsOnly: true }, { pageSize: 10 });
+    expect(view.items[0]).toMatchObject({ instanceId: 'q-1', name: 'Orch', runtimeStatus: 'Pending', input: '{"a":1}', customStatus: null });
+    expect(view.items[0].createdTime.getTime()).toBeGreaterThan(0);
     await expect(store.queryInstances({}, { pageSize: 1, continuationToken: 'garbage' })).rejects.toBeInstanceOf(DomainError);
   });
 

@@ -16,10 +16,13 @@ const STATUS_COLUMNS = [
 
 export const int32 = (value: number) => ({ value: String(value), type: 'Int32' as const });
 
+/** What a status object shows; the other columns are bookkeeping. */
+const VIEW_COLUMNS = new Set(['PartitionKey', 'Name', 'Output', 'CustomStatus', 'RuntimeStatus', 'CreatedTime', 'LastUpdatedTime']);
+
 /** Columns to read; undefined means all. */
-function selectFor(fetchInput: boolean, fetchOutput: boolean): string[] | undefined {
-  if (fetchInput && fetchOutput) return undefined;
-  const columns = STATUS_COLUMNS.filter((c) => fetchOutput || c !== 'Output');
+function selectFor(fetchInput: boolean, fetchOutput: boolean, statusColumnsOnly = false): string[] | undefined {
+  if (fetchInput && fetchOutput && !statusColumnsOnly) return undefined;
+  const columns = STATUS_COLUMNS.filter((c) => (fetchOutput || c !== 'Output') && (!statusColumnsOnly || VIEW_COLUMNS.has(c)));
   return fetchInput ? [...columns, 'Input', 'InputBlobName'] : columns;
 }
 
@@ -54,7 +57,7 @@ export class InstancesTable {
 
   async query(query: InstanceQuery, pageSize: number, continuationToken?: string): Promise<Page<InstanceState>> {
     const fetchInput = query.fetchInput ?? true;
-    const select = selectFor(fetchInput, query.fetchOutput ?? true);
+    const select = selectFor(fetchInput, query.fetchOutput ?? true, query.statusColumnsOnly);
     const pages = this.client
       .listEntities({ queryOptions: { filter: instanceFilter(query), ...(select ? { select } : {}) } })
       .byPage({ maxPageSize: pageSize, continuationToken: decodeToken(continuationToken) });
