@@ -7,7 +7,7 @@ import type { LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 import { installAuth } from './plugins/auth.js';
 import { installRawBodyParser } from './plugins/content-parsers.js';
-import { frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
 import { fastifyLoggerOptions } from './plugins/logging.js';
 import { installOpenApi } from './plugins/openapi.js';
 import { createQueryNames } from './plugins/query-names.js';
@@ -48,6 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: config.bodyLimitInBytes,
     trustProxy: config.trustProxy,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,6 +1,8 @@
 // The ONLY place that maps errors to HTTP statuses. Every error answer is
 // {"error":"<StableCode>","message":"..."}; 5xx answers never carry internals.
 
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '../errors.js';
 
@@ -122,4 +124,25 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
       : toDomainError(error);
   request.log.info({ code: domain.code }, 'request rejected');
   void sendError(reply, domain);
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (oversized headers or URL,
+ * malformed request line): answered in the same JSON shape instead of Fastify's default body.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    error: tooLarge ? 'RequestHeadersTooLarge' : 'BadRequest',
+    message: tooLarge ? 'The request line and headers are larger than the server accepts.' : 'The HTTP request is malformed.',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -83,6 +83,16 @@ describe('POST /orchestrators/{name}', () => {
     expect(await instanceRow(t.hub, 'bad-json')).toBeUndefined();
   });
 
+  it('rejects JSON nested deeper than a .NET worker reads (64 levels) with 400, accepts 64', async () => {
+    const nested = (depth: number) => '['.repeat(depth) + '"[{\\"]"' + ']'.repeat(depth);
+    const deep = await t.call('POST', `${BASE}/orchestrators/Hello/too-deep`, { body: nested(5000), headers: { 'content-type': 'application/json' } });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json()).toMatchObject({ error: 'InvalidJson' });
+    expect(await instanceRow(t.hub, 'too-deep')).toBeUndefined();
+    const ok = await t.call('POST', `${BASE}/orchestrators/Hello/deep-enough`, { body: nested(64), headers: { 'content-type': 'application/json' } });
+    expect(ok.statusCode).toBe(202);
+  });
+
   it('records the version query parameter', async () => {
     await t.call('POST', `${BASE}/orchestrators/Hello/versioned?version=2.1`);
     expect((await instanceRow(t.hub, 'versioned'))?.Version).toBe('2.1');
