@@ -45,7 +45,9 @@ export class OrchestrationDispatcher {
           await this.processInstance(instanceId, list);
         } catch (error) {
           this.logger.error({ err: error, instanceId }, 'orchestration episode failed; messages will be retried');
-          await this.settle(list, [], 1000);
+          // Back off like the provider (doubling per delivery, capped at 10 minutes) so a poison message cannot spin.
+          const deliveries = Math.max(...list.map((m) => m.dequeueCount));
+          await this.settle(list, [], Math.min(1000 * 2 ** Math.max(0, deliveries - 1), 600_000));
         }
       }),
     );
