@@ -35,6 +35,7 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
       tags: [
         { name: 'orchestrations', description: 'Start orchestrations and wait for them.' },
         { name: 'instances', description: 'Query and manage orchestration instances.' },
+        { name: 'taskhub', description: "The task hub itself (taskhub's addition)." },
         { name: 'operations', description: 'Health of the server.' },
       ],
     },

@@ -2,6 +2,7 @@
 // document, under the Functions 1.x prefix; the docs' sample starters and /health at the root.
 
 import { WEBHOOK_BASE_PATH } from '../services/management-urls.js';
+import { registerDeleteTaskHub } from './delete-task-hub.js';
 import { registerGetStatus } from './get-status.js';
 import { registerHealth } from './health.js';
 import type { App, RouteDeps } from './http-support.js';
@@ -26,6 +27,7 @@ function registerManagementRoutes(app: App, deps: RouteDeps, scope: SchemaScope)
   registerInstanceActions(app, deps, scope);
   registerRestart(app, deps, scope);
   registerWait(app, deps, scope);
+  registerDeleteTaskHub(app, deps, scope);
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

@@ -89,6 +89,14 @@ export const PurgeResult = Type.Object(
   { $id: 'PurgeHistoryResult' },
 );
 
+export const TaskHubDeleted = Type.Object(
+  {
+    taskHub: Type.String({ description: 'The deleted task hub.' }),
+    deleted: Type.Literal(true),
+  },
+  { $id: 'TaskHubDeleted', description: 'Answer of deleting a whole task hub.' },
+);
+
 export const Health = Type.Object(
   {
     status: Type.Unsafe<'ok' | 'unavailable'>({ type: 'string', enum: ['ok', 'unavailable'] }),
@@ -105,5 +113,6 @@ export const SHARED_SCHEMAS: TSchema[] = [
   OrchestrationStatus,
   CheckStatusPayload,
   PurgeResult,
+  TaskHubDeleted,
   Health,
 ];
