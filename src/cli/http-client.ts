@@ -143,8 +143,11 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
       if (response.status === 200) return { finished: true, status: await service.getStatus(hub, instanceId) };
       return { finished: false, status: await service.getStatus(hub, instanceId) };
     },
-    async deleteTaskHub() {
-      throw new DomainError('BadRequest', 'Deleting a task hub is not part of the HTTP API; run delete-task-hub without --url.');
+    async deleteTaskHub(hub) {
+      // The route has no default hub (it is destructive), so the name must be explicit here too.
+      if (!hub.taskHub) throw new DomainError('BadRequest', 'Name the task hub to delete (--task-hub-name); the server has no default for this.');
+      const response = await call('DELETE', `${BASE_PATH}/taskhub`, { query: hubQuery(hub) });
+      await response.body?.cancel();
     },
     async health() {
       try {

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { StoreProvider } from '../../src/storage/port.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
-import { createHub, runCli, storeFor } from './cli-helpers.js';
+import { createHub, parseJson, runCli, storeFor } from './cli-helpers.js';
 import { defineVerbTests } from './verb-scenario.js';
 
 const KEY = 'cli-test-key-0123456789';
@@ -31,7 +31,7 @@ afterAll(async () => {
 // The key travels through TASKHUB_KEY here; `--key` is checked below.
 defineVerbTests({ name: 'http', args: (hub) => ['--url', url, '--task-hub-name', hub], env: { TASKHUB_KEY: KEY } });
 
-describe('taskhub over http: keys, connections and what HTTP cannot do', () => {
+describe('taskhub over http: keys, connections, deleting a hub', () => {
   const hub = freshHubName('clihttp');
   beforeAll(async () => {
     await createHub(hub);
@@ -51,11 +51,29 @@ describe('taskhub over http: keys, connections and what HTTP cannot do', () => {
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('UnknownConnection')]);
   });
 
-  it('refuses delete-task-hub with a usage error and leaves the hub alone', async () => {
-    const result = await runCli(['delete-task-hub', '--url', url, '--key', KEY, '--task-hub-name', hub]);
-    expect([result.code, result.stdout]).toEqual([2, '']);
-    expect(result.stderr).toBe('taskhub delete-task-hub: delete-task-hub works against storage only; run it without --url.\n');
+  it('delete-task-hub deletes the named hub through the server; afterwards the server reports it missing', async () => {
+    const doomed = freshHubName('clihttpdel');
+    await createHub(doomed);
+    const args = ['--url', url, '--key', KEY, '--task-hub-name', doomed];
+    expect((await runCli(['start-new', ...args, '--function-name', 'Hello', '--id', 'd1'])).code).toBe(0);
+
+    const deleted = await runCli(['delete-task-hub', ...args, '--json']);
+    expect([deleted.code, deleted.stderr]).toEqual([0, '']);
+    expect(parseJson(deleted)).toEqual({ taskHub: doomed, deleted: true });
+    expect(await storeFor(doomed).exists()).toBe(false);
+
+    const after = await runCli(['get-runtime-status', ...args, '--id', 'd1']);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/^taskhub get-runtime-status: .*\(TaskHubNotFound\)\n$/);
+    const again = await runCli(['delete-task-hub', ...args]);
+    expect([again.code, again.stderr]).toEqual([1, expect.stringContaining('TaskHubNotFound')]);
     expect(await storeFor(hub).exists()).toBe(true);
+  });
+
+  it('delete-task-hub over --url needs --task-hub-name: the server default is never deleted implicitly', async () => {
+    const result = await runCli(['delete-task-hub', '--url', url, '--key', KEY]);
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toBe('taskhub delete-task-hub: delete-task-hub with --url needs --task-hub-name <name>.\n');
   });
 
   it('reports an unreachable server in one line', async () => {

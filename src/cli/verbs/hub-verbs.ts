@@ -102,10 +102,10 @@ export const deleteTaskHub: Verb = {
   summary: 'Delete every storage resource of the task hub (tables, queues, blobs). Cannot be undone.',
   funcEquivalent: 'func durable delete-task-hub',
   synopsis: '[--task-hub-name <name>]',
-  notes: ['Works against storage only (not with --url): the HTTP API has no route for it.'],
+  notes: ['With --url, --task-hub-name is required: the server never deletes its default hub implicitly.'],
   options: {},
   async run(ctx) {
-    if (ctx.overHttp) throw new UsageError('delete-task-hub works against storage only; run it without --url.');
+    if (ctx.overHttp && !ctx.hub.taskHub) throw new UsageError('delete-task-hub with --url needs --task-hub-name <name>.');
     const service = await ctx.service();
     const progress = createProgress(ctx.io.progressStream, 'Deleting task hub', 'resources');
     try {
