@@ -1,5 +1,6 @@
 // Process entry: config -> embedded Azurite (when no connection string) -> store provider ->
 // default hub -> system keys -> worker (when enabled) -> app -> listen; graceful close.
+// Unreachable storage does not stop the server: it answers 503 and starts the worker once storage answers.
 
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { logSerializers, redactSecrets } from './plugins/logging.js';
 import { InstanceEvents } from './services/instance-events.js';
 import { createAzureStoreProvider, startAzurite } from './storage/azure/index.js';
+import { whenStorageReady } from './storage-readiness.js';
+import type { RunningWorker } from './worker/index.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens; empty in worker-only mode. */
@@ -37,9 +40,11 @@ async function systemKeys(config: Config): Promise<string[]> {
 }
 
 export async function startServer(initial: Config): Promise<RunningServer> {
+  const stopped = new AbortController();
   const logger = pino({ level: initial.logLevel, serializers: { err: logSerializers.err } });
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
+    stopped.abort();
     for (const close of closers.splice(0).reverse()) {
       await close().catch((error: unknown) => logger.error({ err: error }, 'error while shutting down'));
     }
@@ -57,19 +62,24 @@ export async function startServer(initial: Config): Promise<RunningServer> {
 
     const stores = createAzureStoreProvider(config);
     closers.push(() => stores.close());
-    await stores.get(config.defaultConnection, config.hubName).ensure();
-
     const events = new InstanceEvents();
-    // Loaded on demand: a server run with --no-worker never loads the worker or user code.
-    const worker = config.worker
-      ? await (await import('./worker/index.js')).startWorker({ config, stores, events, logger })
-      : undefined;
-    if (worker) closers.push(() => worker.stop());
+    let worker: RunningWorker | undefined;
+    const startWorkerIfEnabled = async () => {
+      // Loaded on demand: a server run with --no-worker never loads the worker or user code.
+      if (!config.worker || stopped.signal.aborted) return;
+      worker = await (await import('./worker/index.js')).startWorker({ config, stores, events, logger });
+      closers.push(() => worker!.stop());
+    };
+    const ensureDefaultHub = () => stores.get(config.defaultConnection, config.hubName).ensure();
 
     if (config.workerOnly) {
+      // Nothing to serve meanwhile: wait for storage, then run.
+      const ready = await whenStorageReady(ensureDefaultHub, startWorkerIfEnabled, logger, stopped.signal);
+      if (ready) await startWorkerIfEnabled();
       logger.info({ taskHub: config.hubName }, 'worker-only mode: no HTTP listener');
       return { url: '', close: closeAll };
     }
+    if (await whenStorageReady(ensureDefaultHub, startWorkerIfEnabled, logger, stopped.signal)) await startWorkerIfEnabled();
 
     const keys = await systemKeys(config);
     const app = await buildApp({
@@ -77,7 +87,7 @@ export async function startServer(initial: Config): Promise<RunningServer> {
       stores,
       logger,
       events,
-      orchestratorNames: worker ? () => worker.orchestratorNames() : undefined,
+      orchestratorNames: config.worker ? () => worker?.orchestratorNames() : undefined,
       keys,
     });
     // The app closes first so in-flight requests finish before the worker and storage go away.

@@ -61,6 +61,21 @@ describe('startServer', () => {
     }
   });
 
+  it('comes up with storage unreachable: 503 with Retry-After instead of exiting', async () => {
+    const dead = azuriteConnectionString().replace(/:(\d+)\//g, ':1/');
+    const server = await startServer(loadConfig(env({ AzureWebJobsStorage: dead, TASKHUB_KEYS: 'k1', TASKHUB_WORKER: 'true' })));
+    try {
+      const health = await fetch(`${server.url}/health`);
+      expect(health.status).toBe(503);
+      expect(health.headers.get('retry-after')).toMatch(/^\d+$/);
+      const list = await fetch(`${server.url}/runtime/webhooks/durabletask/instances?code=k1`);
+      expect(list.status).toBe(503);
+      expect(await list.json()).toMatchObject({ error: 'StorageUnavailable' });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('starts embedded Azurite when no connection string is configured', async () => {
     const { AzureWebJobsStorage: _unused, ...rest } = env({ TASKHUB_KEYS: 'k1' });
     const server = await startServer(loadConfig(rest));
