@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { logSerializers, redactSecrets } from './plugins/logging.js';
 import { InstanceEvents } from './services/instance-events.js';
 import { createAzureStoreProvider, startAzurite } from './storage/azure/index.js';
-import { whenStorageReady } from './storage-readiness.js';
+import { whenStorageReady } from './storage/readiness.js';
 import type { RunningWorker } from './worker/index.js';
 
 export interface RunningServer {
