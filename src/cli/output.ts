@@ -60,14 +60,16 @@ function eventTypeName(value: unknown): string {
   return String(value ?? '');
 }
 
-/** One row per event: time, type name, id, name and the most telling payload. */
+/**
+ * One row per event: time, type name, the function or event name and the most telling payload.
+ * Completions carry their activity's name as FunctionName (the history view merges the scheduling event in).
+ */
 export function historyTable(events: Record<string, unknown>[]): string {
   const rows = events.map((event) => {
     const detail = DETAIL_FIELDS.filter((f) => event[f] !== undefined && event[f] !== null)
       .map((f) => `${f}=${compact(event[f], 60)}`)
       .join(' ');
-    const id = event.EventId ?? event.TaskScheduledId ?? '';
-    return [compact(event.Timestamp), eventTypeName(event.EventType), String(id), compact(event.Name), detail];
+    return [compact(event.Timestamp), eventTypeName(event.EventType), compact(event.FunctionName ?? event.Name), detail];
   });
-  return table(['TIMESTAMP', 'EVENT TYPE', 'EVENT ID', 'NAME', 'DETAILS'], rows);
+  return table(['TIMESTAMP', 'EVENT TYPE', 'NAME', 'DETAILS'], rows);
 }

@@ -80,7 +80,8 @@ export function defineVerbTests(transport: TransportUnderTest): void {
       expect(events.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'ExecutionCompleted']);
       expect(events[1]).toMatchObject({ OrchestrationStatus: 'Completed', Result: { greeting: 'Hello Tokyo!' } });
       const human = await cli('get-history', '--id', 'done-1');
-      expect(human.stdout).toMatch(/^TIMESTAMP +EVENT TYPE/);
+      expect(human.stdout).toMatch(/^TIMESTAMP +EVENT TYPE +NAME/);
+      expect(human.stdout).toMatch(/ExecutionStarted +Hello\b/);
       expect(human.stdout).toMatch(/ExecutionCompleted .*Hello Tokyo!/);
 
       const status = parseJson<StatusObject>(await cli('get-runtime-status', '--id', 'done-1', '--show-output', '--json'));
