@@ -11,6 +11,7 @@ import { InstanceEvents } from '../../src/services/instance-events.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import { startWorker, type RunningWorker } from '../../src/worker/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { clientBindingData, durableClientClass } from './client-binding.js';
 
 type Status = { runtimeStatus: string; output: unknown; customStatus: unknown };
 interface HttpResponseLike {
@@ -32,7 +33,7 @@ interface Client {
 }
 
 const require = createRequire(import.meta.url);
-const { DurableClient } = require('durable-functions/lib/src/durableClient/DurableClient') as { DurableClient: new (data: unknown) => Client };
+const DurableClient = durableClientClass<Client>();
 const { HttpRequest } = require('@azure/functions') as { HttpRequest: new (init: { method: string; url: string }) => unknown };
 
 const KEY = 'compat-worker-key-0123456789';
@@ -51,29 +52,7 @@ beforeAll(async () => {
   app = await buildApp({ config, stores, events, keys: [KEY], logger: false, orchestratorNames: () => worker.orchestratorNames() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const base = `${origin}/runtime/webhooks/durabletask`;
-  const q = `taskHub=${hub}&connection=AzureWebJobsStorage&code=${KEY}`;
-  const instance = `${base}/instances/INSTANCEID`;
-  client = new DurableClient({
-    taskHubName: hub,
-    creationUrls: {
-      createNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?code=${KEY}`,
-      createAndWaitOnNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&code=${KEY}`,
-    },
-    managementUrls: {
-      id: 'INSTANCEID',
-      statusQueryGetUri: `${instance}?${q}`,
-      sendEventPostUri: `${instance}/raiseEvent/{eventName}?${q}`,
-      terminatePostUri: `${instance}/terminate?reason={text}&${q}`,
-      rewindPostUri: `${instance}/rewind?reason={text}&${q}`,
-      purgeHistoryDeleteUri: `${instance}?${q}`,
-      restartPostUri: `${instance}/restart?${q}`,
-      suspendPostUri: `${instance}/suspend?reason={text}&${q}`,
-      resumePostUri: `${instance}/resume?reason={text}&${q}`,
-    },
-    baseUrl: base,
-    requiredQueryStringParameters: `code=${KEY}`,
-  });
+  client = new DurableClient(clientBindingData(origin, hub, KEY));
 });
 
 afterAll(async () => {

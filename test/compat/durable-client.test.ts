@@ -1,6 +1,5 @@
 // The real `durable-functions@3.5.0` DurableClient drives taskhub unchanged, in template mode
 // (documented webhook URLs with ?code=) and in rpc mode (the loopback-style relative paths).
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { TaskHubWorkerStore } from '../../src/storage/port.js';
 import type { RuntimeStatus } from '../../src/storage/types.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { clientBindingData, durableClientClass } from './client-binding.js';
 
 type Status = { name: string; instanceId: string; runtimeStatus: string; input: unknown; output: unknown };
 interface Client {
@@ -27,45 +27,17 @@ interface Client {
   axiosInstance: { interceptors: { request: { use(f: (c: { headers: Record<string, string> }) => unknown): void }; response: { use(f: (r: { headers: Record<string, string> }) => unknown): void } } };
 }
 
-const require = createRequire(import.meta.url);
-const { DurableClient } = require('durable-functions/lib/src/durableClient/DurableClient') as {
-  DurableClient: new (data: unknown) => Client;
-};
+const DurableClient = durableClientClass<Client>();
 
 const KEY = 'compat-system-key-0123456789';
 const hub = freshHubName('compat');
 let app: FastifyInstance;
 let store: TaskHubWorkerStore;
+let origin: string;
 let base: string;
 
-function clientData(rpc: boolean): unknown {
-  const q = `taskHub=${hub}&connection=AzureWebJobsStorage&code=${KEY}`;
-  const instance = `${base}/instances/INSTANCEID`;
-  return {
-    taskHubName: hub,
-    creationUrls: {
-      createNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?code=${KEY}`,
-      createAndWaitOnNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&code=${KEY}`,
-    },
-    managementUrls: {
-      id: 'INSTANCEID',
-      statusQueryGetUri: `${instance}?${q}`,
-      sendEventPostUri: `${instance}/raiseEvent/{eventName}?${q}`,
-      terminatePostUri: `${instance}/terminate?reason={text}&${q}`,
-      rewindPostUri: `${instance}/rewind?reason={text}&${q}`,
-      purgeHistoryDeleteUri: `${instance}?${q}`,
-      restartPostUri: `${instance}/restart?${q}`,
-      suspendPostUri: `${instance}/suspend?reason={text}&${q}`,
-      resumePostUri: `${instance}/resume?reason={text}&${q}`,
-    },
-    baseUrl: base,
-    requiredQueryStringParameters: `code=${KEY}`,
-    ...(rpc ? { rpcBaseUrl: `${base}/` } : {}),
-  };
-}
-
 function makeClient(rpc: boolean): Client {
-  const client = new DurableClient(clientData(rpc));
+  const client = new DurableClient(clientBindingData(origin, hub, KEY, { rpc }));
   // rpc mode carries no key (as on the real loopback listener); send it as a header.
   if (rpc) {
     client.axiosInstance.interceptors.request.use((config) => {
@@ -88,7 +60,8 @@ beforeAll(async () => {
   await store.ensure();
   app = await buildApp({ config, stores, keys: [KEY], logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/runtime/webhooks/durabletask`;
+  origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  base = `${origin}/runtime/webhooks/durabletask`;
 });
 
 afterAll(async () => {
