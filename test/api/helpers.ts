@@ -9,8 +9,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { InstanceEvents } from '../../src/services/instance-events.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { StoreProvider, TaskHubWorkerStore } from '../../src/storage/port.js';
-import type { RuntimeStatus } from '../../src/storage/types.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+export { setInstanceState } from '../helpers/instance-state.js';
 
 export const KEY = 'test-key-0123456789abcdef';
 export const BASE = '/runtime/webhooks/durabletask';
@@ -85,31 +85,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await stores.close();
     },
   };
-}
-
-/**
- * Test fixture: writes an instance's status (and output) through the store's worker methods, as a
- * worker would after running it.
- */
-export async function setInstanceState(
-  store: TaskHubWorkerStore,
-  instanceId: string,
-  runtimeStatus: RuntimeStatus,
-  fields: { output?: string | null; customStatus?: string | null } = {},
-): Promise<void> {
-  const state = await store.getInstance(instanceId);
-  if (!state) throw new Error(`fixture: no instance ${instanceId}`);
-  await store.updateInstance({
-    instanceId,
-    executionId: state.executionId,
-    name: state.name,
-    version: state.version,
-    runtimeStatus,
-    output: fields.output,
-    customStatus: fields.customStatus,
-    lastUpdatedTime: new Date(),
-    completedTime: ['Completed', 'Failed', 'Terminated', 'Canceled'].includes(runtimeStatus) ? new Date() : undefined,
-  });
 }
 
 /** Starts an instance through the API and returns its id. */

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { StoreProvider, TaskHubWorkerStore } from '../../src/storage/port.js';
 import type { HistoryEvent, RuntimeStatus } from '../../src/storage/types.js';
+import { setInstanceState } from '../helpers/instance-state.js';
 import { azuriteConnectionString } from '../helpers/hub.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/taskhub.mjs', import.meta.url));
@@ -77,16 +78,7 @@ export async function setStateAsWorkerWould(hub: string, instanceId: string, run
   }
   const history = await store.readHistory(instanceId);
   await store.checkpoint({ instanceId, executionId: state.executionId, existingCount: history.events.length, newEvents: events, sentinelETag: history.sentinelETag });
-  await store.updateInstance({
-    instanceId,
-    executionId: state.executionId,
-    name: state.name,
-    version: state.version,
-    runtimeStatus,
-    output: output === null ? null : JSON.stringify(output),
-    lastUpdatedTime: now,
-    completedTime: finished ? now : undefined,
-  });
+  await setInstanceState(store, instanceId, runtimeStatus, { output: output === null ? null : JSON.stringify(output) });
 }
 
 /** Client events waiting on the control queues for one instance (made visible again shortly). */
