@@ -52,6 +52,15 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 export const isNotFound = (error: unknown) => statusOf(error) === 404;
+/** Deleting something already gone is success: purge and hub deletion must be repeatable. */
+export async function ignoreNotFound(operation: Promise<unknown>): Promise<void> {
+  try {
+    await operation;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
 export const isConflict = (error: unknown) => statusOf(error) === 409 || statusOf(error) === 412;
 
 /** True for network-level failures (nothing answered), as opposed to an HTTP error status. */

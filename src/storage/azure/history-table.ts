@@ -5,7 +5,7 @@ import { odata, type TableClient, type TableEntityResult, type TransactionAction
 import { CheckpointConflict } from '../../errors.js';
 import type { CheckpointRequest } from '../port.js';
 import type { HistoryEvent, HistoryPage } from '../types.js';
-import { isConflict, isNotFound } from './clients.js';
+import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
 import { escapeKey } from './keys.js';
 import { exceedsTableLimit, randomHex, type LargeMessages } from './large-messages.js';
 import { int32 } from './instances-table.js';
@@ -139,9 +139,7 @@ export class HistoryTable {
       await this.client.submitTransaction(actions).catch(async (error: unknown) => {
         if (!isNotFound(error)) throw error;
         for (const [, entity] of actions) {
-          await this.client.deleteEntity(entity.partitionKey, entity.rowKey).catch((e: unknown) => {
-            if (!isNotFound(e)) throw e;
-          });
+          await ignoreNotFound(this.client.deleteEntity(entity.partitionKey, entity.rowKey));
         }
       });
     }

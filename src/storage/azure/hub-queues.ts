@@ -3,7 +3,7 @@
 
 import type { QueueClient } from '@azure/storage-queue';
 import type { OrchestrationInstanceRef } from '../types.js';
-import type { AccountClients } from './clients.js';
+import { ignoreNotFound, type AccountClients } from './clients.js';
 import {
   decodeQueueText,
   parseMessage,
@@ -93,9 +93,7 @@ export class HubQueues {
   }
 
   async delete(queue: QueueClient, messageId: string, popReceipt: string): Promise<void> {
-    await queue.deleteMessage(messageId, popReceipt).catch((error: unknown) => {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    });
+    await ignoreNotFound(queue.deleteMessage(messageId, popReceipt));
   }
 
   /** Changes visibility; returns the new pop receipt. */

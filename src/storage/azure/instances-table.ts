@@ -3,7 +3,7 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import { DomainError } from '../../errors.js';
 import { RUNTIME_STATUSES, type InstanceQuery, type InstanceState, type Page, type RuntimeStatus } from '../types.js';
-import { isNotFound } from './clients.js';
+import { ignoreNotFound, isNotFound } from './clients.js';
 import { escapeKey, prefixRange, unescapeKey } from './keys.js';
 import type { LargeMessages } from './large-messages.js';
 
@@ -117,9 +117,7 @@ export class InstancesTable {
   }
 
   async delete(instanceId: string): Promise<void> {
-    await this.client.deleteEntity(escapeKey(instanceId), '', { etag: '*' }).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
-    });
+    await ignoreNotFound(this.client.deleteEntity(escapeKey(instanceId), '', { etag: '*' }));
   }
 }
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { isNotFound } from './clients.js';
+import { ignoreNotFound, isNotFound } from './clients.js';
 
 export const MAX_QUEUE_MESSAGE_BYTES = 45 * 1024;
 export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
@@ -13,6 +13,10 @@ export const exceedsQueueLimit = (text: string) => Buffer.byteLength(text, 'utf8
 export const exceedsTableLimit = (text: string) => text.length * 2 > MAX_TABLE_PROPERTY_BYTES;
 
 export const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** Blob for an over-size Instances column, named as the provider names it (random part against split brain). */
+export const instanceColumnBlobName = (escapedInstanceId: string, column: string) =>
+  `${escapedInstanceId}/history--${column}-${randomHex(4)}-${column}.json.gz`;
 
 export class LargeMessages {
   private ensured = false;
@@ -56,9 +60,7 @@ export class LargeMessages {
     let deleted = 0;
     try {
       for await (const blob of this.container.listBlobsFlat({ prefix })) {
-        await this.container.deleteBlob(blob.name).catch((e: unknown) => {
-          if (!isNotFound(e)) throw e;
-        });
+        await ignoreNotFound(this.container.deleteBlob(blob.name));
         deleted++;
       }
     } catch (error) {

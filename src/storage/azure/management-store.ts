@@ -2,15 +2,15 @@
 
 import { odata } from '@azure/data-tables';
 import { DomainError } from '../../errors.js';
-import type { PurgeFilter, QueryOptions, TaskHubManagementStore } from '../port.js';
+import type { PurgeFilter, QueryOptions, SendOptions, TaskHubManagementStore } from '../port.js';
 import type { CreateInstanceRequest, HistoryEvent, HistoryPage, InstanceQuery, InstanceState, OrchestrationInstanceRef, Page } from '../types.js';
-import { isConflict, isNotFound, type AccountClients } from './clients.js';
+import { ignoreNotFound, isConflict, isNotFound, type AccountClients } from './clients.js';
 import { newMessage } from './envelope.js';
 import { HistoryTable } from './history-table.js';
 import { HubQueues } from './hub-queues.js';
 import { InstancesTable, int32 } from './instances-table.js';
 import { escapeKey } from './keys.js';
-import { exceedsTableLimit, LargeMessages, randomHex } from './large-messages.js';
+import { exceedsTableLimit, instanceColumnBlobName, LargeMessages } from './large-messages.js';
 import { hubResourceNames, type HubResourceNames } from './names.js';
 import { partitionOf } from './partitions.js';
 import { rewindInstance } from './rewind.js';
@@ -69,15 +69,14 @@ export class AzureManagementStore implements TaskHubManagementStore {
 
   async deleteHub(): Promise<void> {
     const count = await this.partitionCount();
-    const ignore404 = (promise: Promise<unknown>) => promise.catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
     await Promise.all([
-      ...Array.from({ length: count }, (_, p) => ignore404(this.queues.control(p).deleteIfExists())),
-      ignore404(this.queues.workItems().deleteIfExists()),
-      ignore404(this.instances.client.deleteTable()),
-      ignore404(this.history.client.deleteTable()),
-      ignore404(this.clients.table(this.names.partitionsTable).deleteTable()),
+      ...Array.from({ length: count }, (_, p) => ignoreNotFound(this.queues.control(p).deleteIfExists())),
+      ignoreNotFound(this.queues.workItems().deleteIfExists()),
+      ignoreNotFound(this.instances.client.deleteTable()),
+      ignoreNotFound(this.history.client.deleteTable()),
+      ignoreNotFound(this.clients.table(this.names.partitionsTable).deleteTable()),
       ...[this.names.largeMessagesContainer, this.names.leasesContainer, this.names.appLeaseContainer].map((c) =>
-        ignore404(this.clients.container(c).deleteIfExists()),
+        ignoreNotFound(this.clients.container(c).deleteIfExists()),
       ),
     ]);
     this.ensured = false;
@@ -157,7 +156,7 @@ export class AzureManagementStore implements TaskHubManagementStore {
     // The row points at the start message's blob when there is one (as the provider does), else at the input's own blob.
     let input = messageBlobUrl ?? request.input;
     if (!messageBlobUrl && input !== null && exceedsTableLimit(input)) {
-      input = await this.large.upload(`${escapeKey(request.instanceId)}/history--Input-${randomHex(4)}-Input.json.gz`, input);
+      input = await this.large.upload(instanceColumnBlobName(escapeKey(request.instanceId), 'Input'), input);
     }
     const row = {
       partitionKey: escapeKey(request.instanceId),
@@ -186,7 +185,7 @@ export class AzureManagementStore implements TaskHubManagementStore {
     await this.sendToInstance({ InstanceId: instanceId, ExecutionId: null }, event);
   }
 
-  async sendToInstance(instance: OrchestrationInstanceRef, event: HistoryEvent, options: { visibilityDelayInMs?: number; sender?: OrchestrationInstanceRef; episode?: number } = {}): Promise<void> {
+  async sendToInstance(instance: OrchestrationInstanceRef, event: HistoryEvent, options: SendOptions = {}): Promise<void> {
     const partition = partitionOf(instance.InstanceId, await this.partitionCount());
     await this.queues.send(this.queues.control(partition), newMessage(instance, event, options), options.visibilityDelayInMs);
   }

@@ -16,7 +16,7 @@ import { newMessage } from './envelope.js';
 import type { ReceivedMessage } from './hub-queues.js';
 import { int32 } from './instances-table.js';
 import { escapeKey } from './keys.js';
-import { exceedsTableLimit, randomHex } from './large-messages.js';
+import { exceedsTableLimit, instanceColumnBlobName } from './large-messages.js';
 import { AzureManagementStore, type StoreSettings } from './management-store.js';
 import { PartitionLeases } from './partition-leases.js';
 
@@ -94,7 +94,7 @@ export class AzureTaskHubStore extends AzureManagementStore implements TaskHubWo
     // Merge cannot remove a column; the literal "null" reads back as no value everywhere.
     if (value === null) return 'null';
     if (!exceedsTableLimit(value)) return value;
-    return this.large.upload(`${escapeKey(instanceId)}/history--${column}-${randomHex(4)}-${column}.json.gz`, value);
+    return this.large.upload(instanceColumnBlobName(escapeKey(instanceId), column), value);
   }
 
   tryAcquireLease(partition: number, owner: string, durationInMs: number): Promise<PartitionLease | undefined> {
