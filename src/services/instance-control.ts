@@ -6,9 +6,14 @@ import { DomainError, instanceGone, instanceNotFound, stateConflict } from '../e
 import type { TaskHubWorkerStore } from '../storage/port.js';
 import { isTerminal, type HistoryEvent, type InstanceState } from '../storage/types.js';
 
-async function activeInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
+async function existingInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
   const state = await store.getInstance(instanceId, { fetchInput: false });
   if (!state) throw instanceNotFound(instanceId);
+  return state;
+}
+
+async function activeInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
+  const state = await existingInstance(store, instanceId);
   if (isTerminal(state.runtimeStatus)) throw instanceGone(instanceId, state.runtimeStatus);
   return state;
 }
@@ -49,8 +54,7 @@ export async function resume(store: TaskHubWorkerStore, instanceId: string, reas
 }
 
 export async function rewind(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
-  const state = await store.getInstance(instanceId, { fetchInput: false });
-  if (!state) throw instanceNotFound(instanceId);
+  const state = await existingInstance(store, instanceId);
   if (state.runtimeStatus !== 'Failed') {
     throw new DomainError(
       'InstanceNotFailed',
