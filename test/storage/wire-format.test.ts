@@ -1,5 +1,5 @@
 // Golden samples written by the .NET Durable Task Framework must parse, and what we write must
-// have their shape.
+// have their shape. The samples are vendored in test/fixtures/dtfx (see its README).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { decodeQueueText, eventFromJson, newMessage, parseMessage, serializeMess
 import { escapeKey, prefixRange, unescapeKey } from '../../src/storage/azure/keys.js';
 import { fnv1a32, partitionOf } from '../../src/storage/azure/partitions.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/dtfx');
+const FIXTURES = join(import.meta.dirname, '../fixtures/dtfx');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8').replace(/^\uFEFF/, '');
 
 describe('queue envelope', () => {
