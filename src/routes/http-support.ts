@@ -7,6 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, 
 import type { Config } from '../config.js';
 import { DomainError } from '../errors.js';
 import type { HubRef, ManagementService, StatusObject, StatusOptions } from '../services/contract.js';
+import { DEFAULT_CONNECTION_NAME } from '../services/hub-resolver.js';
 import { checkStatusPayload } from '../services/management-urls.js';
 import { isTerminal } from '../storage/types.js';
 
@@ -27,7 +28,8 @@ const RUNNING_STATUS_RETRY_AFTER = '5';
 export function hubOf(config: Config, query: { taskHub?: string; connection?: string }): HubRef {
   return {
     taskHub: query.taskHub?.trim() || config.hubName,
-    connection: query.connection?.trim() || config.defaultConnection,
+    // Echoed into management URLs as given; absent means the extension's default name.
+    connection: query.connection?.trim() || DEFAULT_CONNECTION_NAME,
   };
 }
 

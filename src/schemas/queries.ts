@@ -7,7 +7,7 @@ const hubParams = {
   code: Type.Optional(Type.String({ description: 'System key (the x-functions-key header wins).' })),
   taskHub: Type.Optional(Type.String({ description: 'Task hub name; default from configuration.' })),
   connection: Type.Optional(
-    Type.String({ description: 'Name of a configured storage connection; default AzureWebJobsStorage.' }),
+    Type.String({ description: 'Name of a configured storage connection, resolved as AzureWebJobs + name, then the name; default Storage (AzureWebJobsStorage).' }),
   ),
 };
 

@@ -76,10 +76,10 @@ export const CheckStatusPayload = Type.Object(
     sendEventPostUri: url('POST: raise an event; replace {eventName}.'),
     terminatePostUri: url('POST: terminate; replace {text} with a reason.'),
     purgeHistoryDeleteUri: url('DELETE: purge the instance.'),
-    rewindPostUri: url('POST: rewind a failed instance; replace {text}.'),
+    restartPostUri: url('POST: restart the instance.'),
     suspendPostUri: url('POST: suspend; replace {text}.'),
     resumePostUri: url('POST: resume; replace {text}.'),
-    restartPostUri: url('POST: restart the instance.'),
+    rewindPostUri: url('POST: rewind a failed instance; replace {text}.'),
   },
   { $id: 'CheckStatusPayload', description: 'Management URLs of one instance (answer of 202 responses).' },
 );

@@ -13,18 +13,27 @@ export interface HubResolver {
   resolve(hub: HubRef): Promise<TaskHubWorkerStore>;
   /** Forget a hub (after it was deleted). */
   forget(hub: HubRef): void;
-  /** The canonical spelling of a configured connection name. */
+  /** The configured connection a name resolves to (`Storage` -> `AzureWebJobsStorage`). */
   connectionName(name: string): string;
 }
+
+/** The extension's default connection name, as it spells it in management URLs. */
+export const DEFAULT_CONNECTION_NAME = 'Storage';
+
+/** The Functions host's prefix for connection settings: `Storage` is read from `AzureWebJobsStorage`. */
+const WEBJOBS_PREFIX = 'AzureWebJobs';
 
 export function createHubResolver(stores: StoreProvider, config: Config): HubResolver {
   // Positive answers only: a hub created later by someone else becomes visible on the next request.
   const known = new Set<string>();
 
-  const connectionName = (name: string): string => {
-    const match = Object.keys(config.connections).find(
-      (configured) => configured.toLowerCase() === name.toLowerCase() && config.connections[configured] !== undefined,
+  const configured = (name: string) =>
+    Object.keys(config.connections).find(
+      (candidate) => candidate.toLowerCase() === name.toLowerCase() && config.connections[candidate] !== undefined,
     );
+  // As the extension resolves a connection name: the prefixed setting first, then the bare name.
+  const connectionName = (name: string): string => {
+    const match = configured(`${WEBJOBS_PREFIX}${name}`) ?? configured(name);
     if (!match) throw new DomainError('UnknownConnection', `'${name}' is not a configured connection name.`);
     return match;
   };

@@ -1,4 +1,6 @@
-// The check-status payload: management URLs for one instance, as the extension builds them.
+// The check-status payload: management URLs for one instance, as the extension builds them, keys
+// in its order (clients that compare bodies textually see the same text); `rewindPostUri` last,
+// as the 1.x documentation shows it.
 
 /** The webhook base path every management URL points at. */
 export const WEBHOOK_BASE_PATH = '/runtime/webhooks/durabletask';
@@ -9,10 +11,10 @@ export interface CheckStatusPayload {
   sendEventPostUri: string;
   terminatePostUri: string;
   purgeHistoryDeleteUri: string;
-  rewindPostUri: string;
+  restartPostUri: string;
   suspendPostUri: string;
   resumePostUri: string;
-  restartPostUri: string;
+  rewindPostUri: string;
 }
 
 export interface ManagementUrlOptions {
@@ -36,9 +38,9 @@ export function checkStatusPayload(options: ManagementUrlOptions): CheckStatusPa
     sendEventPostUri: `${instance}/raiseEvent/{eventName}?${query}`,
     terminatePostUri: `${instance}/terminate?reason={text}&${query}`,
     purgeHistoryDeleteUri: `${instance}?${query}`,
-    rewindPostUri: `${instance}/rewind?reason={text}&${query}`,
+    restartPostUri: `${instance}/restart?${query}`,
     suspendPostUri: `${instance}/suspend?reason={text}&${query}`,
     resumePostUri: `${instance}/resume?reason={text}&${query}`,
-    restartPostUri: `${instance}/restart?${query}`,
+    rewindPostUri: `${instance}/rewind?reason={text}&${query}`,
   };
 }

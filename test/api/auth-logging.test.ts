@@ -76,7 +76,7 @@ describe('no-auth mode', () => {
   it('serves without a key, leaves code out of the URLs and warns loudly', async () => {
     const res = await t.call('POST', `${BASE}/orchestrators/Hello`, { noKey: true });
     expect(res.statusCode).toBe(202);
-    expect(res.json().statusQueryGetUri).toMatch(/\?taskHub=[^&]+&connection=AzureWebJobsStorage$/);
+    expect(res.json().statusQueryGetUri).toMatch(/\?taskHub=[^&]+&connection=Storage$/);
     expect(t.logs()).toMatch(/"level":40.*AUTHENTICATION IS DISABLED/);
   });
 });

@@ -23,17 +23,17 @@ describe('POST /orchestrators/{name}', () => {
     const body = res.json() as Record<string, string>;
     expect(body.id).toMatch(/^[0-9a-f]{32}$/);
     const base = `http://example.test:8080${BASE}/instances/${body.id}`;
-    const q = `taskHub=${t.hub}&connection=AzureWebJobsStorage&code=${KEY}`;
+    const q = `taskHub=${t.hub}&connection=Storage&code=${KEY}`;
     expect(body).toEqual({
       id: body.id,
       statusQueryGetUri: `${base}?${q}`,
       sendEventPostUri: `${base}/raiseEvent/{eventName}?${q}`,
       terminatePostUri: `${base}/terminate?reason={text}&${q}`,
       purgeHistoryDeleteUri: `${base}?${q}`,
-      rewindPostUri: `${base}/rewind?reason={text}&${q}`,
+      restartPostUri: `${base}/restart?${q}`,
       suspendPostUri: `${base}/suspend?reason={text}&${q}`,
       resumePostUri: `${base}/resume?reason={text}&${q}`,
-      restartPostUri: `${base}/restart?${q}`,
+      rewindPostUri: `${base}/rewind?reason={text}&${q}`,
     });
     expect(res.headers.location).toBe(body.statusQueryGetUri);
     expect(res.headers['retry-after']).toBe('10');

@@ -11,7 +11,8 @@ export function durableClientClass<T>(): new (data: unknown) => T {
 
 export function clientBindingData(origin: string, hub: string, key: string, options: { rpc?: boolean } = {}): unknown {
   const base = `${origin}/runtime/webhooks/durabletask`;
-  const q = `taskHub=${hub}&connection=AzureWebJobsStorage&code=${key}`;
+  // `Storage`: the connection name a real app puts into the URLs it hands out.
+  const q = `taskHub=${hub}&connection=Storage&code=${key}`;
   const instance = `${base}/instances/INSTANCEID`;
   return {
     taskHubName: hub,
