@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'InvalidTaskHubName'
   | 'TaskHubNotFound'
   | 'InstanceNotFound'
+  | 'EntityNotFound'
   | 'InstanceGone'
   | 'InstanceStateConflict'
   | 'InstanceNotFailed'

@@ -2,7 +2,7 @@
 // public webhook routes. HTTP errors become the DomainErrors the direct transport would throw.
 
 import { DomainError, type ErrorCode } from '../errors.js';
-import type { HubRef, ListPage, ManagementService, StatusObject } from '../services/contract.js';
+import type { CleanEntityStorageResult, EntityStatusObject, HubRef, ListPage, ManagementService, StatusObject } from '../services/contract.js';
 
 const BASE_PATH = '/runtime/webhooks/durabletask';
 
@@ -76,6 +76,8 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
 
   const json = async <T>(response: Response) => (await response.json()) as T;
   const instancePath = (id: string, suffix = '') => `${BASE_PATH}/instances/${seg(id)}${suffix}`;
+  // The empty key travels as `$`, the extension's spelling.
+  const entityPath = (name: string, key: string) => `${BASE_PATH}/entities/${seg(name)}/${key === '' ? '$' : seg(key)}`;
 
   const service: ManagementService = {
     async start(hub, { name, instanceId, input, version }) {
@@ -95,6 +97,7 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
         runtimeStatus: filter.runtimeStatus?.join(','),
         instanceIdPrefix: filter.instanceIdPrefix,
         showInput: filter.showInput,
+        excludeEntities: filter.excludeEntities,
         top: opts.top,
       };
       const headers: Record<string, string> = opts.continuationToken ? { 'x-ms-continuation-token': opts.continuationToken } : {};
@@ -148,6 +151,32 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
       if (!hub.taskHub) throw new DomainError('BadRequest', 'Name the task hub to delete (--task-hub-name); the server has no default for this.');
       const response = await call('DELETE', `${BASE_PATH}/taskhub`, { query: hubQuery(hub) });
       await response.body?.cancel();
+    },
+    async getEntity(hub, name, key) {
+      const response = await call('GET', entityPath(name, key), { query: hubQuery(hub) });
+      return json<unknown>(response);
+    },
+    async signalEntity(hub, name, key, { operation, input }) {
+      const response = await call('POST', entityPath(name, key), { query: { ...hubQuery(hub), op: operation }, body: input });
+      await response.body?.cancel();
+    },
+    async listEntities(hub, filter, opts = {}) {
+      const query: Query = {
+        ...hubQuery(hub),
+        lastOperationTimeFrom: iso(filter.lastOperationTimeFrom),
+        lastOperationTimeTo: iso(filter.lastOperationTimeTo),
+        fetchState: filter.fetchState,
+        top: opts.top,
+      };
+      const headers: Record<string, string> = opts.continuationToken ? { 'x-ms-continuation-token': opts.continuationToken } : {};
+      const path = filter.name ? `${BASE_PATH}/entities/${seg(filter.name)}` : `${BASE_PATH}/entities`;
+      const response = await call('GET', path, { query, headers });
+      const token = response.headers.get('x-ms-continuation-token') || undefined;
+      return { entities: await json<EntityStatusObject[]>(response), continuationToken: token };
+    },
+    async cleanEntityStorage(hub, { removeEmptyEntities, releaseOrphanedLocks }) {
+      const query = { ...hubQuery(hub), removeEmptyEntities, releaseOrphanedLocks };
+      return json<CleanEntityStorageResult>(await call('POST', `${BASE_PATH}/cleanEntityStorage`, { query }));
     },
     async health() {
       try {

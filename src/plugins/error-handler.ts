@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   InvalidTaskHubName: 400,
   Unauthorized: 401,
   InstanceNotFound: 404,
+  EntityNotFound: 404,
   TaskHubNotFound: 404,
   NothingToPurge: 404,
   RouteNotFound: 404,

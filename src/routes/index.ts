@@ -3,6 +3,7 @@
 
 import { WEBHOOK_BASE_PATH } from '../services/management-urls.js';
 import { registerDeleteTaskHub } from './delete-task-hub.js';
+import { registerEntityRoutes } from './entities/index.js';
 import { registerGetStatus } from './get-status.js';
 import { registerHealth } from './health.js';
 import type { App, RouteDeps } from './http-support.js';
@@ -28,6 +29,7 @@ function registerManagementRoutes(app: App, deps: RouteDeps, scope: SchemaScope)
   registerRestart(app, deps, scope);
   registerWait(app, deps, scope);
   registerDeleteTaskHub(app, deps, scope);
+  registerEntityRoutes(app, deps, scope);
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

@@ -40,6 +40,7 @@ export function registerList(app: App, deps: RouteDeps, scope: SchemaScope): voi
         runtimeStatus: parseStatuses('runtimeStatus', query.runtimeStatus),
         instanceIdPrefix: query.instanceIdPrefix,
         showInput: query.showInput,
+        excludeEntities: query.excludeEntities ?? !query.instanceIdPrefix?.startsWith('@'),
       };
       const page = await deps.service.list(hubOf(deps.config, query), filter, {
         top: query.top,

@@ -53,8 +53,31 @@ export const listQuery = query({
   runtimeStatus: runtimeStatusList('Only instances in one of these statuses.'),
   instanceIdPrefix: Type.Optional(Type.String({ description: 'Only instance IDs starting with this text (case-sensitive).' })),
   showInput: flag('Include inputs', true),
+  excludeEntities: Type.Optional(
+    Type.Boolean({
+      description:
+        'Leave out Durable Entities (instance ids `@name@key`); default true, unless instanceIdPrefix starts with `@`. ' +
+        'Send false to list entity instances too (true/false in any letter case).',
+    }),
+  ),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size.' })),
 });
+
+export const entityListQuery = query({
+  lastOperationTimeFrom: dateTime('Only entities whose last operation ran at or after this time.'),
+  lastOperationTimeTo: dateTime('Only entities whose last operation ran at or before this time.'),
+  fetchState: flag('Include each entity state', false),
+  top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size.' })),
+});
+
+export const entityOperationQuery = query({
+  op: Type.Optional(Type.String({ description: 'Operation name; default the empty string, as the extension defaults it.' })),
+});
+
+const entityName = Type.String({ description: 'Entity name (any letter case; stored lower-case).' });
+const entityKey = Type.String({ description: 'Entity key (percent-encoded); `$` addresses the empty key.' });
+export const entityParams = Type.Object({ entityName, entityKey });
+export const entityNameParams = Type.Object({ entityName });
 
 export const purgeByFilterQuery = query({
   createdTimeFrom: dateTime('Required: purge instances created at or after this time.'),

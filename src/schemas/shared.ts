@@ -3,6 +3,7 @@
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { RUNTIME_STATUSES, type RuntimeStatus as RuntimeStatusName } from '../storage/types.js';
+import { EntityStatus } from './entities.js';
 
 /** A `$ref` to a shared schema that keeps the referenced schema's static type. */
 export const ref = <T extends TSchema>(schema: T, description?: string, headers?: ResponseHeaders) =>
@@ -115,4 +116,5 @@ export const SHARED_SCHEMAS: TSchema[] = [
   PurgeResult,
   TaskHubDeleted,
   Health,
+  EntityStatus,
 ];

@@ -2,6 +2,9 @@
 // Implemented by src/services/management-service.ts; consumed by src/routes and src/cli.
 
 import type { RuntimeStatus } from '../storage/types.js';
+import type { CleanEntityStorageResult, EntityListFilter, EntityListPage, SignalOptions } from './entities.js';
+
+export type { CleanEntityStorageResult, EntityListFilter, EntityListPage, EntityStatusObject, SignalOptions } from './entities.js';
 
 /** Which task hub an operation addresses. */
 export interface HubRef {
@@ -44,6 +47,8 @@ export interface ListFilter {
   runtimeStatus?: RuntimeStatus[];
   instanceIdPrefix?: string;
   showInput?: boolean;
+  /** Leave out entity instances (`@name@key`); default true unless the prefix starts with `@`. */
+  excludeEntities?: boolean;
 }
 
 export interface ListOptions {
@@ -94,6 +99,11 @@ export interface ManagementService {
   /** Resolves as soon as the instance is terminal (woken by in-process checkpoints), or at the timeout. */
   waitForCompletion(hub: HubRef, instanceId: string, options: WaitOptions): Promise<WaitResult>;
   deleteTaskHub(hub: HubRef): Promise<void>;
+  /** The entity's state; throws EntityNotFound (404) when it does not exist. `$` is the empty key. */
+  getEntity(hub: HubRef, name: string, key: string): Promise<unknown>;
+  signalEntity(hub: HubRef, name: string, key: string, options: SignalOptions): Promise<void>;
+  listEntities(hub: HubRef, filter: EntityListFilter, options?: ListOptions): Promise<EntityListPage>;
+  cleanEntityStorage(hub: HubRef, options: { removeEmptyEntities: boolean; releaseOrphanedLocks: boolean }): Promise<CleanEntityStorageResult>;
   /** Storage reachability, for /health. */
   health(): Promise<{ storage: 'ok' | 'unreachable' }>;
 }

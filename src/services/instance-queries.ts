@@ -41,6 +41,7 @@ export async function listInstances(
       createdTimeTo: filter.createdTimeTo,
       runtimeStatus: filter.runtimeStatus?.length ? filter.runtimeStatus : undefined,
       instanceIdPrefix: filter.instanceIdPrefix || undefined,
+      excludeEntities: filter.excludeEntities !== false,
       fetchInput: showInput,
       statusColumnsOnly: true,
     },

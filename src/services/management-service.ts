@@ -2,8 +2,10 @@
 // concept-sized module per operation. Shared by the HTTP routes and the CLI.
 
 import type { Config } from '../config.js';
+import { DomainError } from '../errors.js';
 import type { StoreProvider } from '../storage/port.js';
 import type { HubRef, ManagementService } from './contract.js';
+import * as entities from './entities.js';
 import { createHubResolver } from './hub-resolver.js';
 import type { InstanceEvents } from './instance-events.js';
 import * as control from './instance-control.js';
@@ -77,6 +79,21 @@ export function createManagementService(deps: ManagementServiceDeps): Management
       const s = await store(hub);
       await s.deleteHub();
       hubs.forget(hub);
+    },
+    async getEntity(hub, name, key) {
+      const id = entities.toEntityId(name, key);
+      const read = await entities.readEntityState(await store(hub), id);
+      if (!read.exists) throw new DomainError('EntityNotFound', `Entity '${id.name}' with key '${id.key}' does not exist.`);
+      return read.state;
+    },
+    async signalEntity(hub, name, key, options) {
+      return queued(hub, entities.signalEntity(await store(hub), entities.toEntityId(name, key), options));
+    },
+    async listEntities(hub, filter, options) {
+      return entities.listEntities(await store(hub), filter, options);
+    },
+    async cleanEntityStorage(hub, options) {
+      return queued(hub, entities.cleanEntityStorage(await store(hub), options));
     },
     async health() {
       try {

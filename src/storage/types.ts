@@ -94,6 +94,8 @@ export interface InstanceQuery {
   createdTimeTo?: Date;
   runtimeStatus?: RuntimeStatus[];
   instanceIdPrefix?: string;
+  /** Skip entity instances (ids starting with `@`); ignored when `instanceIdPrefix` is set. */
+  excludeEntities?: boolean;
   /** Default true; false skips reading (and resolving blobs of) `Input`. */
   fetchInput?: boolean;
   /** Default true. */

@@ -131,6 +131,9 @@ export function instanceFilter(query: InstanceQuery): string {
   if (query.instanceIdPrefix) {
     const { from, to } = prefixRange(query.instanceIdPrefix);
     conditions.push(odata`PartitionKey ge ${from} and PartitionKey lt ${to}`);
+  } else if (query.excludeEntities) {
+    // Entity ids start with '@'; the provider's ExcludeEntities skips exactly that key range.
+    conditions.push(odata`PartitionKey lt ${'@'} or PartitionKey ge ${'A'}`);
   }
   return conditions.map((c) => `(${c})`).join(' and ');
 }

@@ -1,0 +1,192 @@
+// Durable Entities seen from a client: read one entity's state, signal it, list entities and
+// clean entity storage, all over the rows and messages the provider uses (see src/domain/entity-*.ts).
+
+import { randomUUID } from 'node:crypto';
+import {
+  EMPTY_KEY_SYMBOL,
+  entityId,
+  invalidKeyReason,
+  invalidNameReason,
+  parseSchedulerId,
+  schedulerId,
+  schedulerIdPrefix,
+  type EntityId,
+} from '../domain/entity-id.js';
+import { jsonNetDate, requestEventName, RELEASE_EVENT_NAME, serializeRelease, serializeRequest } from '../domain/entity-messages.js';
+import { parseEntityStatus, parseSchedulerState, statusSaysExists } from '../domain/entity-state.js';
+import { DomainError } from '../errors.js';
+import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { InstanceState } from '../storage/types.js';
+
+export const DEFAULT_ENTITY_PAGE_SIZE = 100;
+const MAX_ENTITY_PAGE_SIZE = 1000;
+/** The provider keeps reading while pages come back empty, for at most this long (EntityTrackingStoreQueries). */
+const EMPTY_PAGE_BUDGET_IN_MS = 100;
+
+export interface EntityStatusObject {
+  entityId: { name: string; key: string };
+  /** Json.NET's DateTime text (full precision, `Z`). */
+  lastOperationTime: string;
+  /** The entity state; null when not fetched. */
+  state: unknown;
+}
+
+export interface EntityListFilter {
+  /** Entity name (any letter case); all entities when absent. */
+  name?: string;
+  lastOperationTimeFrom?: Date;
+  lastOperationTimeTo?: Date;
+  fetchState?: boolean;
+}
+
+export interface EntityListPage {
+  entities: EntityStatusObject[];
+  continuationToken?: string;
+}
+
+export interface SignalOptions {
+  /** Operation name; the extension defaults it to the empty string. */
+  operation: string;
+  /** Parsed input; undefined for none. */
+  input?: unknown;
+  /** Deliver at this time (an `op@<time>` message with a queue delay). */
+  scheduledTime?: Date;
+}
+
+export interface CleanEntityStorageResult {
+  numberOfEmptyEntitiesRemoved: number;
+  numberOfOrphanedLocksRemoved: number;
+}
+
+/** Route/CLI spelling -> id; `$` is the empty key. Throws BadRequest for names that cannot be entities. */
+export function toEntityId(name: string, key: string): EntityId {
+  const reason = invalidNameReason(name);
+  if (reason) throw new DomainError('BadRequest', reason);
+  return entityId(name, key === EMPTY_KEY_SYMBOL ? '' : key);
+}
+
+/** Entity state JSON text -> value; text that is not JSON comes back as the string (DurableEntityStatus). */
+function stateValue(text: string | undefined): unknown {
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export async function readEntityState(store: TaskHubWorkerStore, id: EntityId): Promise<{ exists: false } | { exists: true; state: unknown }> {
+  const row = await store.getInstance(schedulerId(id), { fetchInput: true });
+  const scheduler = row ? parseStoredState(row) : undefined;
+  if (!scheduler?.exists) return { exists: false };
+  return { exists: true, state: stateValue(scheduler.state) };
+}
+
+function parseStoredState(row: InstanceState) {
+  try {
+    return parseSchedulerState(row.input);
+  } catch {
+    throw new DomainError('InternalError', `The stored state of entity '${row.instanceId}' is not readable.`);
+  }
+}
+
+export async function signalEntity(store: TaskHubWorkerStore, id: EntityId, options: SignalOptions): Promise<void> {
+  const reason = invalidKeyReason(id.key);
+  if (reason) throw new DomainError('BadRequest', reason);
+  const due = options.scheduledTime;
+  const request = serializeRequest({
+    op: options.operation,
+    signal: true,
+    input: options.input === undefined ? null : JSON.stringify(options.input),
+    id: randomUUID(),
+    due: due ? jsonNetDate(due) : null,
+  });
+  const event = { EventType: 'EventRaised' as const, EventId: -1, Name: requestEventName(due), Input: request, Timestamp: new Date().toISOString() };
+  const delay = due ? Math.max(0, due.getTime() - Date.now()) : 0;
+  if (delay > 0) await store.sendToInstance({ InstanceId: schedulerId(id), ExecutionId: null }, event, { visibilityDelayInMs: delay });
+  else await store.sendEvent(schedulerId(id), event);
+}
+
+export async function listEntities(
+  store: TaskHubWorkerStore,
+  filter: EntityListFilter,
+  options: { top?: number; continuationToken?: string } = {},
+): Promise<EntityListPage> {
+  const fetchState = filter.fetchState === true;
+  const pageSize = Math.min(Math.max(options.top ?? DEFAULT_ENTITY_PAGE_SIZE, 1), MAX_ENTITY_PAGE_SIZE);
+  let token = options.continuationToken || undefined;
+  const started = Date.now();
+  for (;;) {
+    const page = await store.queryInstances(
+      {
+        instanceIdPrefix: schedulerIdPrefix(filter.name),
+        createdTimeFrom: filter.lastOperationTimeFrom,
+        createdTimeTo: filter.lastOperationTimeTo,
+        fetchInput: fetchState,
+        fetchOutput: false,
+      },
+      { pageSize, continuationToken: token },
+    );
+    const entities = page.items.flatMap((row) => toEntityStatus(row, fetchState));
+    token = page.continuationToken || undefined;
+    if (entities.length > 0 || !token || Date.now() - started > EMPTY_PAGE_BUDGET_IN_MS) return { entities, continuationToken: token };
+  }
+}
+
+function toEntityStatus(row: InstanceState, fetchState: boolean): EntityStatusObject[] {
+  const id = parseSchedulerId(row.instanceId);
+  if (!id) return [];
+  let state: unknown = null;
+  if (fetchState) {
+    let scheduler;
+    try {
+      scheduler = parseSchedulerState(row.input);
+    } catch {
+      return [];
+    }
+    if (!scheduler.exists) return [];
+    state = stateValue(scheduler.state);
+  } else if (!statusSaysExists(row.customStatus)) {
+    return [];
+  }
+  // The provider reports the creation time of the current execution (one per batch) as the last operation time.
+  return [{ entityId: { name: id.name, key: id.key }, lastOperationTime: jsonNetDate(row.createdTime), state }];
+}
+
+const RUNNING_OWNER = new Set(['Running', 'Suspended', 'Pending']);
+
+/** Removes deleted, idle, unlocked entities and releases locks held by orchestrations that are no longer running. */
+export async function cleanEntityStorage(
+  store: TaskHubWorkerStore,
+  options: { removeEmptyEntities: boolean; releaseOrphanedLocks: boolean },
+): Promise<CleanEntityStorageResult> {
+  const result: CleanEntityStorageResult = { numberOfEmptyEntitiesRemoved: 0, numberOfOrphanedLocksRemoved: 0 };
+  let token: string | undefined;
+  do {
+    const page = await store.queryInstances(
+      { instanceIdPrefix: '@', fetchInput: false, fetchOutput: false },
+      { pageSize: DEFAULT_ENTITY_PAGE_SIZE, continuationToken: token },
+    );
+    token = page.continuationToken || undefined;
+    await Promise.all(
+      page.items.map(async (row) => {
+        if (!parseSchedulerId(row.instanceId)) return;
+        const status = parseEntityStatus(row.customStatus);
+        if (!status) return;
+        if (options.releaseOrphanedLocks && status.lockedBy) {
+          const owner = await store.getInstance(status.lockedBy, { fetchInput: false });
+          if (!owner || !RUNNING_OWNER.has(owner.runtimeStatus)) {
+            // The original lock request id is unknown; the entity only compares the owner.
+            const release = serializeRelease({ parent: status.lockedBy, id: 'fix-orphaned-lock' });
+            await store.sendEvent(row.instanceId, { EventType: 'EventRaised', EventId: -1, Name: RELEASE_EVENT_NAME, Input: release, Timestamp: new Date().toISOString() });
+            result.numberOfOrphanedLocksRemoved++;
+          }
+        }
+        if (options.removeEmptyEntities && !status.entityExists && !status.lockedBy && status.queueSize === 0) {
+          result.numberOfEmptyEntitiesRemoved += await store.purgeInstance(row.instanceId);
+        }
+      }),
+    );
+  } while (token);
+  return result;
+}
