@@ -46,12 +46,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       querystringParser: (text: string) => queryNames.parse(text),
     },
     bodyLimit: config.bodyLimitInBytes,
+    // Slow or stalled clients (headers or body trickling in) are cut after the configured time
+    // with a JSON 408 (clientErrorHandler); the check runs often enough to keep the bound tight.
+    requestTimeout: config.requestTimeoutInMs,
+    http: {
+      headersTimeout: config.requestTimeoutInMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutInMs / 4))),
+    },
     trustProxy: config.trustProxy,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.server.maxConnections = config.maxConnections;
   app.addHook('onRoute', (route) => queryNames.learn(route));
   // Response schemas document the API; bodies are serialised as-is so no field is ever dropped.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

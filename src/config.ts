@@ -21,6 +21,10 @@ export interface Config {
   appModule?: string;
   partitionCount?: number;
   bodyLimitInBytes: number;
+  /** Headers and body of a request must arrive within this time, else 408 and the connection closes. */
+  requestTimeoutInMs: number;
+  /** Connections beyond this many are refused (closed on accept). */
+  maxConnections: number;
   queueEncoding: 'utf8' | 'base64';
   logLevel: string;
 }
@@ -129,6 +133,8 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     appModule: merged.TASKHUB_APP || undefined,
     partitionCount: parseInteger('TASKHUB_PARTITION_COUNT', merged.TASKHUB_PARTITION_COUNT, 1, 16),
     bodyLimitInBytes: parseInteger('TASKHUB_BODY_LIMIT', merged.TASKHUB_BODY_LIMIT, 1024, 256 * 1024 * 1024) ?? 10 * 1024 * 1024,
+    requestTimeoutInMs: parseInteger('TASKHUB_REQUEST_TIMEOUT_MS', merged.TASKHUB_REQUEST_TIMEOUT_MS, 100, 3_600_000) ?? 30_000,
+    maxConnections: parseInteger('TASKHUB_MAX_CONNECTIONS', merged.TASKHUB_MAX_CONNECTIONS, 1, 1_000_000) ?? 1024,
     queueEncoding: encoding,
     logLevel: merged.LOG_LEVEL || 'info',
   };

@@ -49,11 +49,14 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   if (options.keys.length === 0) throw new Error('At least one system key is required unless authentication is disabled.');
   const matches = keyMatcher(options.keys);
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     // Unmatched URLs answer 404 whoever asks: there is nothing behind them to protect.
     if (request.routeOptions.url === undefined) return;
     if (request.routeOptions.config?.public || isDocs(request.routeOptions.url)) return;
     const key = presentedKey(request);
+    // Runs before the body is parsed; closing the connection after the 401 means an unauthenticated
+    // body is never read (Node would otherwise drain it to keep the connection alive).
+    if (key === undefined || !matches(key)) reply.header('connection', 'close');
     if (key === undefined) {
       throw new DomainError('Unauthorized', 'A system key is required: send header x-functions-key or query parameter code.');
     }

@@ -127,23 +127,34 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   void sendError(reply, domain);
 }
 
+/** Status, stable code and message for errors Node's HTTP layer raises before Fastify sees a request. */
+function clientErrorAnswer(code: string | undefined): [number, string, string] {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return [408, 'RequestTimeout', 'The request headers and body did not arrive within the time the server allows.'];
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'RequestHeadersTooLarge', 'The request line and headers are larger than the server accepts.'];
+  return [400, 'BadRequest', 'The HTTP request is malformed.'];
+}
+
 /**
- * Errors Node's HTTP parser raises before Fastify sees a request (oversized headers or URL,
- * malformed request line): answered in the same JSON shape instead of Fastify's default body.
+ * Errors Node's HTTP layer raises before a response starts (oversized headers or URL, malformed
+ * request line, headers or body arriving too slowly): answered in the same JSON shape instead of
+ * Fastify's default body, and the connection is closed.
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
+  // A response already under way (or a reset connection) cannot take another one.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    error: tooLarge ? 'RequestHeadersTooLarge' : 'BadRequest',
-    message: tooLarge ? 'The request line and headers are larger than the server accepts.' : 'The HTTP request is malformed.',
-  });
+  const [status, code, message] = clientErrorAnswer(error.code);
+  const body = JSON.stringify({ error: code, message });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
+  // A client that reads nothing never lets the answer flush; it loses the connection all the same.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
