@@ -8,7 +8,7 @@ import { CheckpointConflict } from '../errors.js';
 import type { InstanceEvents } from '../services/instance-events.js';
 import type { ControlMessage, TaskHubWorkerStore } from '../storage/port.js';
 import type { InstanceState } from '../storage/types.js';
-import { planEpisode, type EpisodePlan } from './episode.js';
+import { planEpisode, type CheckpointPlan, type RearmPlan } from './episode.js';
 import type { Registry } from './registry.js';
 
 /** Client start messages are retried this often before they are dropped (no matching Instances row). */
@@ -82,9 +82,9 @@ export class OrchestrationDispatcher {
       now: new Date(),
       log: (level, message) => this.logger.info({ instanceId, level }, message),
     });
-    if (!plan) return this.settle(current, drop.concat(current), 0);
+    if (plan.kind === 'idle') return this.settle([], drop.concat(current), 0);
     await this.sendOutbound(instanceId, plan);
-    if (plan.update) {
+    if (plan.kind === 'checkpoint') {
       try {
         await this.store.checkpoint({
           instanceId,
@@ -131,11 +131,12 @@ export class OrchestrationDispatcher {
     return this.settle(waiting, drop.concat(messages.filter((m) => !waiting.includes(m))), 1000);
   }
 
-  private async sendOutbound(instanceId: string, plan: EpisodePlan): Promise<void> {
+  private async sendOutbound(instanceId: string, plan: RearmPlan | CheckpointPlan): Promise<void> {
     const self = { InstanceId: instanceId, ExecutionId: plan.executionId };
-    await Promise.all(plan.childRows.map((row) => this.store.updateInstance(row)));
+    const { childRows = [], workItems = [] } = plan.kind === 'checkpoint' ? plan : {};
+    await Promise.all(childRows.map((row) => this.store.updateInstance(row)));
     await Promise.all([
-      ...plan.workItems.map((event) => this.store.sendWorkItem(self, event)),
+      ...workItems.map((event) => this.store.sendWorkItem(self, event)),
       ...plan.outbound.map((o) => this.store.sendToInstance(o.instance, o.event, { sender: self, visibilityDelayInMs: o.delayInMs })),
     ]);
   }

@@ -1,0 +1,37 @@
+// Step 2 of an episode: a termination ends the execution without running user code; a suspended
+// execution records what arrived and waits for its resume without running user code either.
+
+import type { HistoryEvent } from '../../storage/types.js';
+import { historyEvent } from '../events.js';
+import { notifyParent } from './completion.js';
+import { checkpointPlan } from './plan-builder.js';
+import { eventsOf, type CheckpointPlan, type EpisodeContext, type Execution } from './types.js';
+
+/** Suspended after replaying ExecutionSuspended/Resumed in order? */
+function isSuspended(events: HistoryEvent[]): boolean {
+  let suspended = false;
+  for (const e of events) {
+    if (e.EventType === 'ExecutionSuspended') suspended = true;
+    else if (e.EventType === 'ExecutionResumed') suspended = false;
+  }
+  return suspended;
+}
+
+export function terminateOrSuspend(ctx: EpisodeContext, execution: Execution, accepted: HistoryEvent[]): CheckpointPlan | undefined {
+  const { now } = ctx;
+  const terminated = accepted.find((e) => e.EventType === 'ExecutionTerminated');
+  if (terminated) {
+    const reason = (terminated.Input as string | null | undefined) ?? '';
+    execution.newEvents.push(historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Terminated', Result: reason, FailureDetails: null }, -1, now));
+    execution.newEvents.push(historyEvent('OrchestratorCompleted', {}, -1, now));
+    const toParent = ctx.parent ? [notifyParent(ctx.parent, { ErrorType: 'TerminatedError', ErrorMessage: `Terminated: ${reason}` })] : [];
+    return checkpointPlan(ctx, execution, { runtimeStatus: 'Terminated', output: reason, completedTime: now }, { outbound: toParent });
+  }
+  const events = eventsOf(execution);
+  if (isSuspended(events)) {
+    execution.newEvents.push(historyEvent('OrchestratorCompleted', {}, -1, now));
+    const suspend = [...events].reverse().find((e) => e.EventType === 'ExecutionSuspended');
+    return checkpointPlan(ctx, execution, { runtimeStatus: 'Suspended', output: (suspend?.Reason as string | undefined) ?? null });
+  }
+  return undefined;
+}

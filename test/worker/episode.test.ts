@@ -1,0 +1,206 @@
+// The episode planner on canned histories: no storage, no queues, only decisions.
+import * as df from 'durable-functions';
+import type { OrchestrationContext } from 'durable-functions';
+import { describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../../src/storage/types.js';
+import { planEpisode, type CheckpointPlan, type EpisodePlan } from '../../src/worker/episode.js';
+import { Registry } from '../../src/worker/registry.js';
+import { registerSamples } from '../../src/worker/samples.js';
+import {
+  at,
+  episode,
+  eventRaised,
+  EXECUTION,
+  executionStarted,
+  INSTANCE,
+  message,
+  resumed,
+  started,
+  subCompleted,
+  subCreated,
+  subFailed,
+  suspended,
+  T0,
+  taskCompleted,
+  taskFailed,
+  taskScheduled,
+  terminated,
+  timerCreated,
+  timerFired,
+} from './canned-histories.js';
+
+type Gen = Generator<unknown, unknown, unknown>;
+const registry = new Registry();
+registerSamples(registry);
+registry.orchestration('Seq', function* (context: OrchestrationContext): Gen {
+  const a = yield context.df.callActivity('A', 1);
+  const b = yield context.df.callActivity('B', 2);
+  return [a, b];
+});
+registry.orchestration('Retry', function* (context: OrchestrationContext): Gen {
+  const options = new df.RetryOptions(1000, 3);
+  options.backoffCoefficient = 3;
+  return yield context.df.callActivityWithRetry('Flaky', options);
+});
+registry.orchestration('Timer', function* (context: OrchestrationContext): Gen {
+  yield context.df.createTimer(at(60));
+  return 'fired';
+});
+registry.orchestration('Parent', function* (context: OrchestrationContext): Gen {
+  try {
+    return yield context.df.callSubOrchestrator('Seq', null, 'child-1');
+  } catch (error) {
+    return `caught: ${(error as Error).message}`;
+  }
+});
+
+async function plan(history: HistoryEvent[], arriving: HistoryEvent[], now = T0): Promise<EpisodePlan> {
+  return planEpisode({ instanceId: INSTANCE, executionId: EXECUTION, history, messages: arriving.map((e) => message(e)), registry, now });
+}
+
+async function checkpoint(history: HistoryEvent[], arriving: HistoryEvent[], now = T0): Promise<CheckpointPlan> {
+  const result = await plan(history, arriving, now);
+  if (result.kind !== 'checkpoint') throw new Error(`expected a checkpoint, got ${result.kind}`);
+  return result;
+}
+
+const types = (events: HistoryEvent[]) => events.map((e) => e.EventType);
+
+describe('accepting messages', () => {
+  it('starts a fresh execution: start columns on the row, the first activity scheduled and sent', async () => {
+    const p = await checkpoint([], [executionStarted('Seq', { input: 'x' })]);
+    expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'TaskScheduled', 'OrchestratorCompleted']);
+    expect(p).toMatchObject({ executionId: EXECUTION, existingCount: 0, workItems: [{ EventType: 'TaskScheduled', Name: 'A', EventId: 0 }] });
+    expect(p.update).toMatchObject({ runtimeStatus: 'Running', name: 'Seq', input: '"x"', createdTime: T0, customStatus: null });
+  });
+
+  it('drops a duplicated completion and a second start; nothing else arrived, so the plan is idle', async () => {
+    const history = [...started('Seq', {}, taskScheduled(0, 'A', 1)), ...episode(T0, [taskCompleted(0, 'a')], [taskScheduled(1, 'B', 2)])];
+    expect(await plan(history, [taskCompleted(0, 'a'), executionStarted('Seq')])).toEqual({ kind: 'idle' });
+  });
+
+  it('records a completion once even when delivered twice in one batch', async () => {
+    const history = started('Seq', {}, taskScheduled(0, 'A', 1));
+    const p = await checkpoint(history, [taskCompleted(0, 'a'), taskCompleted(0, 'a')]);
+    expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'TaskCompleted', 'TaskScheduled', 'OrchestratorCompleted']);
+    expect(p.existingCount).toBe(history.length);
+    expect(p.update).not.toHaveProperty('input');
+  });
+
+  it('re-arms a timer that surfaced before its time without recording anything', async () => {
+    const history = started('Timer', {}, timerCreated(0, at(60)));
+    expect(await plan(history, [timerFired(0, at(60))], at(10))).toMatchObject({
+      kind: 'rearm',
+      outbound: [{ instance: { InstanceId: INSTANCE }, event: { EventType: 'TimerFired', TimerId: 0 }, delayInMs: 50_000 }],
+    });
+  });
+
+  it('is idle for an execution that already ended', async () => {
+    const history = [...started('Timer', {}, timerCreated(0, at(60))), ...episode(at(60), [timerFired(0, at(60))])];
+    history.splice(-1, 0, { EventType: 'ExecutionCompleted', EventId: -1, Timestamp: T0.toISOString(), OrchestrationStatus: 'Completed' });
+    expect(await plan(history, [eventRaised('Late', 1)], at(61))).toEqual({ kind: 'idle' });
+  });
+});
+
+describe('running the orchestrator', () => {
+  it('completes when the last activity answers: output JSON on the row and in ExecutionCompleted', async () => {
+    const history = [...started('Seq', {}, taskScheduled(0, 'A', 1)), ...episode(at(1), [taskCompleted(0, 'a')], [taskScheduled(1, 'B', 2)])];
+    const p = await checkpoint(history, [taskCompleted(1, 'b', at(2))], at(2));
+    expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'TaskCompleted', 'ExecutionCompleted', 'OrchestratorCompleted']);
+    expect(p.newEvents[2]).toMatchObject({ OrchestrationStatus: 'Completed', Result: '["a","b"]' });
+    expect(p.update).toMatchObject({ runtimeStatus: 'Completed', output: '["a","b"]', completedTime: at(2) });
+  });
+
+  it('arms a timer: TimerCreated in history, TimerFired sent to self with the remaining delay', async () => {
+    const p = await checkpoint([], [executionStarted('Timer')], at(0));
+    expect(p.newEvents[2]).toMatchObject({ EventType: 'TimerCreated', EventId: 0, FireAt: at(60).toISOString() });
+    expect(p.outbound).toEqual([expect.objectContaining({ instance: { InstanceId: INSTANCE, ExecutionId: EXECUTION }, delayInMs: 60_000, event: expect.objectContaining({ EventType: 'TimerFired', TimerId: 0 }) })]);
+    const fired = await checkpoint(started('Timer', {}, timerCreated(0, at(60))), [timerFired(0, at(60))], at(60));
+    expect(fired.update).toMatchObject({ runtimeStatus: 'Completed', output: '"fired"' });
+  });
+
+  it('delivers a raised event to the waiting orchestrator', async () => {
+    const history = started('HumanApproval', { input: { timeoutSeconds: 60 } }, timerCreated(0, at(60)));
+    const p = await checkpoint(history, [eventRaised('Approval', 'yes', at(5))], at(5));
+    expect(p.update).toMatchObject({ runtimeStatus: 'Completed', output: '"yes"' });
+  });
+
+  it('retries a failed activity after its back-off timer, under the next task id', async () => {
+    const first = started('Retry', {}, taskScheduled(0, 'Flaky'));
+    const afterFailure = await checkpoint(first, [taskFailed(0, 'boom', at(1))], at(1));
+    expect(afterFailure.newEvents[2]).toMatchObject({ EventType: 'TimerCreated', EventId: 1, FireAt: at(2).toISOString() });
+    expect(afterFailure.outbound[0].delayInMs).toBe(1000);
+
+    const history = [...first, ...episode(at(1), [taskFailed(0, 'boom', at(1))], [timerCreated(1, at(2))])];
+    const retried = await checkpoint(history, [timerFired(1, at(2))], at(2));
+    expect(retried.workItems).toEqual([expect.objectContaining({ EventType: 'TaskScheduled', EventId: 2, Name: 'Flaky' })]);
+  });
+
+  it('fails an orchestrator that is not registered, catchably for a parent', async () => {
+    const p = await checkpoint([], [executionStarted('Nope', { parent: { instanceId: 'p', executionId: 'pe', taskScheduleId: 3 } })]);
+    expect(p.update).toMatchObject({ runtimeStatus: 'Failed', output: expect.stringContaining("'Nope' is not registered") });
+    expect(p.outbound).toEqual([expect.objectContaining({ instance: { InstanceId: 'p', ExecutionId: 'pe' }, event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceFailed', TaskScheduledId: 3 }) })]);
+  });
+});
+
+describe('sub-orchestrations', () => {
+  it('creates the child: Pending row, start message naming the parent', async () => {
+    const p = await checkpoint([], [executionStarted('Parent')]);
+    expect(p.newEvents[2]).toMatchObject({ EventType: 'SubOrchestrationInstanceCreated', EventId: 0, Name: 'Seq', InstanceId: 'child-1' });
+    expect(p.childRows).toEqual([expect.objectContaining({ instanceId: 'child-1', name: 'Seq', runtimeStatus: 'Pending' })]);
+    expect(p.outbound[0]).toMatchObject({
+      instance: { InstanceId: 'child-1' },
+      event: { EventType: 'ExecutionStarted', ParentInstance: { TaskScheduleId: 0, OrchestrationInstance: { InstanceId: INSTANCE, ExecutionId: EXECUTION } } },
+    });
+  });
+
+  it('a child that completes answers its parent with the output', async () => {
+    const parent = { instanceId: 'p', executionId: 'pe', taskScheduleId: 4 };
+    const history = [...started('Seq', { parent }, taskScheduled(0, 'A', 1)), ...episode(at(1), [taskCompleted(0, 'a')], [taskScheduled(1, 'B', 2)])];
+    const p = await checkpoint(history, [taskCompleted(1, 'b', at(2))], at(2));
+    expect(p.outbound).toEqual([expect.objectContaining({ instance: { InstanceId: 'p', ExecutionId: 'pe' }, event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceCompleted', TaskScheduledId: 4, Result: '["a","b"]' }) })]);
+  });
+
+  it('the parent resumes on the child completion, and catches the child failure', async () => {
+    const history = started('Parent', {}, subCreated(0, 'Seq', 'child-1'));
+    const done = await checkpoint(history, [subCompleted(0, ['a', 'b'], at(3))], at(3));
+    expect(done.update).toMatchObject({ runtimeStatus: 'Completed', output: '["a","b"]' });
+    const caught = await checkpoint(history, [subFailed(0, 'child exploded', at(3))], at(3));
+    expect(caught.update).toMatchObject({ runtimeStatus: 'Completed', output: expect.stringContaining('child exploded') });
+  });
+});
+
+describe('terminate, suspend, resume', () => {
+  it('terminates without running user code and tells the parent', async () => {
+    const parent = { instanceId: 'p', executionId: 'pe', taskScheduleId: 1 };
+    const p = await checkpoint(started('Seq', { parent }, taskScheduled(0, 'A', 1)), [taskCompleted(0, 'a'), terminated('enough')]);
+    expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'TaskCompleted', 'ExecutionTerminated', 'ExecutionCompleted', 'OrchestratorCompleted']);
+    expect(p.workItems).toEqual([]);
+    expect(p.update).toMatchObject({ runtimeStatus: 'Terminated', output: 'enough' });
+    expect(p.outbound[0].event).toMatchObject({ EventType: 'SubOrchestrationInstanceFailed', TaskScheduledId: 1, FailureDetails: { ErrorType: 'TerminatedError' } });
+  });
+
+  it('while suspended records what arrives without running; on resume it runs', async () => {
+    const history = started('Seq', {}, taskScheduled(0, 'A', 1));
+    const held = await checkpoint(history, [suspended('hold on'), taskCompleted(0, 'a')]);
+    expect(types(held.newEvents)).toEqual(['OrchestratorStarted', 'ExecutionSuspended', 'TaskCompleted', 'OrchestratorCompleted']);
+    expect(held.update).toMatchObject({ runtimeStatus: 'Suspended', output: 'hold on' });
+
+    const resumedPlan = await checkpoint([...history, ...held.newEvents], [resumed('go')], at(5));
+    expect(resumedPlan.workItems).toEqual([expect.objectContaining({ Name: 'B', EventId: 1 })]);
+    expect(resumedPlan.update.runtimeStatus).toBe('Running');
+  });
+});
+
+describe('continue-as-new', () => {
+  it('replaces the execution in the same checkpoint and carries unconsumed events over', async () => {
+    const history = started('Counter', { input: 5 });
+    const p = await checkpoint(history, [eventRaised('Add', 2, at(1)), eventRaised('Add', 3, at(1))], at(1));
+    expect(p.executionId).not.toBe(EXECUTION);
+    expect(p.existingCount).toBe(0);
+    // Generation 1 took Add 2 (7); the carried Add 3 made generation 2 continue (10); generation 3 waits.
+    expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'OrchestratorCompleted']);
+    expect(p.newEvents[1]).toMatchObject({ Input: '10', OrchestrationInstance: { InstanceId: INSTANCE, ExecutionId: p.executionId } });
+    expect(p.update).toMatchObject({ runtimeStatus: 'Running', input: '10', createdTime: at(1), customStatus: '10', executionId: p.executionId });
+  });
+});
