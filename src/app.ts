@@ -70,7 +70,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (config.noAuth) {
     app.log.warn('AUTHENTICATION IS DISABLED (--no-auth / TASKHUB_NO_AUTH=true): anyone who can reach this server can manage every task hub.');
   }
-  installAuth(app, { keys: options.keys, noAuth: config.noAuth });
+  installAuth(app, { keys: options.keys, readKeys: config.readKeys, noAuth: config.noAuth });
   await installOpenApi(app, VERSION);
 
   const service = createManagementService({

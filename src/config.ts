@@ -9,6 +9,8 @@ export interface Config {
   hubName: string;
   /** Accepted system keys; empty means "generate one in dataDir" (resolved by server.ts). */
   keys: string[];
+  /** Read-only keys (TASKHUB_READ_KEYS): GET and HEAD only. */
+  readKeys: string[];
   noAuth: boolean;
   port: number;
   host: string;
@@ -99,6 +101,12 @@ export function parseFlags(argv: string[]): Env {
   return env;
 }
 
+const keyList = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+
 export function loadConfig(env: Env = process.env, argv: string[] = []): Config {
   const merged: Env = { ...env, ...parseFlags(argv) };
   const hubName = merged.TASKHUB_HUB_NAME || 'DurableFunctionsHub';
@@ -118,10 +126,8 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     connections: parseConnections(merged),
     defaultConnection: 'AzureWebJobsStorage',
     hubName,
-    keys: (merged.TASKHUB_KEYS ?? '')
-      .split(',')
-      .map((k) => k.trim())
-      .filter(Boolean),
+    keys: keyList(merged.TASKHUB_KEYS),
+    readKeys: keyList(merged.TASKHUB_READ_KEYS),
     noAuth: parseBool('TASKHUB_NO_AUTH', merged.TASKHUB_NO_AUTH, false),
     port: parseInteger('PORT', merged.PORT, 0, 65535) ?? 7071,
     host: merged.HOST || '127.0.0.1',

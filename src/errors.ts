@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'InstanceNotFailed'
   | 'NothingToPurge'
   | 'Unauthorized'
+  | 'Forbidden'
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
   | 'RouteNotFound'

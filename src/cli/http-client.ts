@@ -2,7 +2,7 @@
 // public webhook routes. HTTP errors become the DomainErrors the direct transport would throw.
 
 import { DomainError, type ErrorCode } from '../errors.js';
-import type { CleanEntityStorageResult, EntityStatusObject, HubRef, ListPage, ManagementService, StatusObject } from '../services/contract.js';
+import type { CleanEntityStorageResult, EntityStatusObject, HubRef, InstanceFilter, ListPage, ManagementService, NameFilter, StatusCounts, StatusObject } from '../services/contract.js';
 
 const BASE_PATH = '/runtime/webhooks/durabletask';
 
@@ -34,6 +34,22 @@ interface Call {
 const seg = (text: string) => encodeURIComponent(text);
 const iso = (date: Date | undefined) => date?.toISOString();
 const seconds = (ms: number) => ms / 1000;
+
+/** The `name` query syntax: `Foo` exact, `Foo*` prefix. */
+export const nameQuery = (name: NameFilter | undefined) =>
+  name?.exact !== undefined ? name.exact : name?.prefix ? `${name.prefix}*` : undefined;
+
+/** The list's filter as query parameters (also used by counts). */
+export function filterQuery(filter: InstanceFilter): Query {
+  return {
+    createdTimeFrom: iso(filter.createdTimeFrom),
+    createdTimeTo: iso(filter.createdTimeTo),
+    runtimeStatus: filter.runtimeStatus?.join(','),
+    instanceIdPrefix: filter.instanceIdPrefix,
+    name: nameQuery(filter.name),
+    excludeEntities: filter.excludeEntities,
+  };
+}
 
 /** An empty taskHub/connection means "the server's default": the parameter is left out. */
 function hubQuery(hub: HubRef): Query {
@@ -90,20 +106,17 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
       return json<StatusObject>(await call('GET', instancePath(instanceId), { query }));
     },
     async list(hub, filter, opts = {}): Promise<ListPage> {
-      const query: Query = {
-        ...hubQuery(hub),
-        createdTimeFrom: iso(filter.createdTimeFrom),
-        createdTimeTo: iso(filter.createdTimeTo),
-        runtimeStatus: filter.runtimeStatus?.join(','),
-        instanceIdPrefix: filter.instanceIdPrefix,
-        showInput: filter.showInput,
-        excludeEntities: filter.excludeEntities,
-        top: opts.top,
-      };
+      const query: Query = { ...hubQuery(hub), ...filterQuery(filter), showInput: filter.showInput, top: opts.top };
       const headers: Record<string, string> = opts.continuationToken ? { 'x-ms-continuation-token': opts.continuationToken } : {};
       const response = await call('GET', `${BASE_PATH}/instances`, { query, headers });
       const token = response.headers.get('x-ms-continuation-token') || undefined;
       return { instances: await json<StatusObject[]>(response), continuationToken: token };
+    },
+    async count(hub, filter) {
+      return json<StatusCounts>(await call('GET', `${BASE_PATH}/instances/counts`, { query: { ...hubQuery(hub), ...filterQuery(filter) } }));
+    },
+    orchestratorNames() {
+      return undefined;
     },
     async purge(hub, instanceId) {
       return json<{ instancesDeleted: number }>(await call('DELETE', instancePath(instanceId), { query: hubQuery(hub) }));

@@ -1,5 +1,6 @@
 // System-key authentication, like the Functions host: header `x-functions-key` first, then the
 // `code` query parameter. Several keys may be valid at once (rotation). Comparison is constant-time.
+// Read keys (TASKHUB_READ_KEYS, a taskhub addition) pass GET and HEAD only; anything else is 403.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -9,6 +10,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The key the caller authenticated with; copied into generated management URLs. */
     authKey?: string;
+    /** `read` for a read-only key; `admin` for a system key or when authentication is off. */
+    authRole?: 'admin' | 'read';
   }
   interface FastifyContextConfig {
     /** Route served without a key (health, OpenAPI, docs). */
@@ -18,8 +21,12 @@ declare module 'fastify' {
 
 export interface AuthOptions {
   keys: readonly string[];
+  /** Keys that may only read (GET, HEAD). */
+  readKeys?: readonly string[];
   noAuth: boolean;
 }
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 // Hashing first gives equal-length buffers, so timingSafeEqual never leaks a key's length.
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -48,19 +55,28 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   if (options.noAuth) return;
   if (options.keys.length === 0) throw new Error('At least one system key is required unless authentication is disabled.');
   const matches = keyMatcher(options.keys);
+  const matchesRead = keyMatcher(options.readKeys ?? []);
 
   app.addHook('onRequest', async (request, reply) => {
     // Unmatched URLs answer 404 whoever asks: there is nothing behind them to protect.
     if (request.routeOptions.url === undefined) return;
     if (request.routeOptions.config?.public || isDocs(request.routeOptions.url)) return;
     const key = presentedKey(request);
-    // Runs before the body is parsed; closing the connection after the 401 means an unauthenticated
-    // body is never read (Node would otherwise drain it to keep the connection alive).
-    if (key === undefined || !matches(key)) reply.header('connection', 'close');
+    // Both lists are always checked, so timing does not tell which kind of key was sent.
+    const admin = key !== undefined && matches(key);
+    const reader = key !== undefined && matchesRead(key);
+    const forbidden = !admin && reader && !READ_METHODS.has(request.method);
+    // Runs before the body is parsed; closing the connection after the 401/403 means a body the
+    // caller may not send is never read (Node would otherwise drain it to keep the connection alive).
+    if ((!admin && !reader) || forbidden) reply.header('connection', 'close');
     if (key === undefined) {
       throw new DomainError('Unauthorized', 'A system key is required: send header x-functions-key or query parameter code.');
     }
-    if (!matches(key)) throw new DomainError('Unauthorized', 'The system key is not valid.');
+    if (!admin && !reader) throw new DomainError('Unauthorized', 'The system key is not valid.');
     request.authKey = key;
+    request.authRole = admin ? 'admin' : 'read';
+    if (forbidden) {
+      throw new DomainError('Forbidden', 'This key is read-only: it may only read (GET); use a system key for changes.');
+    }
   });
 }

@@ -15,6 +15,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   UnknownConnection: 400,
   InvalidTaskHubName: 400,
   Unauthorized: 401,
+  Forbidden: 403,
   InstanceNotFound: 404,
   EntityNotFound: 404,
   TaskHubNotFound: 404,

@@ -46,6 +46,14 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
       for (const item of Object.values(document.paths ?? {})) {
         const body = item?.post?.requestBody;
         if (body && 'required' in body && OPTIONAL_BODY_OPERATIONS.has(item.post?.operationId ?? '')) body.required = false;
+        // Every keyed change refuses a read-only key (src/plugins/auth.ts).
+        for (const method of ['post', 'put', 'delete', 'patch'] as const) {
+          const responses = item?.[method]?.responses as Record<string, unknown> | undefined;
+          const unauthorized = responses?.['401'] as Record<string, unknown> | undefined;
+          if (responses && unauthorized && !responses['403']) {
+            responses['403'] = { ...unauthorized, description: 'A read-only key (TASKHUB_READ_KEYS) cannot make changes.' };
+          }
+        }
       }
       return document;
     },

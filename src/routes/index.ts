@@ -2,12 +2,14 @@
 // document, under the Functions 1.x prefix; the docs' sample starters and /health at the root.
 
 import { WEBHOOK_BASE_PATH } from '../services/management-urls.js';
+import { registerCounts } from './counts.js';
 import { registerDeleteTaskHub } from './delete-task-hub.js';
 import { registerEntityRoutes } from './entities/index.js';
 import { registerGetStatus } from './get-status.js';
 import { registerHealth } from './health.js';
 import type { App, RouteDeps } from './http-support.js';
 import { registerInstanceActions } from './instance-actions.js';
+import { registerOrchestratorNames } from './orchestrator-names.js';
 import { registerList } from './list.js';
 import { registerPurge } from './purge.js';
 import { registerRaiseEvent } from './raise-event.js';
@@ -16,12 +18,14 @@ import type { SchemaScope } from './route-schema.js';
 import { registerSampleStarters } from './sample-start.js';
 import { registerStart } from './start.js';
 import { registerWait } from './wait.js';
+import { registerWhoAmI } from './whoami.js';
 
 export const LEGACY_BASE_PATH = '/admin/extensions/DurableTaskExtension';
 
 function registerManagementRoutes(app: App, deps: RouteDeps, scope: SchemaScope): void {
   registerStart(app, deps, scope);
   registerList(app, deps, scope);
+  registerCounts(app, deps, scope);
   registerGetStatus(app, deps, scope);
   registerPurge(app, deps, scope);
   registerRaiseEvent(app, deps, scope);
@@ -30,6 +34,8 @@ function registerManagementRoutes(app: App, deps: RouteDeps, scope: SchemaScope)
   registerWait(app, deps, scope);
   registerDeleteTaskHub(app, deps, scope);
   registerEntityRoutes(app, deps, scope);
+  registerOrchestratorNames(app, deps, scope);
+  registerWhoAmI(app, scope);
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { OrchestrationStatus, ref } from '../schemas/shared.js';
 import { continuationHeader, listQuery } from '../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from './http-support.js';
-import { parseDate, parseStatuses } from './query-values.js';
+import { parseFilter } from './query-values.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerList(app: App, deps: RouteDeps, scope: SchemaScope): void {
@@ -34,14 +34,7 @@ export function registerList(app: App, deps: RouteDeps, scope: SchemaScope): voi
     },
     async (request, reply) => {
       const { query } = request;
-      const filter = {
-        createdTimeFrom: parseDate('createdTimeFrom', query.createdTimeFrom),
-        createdTimeTo: parseDate('createdTimeTo', query.createdTimeTo),
-        runtimeStatus: parseStatuses('runtimeStatus', query.runtimeStatus),
-        instanceIdPrefix: query.instanceIdPrefix,
-        showInput: query.showInput,
-        excludeEntities: query.excludeEntities ?? !query.instanceIdPrefix?.startsWith('@'),
-      };
+      const filter = { ...parseFilter(query), showInput: query.showInput };
       const page = await deps.service.list(hubOf(deps.config, query), filter, {
         top: query.top,
         continuationToken: request.headers['x-ms-continuation-token'] || undefined,

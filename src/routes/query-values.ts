@@ -37,3 +37,28 @@ export function parseStatuses(name: string, value: string | undefined): RuntimeS
   }
   return statuses.length ? statuses : undefined;
 }
+
+/** `Foo` -> exact name, `Foo*` -> name prefix; empty or a lone `*` -> no condition. */
+export function parseName(value: string | undefined): { exact?: string; prefix?: string } | undefined {
+  if (value === undefined || value === '' || value === '*') return undefined;
+  return value.endsWith('*') ? { prefix: value.slice(0, -1) } : { exact: value };
+}
+
+/** The shared instance filter from query parameters (list, counts, batches). */
+export function parseFilter(query: {
+  createdTimeFrom?: string;
+  createdTimeTo?: string;
+  runtimeStatus?: string;
+  instanceIdPrefix?: string;
+  name?: string;
+  excludeEntities?: boolean;
+}) {
+  return {
+    createdTimeFrom: parseDate('createdTimeFrom', query.createdTimeFrom),
+    createdTimeTo: parseDate('createdTimeTo', query.createdTimeTo),
+    runtimeStatus: parseStatuses('runtimeStatus', query.runtimeStatus),
+    instanceIdPrefix: query.instanceIdPrefix,
+    name: parseName(query.name),
+    excludeEntities: query.excludeEntities ?? !query.instanceIdPrefix?.startsWith('@'),
+  };
+}

@@ -7,6 +7,7 @@ import { ErrorResponse } from '../schemas/shared.js';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request (invalid parameter, id, body, connection or task hub name).',
   401: 'Missing or wrong system key.',
+  403: 'A read-only key (TASKHUB_READ_KEYS) was used for a change.',
   404: 'Instance, task hub or route not found.',
   409: 'The instance is in a conflicting state.',
   410: 'The instance has finished and cannot accept the operation.',

@@ -47,12 +47,18 @@ export const getStatusQuery = query({
   returnInternalServerErrorOnFailure: flag('Answer 500 instead of 200 for a Failed instance', false),
 });
 
-export const listQuery = query({
+/** The instance filter shared by the list, the counts and batches. */
+export const filterParams = {
   createdTimeFrom: dateTime('Only instances created at or after this time.'),
   createdTimeTo: dateTime('Only instances created at or before this time.'),
   runtimeStatus: runtimeStatusList('Only instances in one of these statuses.'),
   instanceIdPrefix: Type.Optional(Type.String({ description: 'Only instance IDs starting with this text (case-sensitive).' })),
-  showInput: flag('Include inputs', true),
+  name: Type.Optional(
+    Type.String({
+      description:
+        'taskhub addition. Orchestrator name, case-sensitive: `Foo` matches exactly Foo, `Foo*` (a trailing asterisk) every name starting with Foo.',
+    }),
+  ),
   excludeEntities: Type.Optional(
     Type.Boolean({
       description:
@@ -60,6 +66,13 @@ export const listQuery = query({
         'Send false to list entity instances too (true/false in any letter case).',
     }),
   ),
+};
+
+export const countsQuery = query(filterParams);
+
+export const listQuery = query({
+  ...filterParams,
+  showInput: flag('Include inputs', true),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size.' })),
 });
 

@@ -106,6 +106,37 @@ export const Health = Type.Object(
   { $id: 'Health' },
 );
 
+const count = Type.Integer({ minimum: 0 });
+
+export const StatusCounts = Type.Object(
+  {
+    counts: Type.Object(Object.fromEntries(RUNTIME_STATUSES.map((status) => [status, count])), {
+      description: 'Instances per runtime status; every status is present.',
+    }),
+    total: Type.Integer({ minimum: 0, description: 'Sum of the counts.' }),
+  },
+  { $id: 'StatusCounts', description: 'taskhub addition: instances per runtime status.' },
+);
+
+export const WhoAmI = Type.Object(
+  {
+    role: Type.Unsafe<'admin' | 'read'>({
+      type: 'string',
+      enum: ['admin', 'read'],
+      description: 'admin: a system key (or authentication disabled); read: a TASKHUB_READ_KEYS key, GET only.',
+    }),
+  },
+  { $id: 'WhoAmI', description: 'taskhub addition: what the presented key may do.' },
+);
+
+export const OrchestratorNames = Type.Object(
+  {
+    known: Type.Boolean({ description: 'False when no in-process worker serves this task hub (names unknown).' }),
+    names: Type.Array(Type.String(), { description: 'Registered orchestrator names, sorted.' }),
+  },
+  { $id: 'OrchestratorNames', description: 'taskhub addition: orchestrators the worker can run.' },
+);
+
 /** Registration order matters: referenced schemas first. */
 export const SHARED_SCHEMAS: TSchema[] = [
   ErrorResponse,
@@ -117,4 +148,7 @@ export const SHARED_SCHEMAS: TSchema[] = [
   TaskHubDeleted,
   Health,
   EntityStatus,
+  StatusCounts,
+  WhoAmI,
+  OrchestratorNames,
 ];

@@ -41,14 +41,31 @@ export interface StatusOptions {
   showHistoryOutput?: boolean;
 }
 
-export interface ListFilter {
+/** Orchestrator name: exactly `exact`, or starting with `prefix`. */
+export interface NameFilter {
+  exact?: string;
+  prefix?: string;
+}
+
+/** What selects instances: the list's filter, also used by counts and batches. */
+export interface InstanceFilter {
   createdTimeFrom?: Date;
   createdTimeTo?: Date;
   runtimeStatus?: RuntimeStatus[];
   instanceIdPrefix?: string;
-  showInput?: boolean;
+  name?: NameFilter;
   /** Leave out entity instances (`@name@key`); default true unless the prefix starts with `@`. */
   excludeEntities?: boolean;
+}
+
+export interface ListFilter extends InstanceFilter {
+  showInput?: boolean;
+}
+
+export interface StatusCounts {
+  /** Every runtime status, 0 when none match. */
+  counts: Record<RuntimeStatus, number>;
+  total: number;
 }
 
 export interface ListOptions {
@@ -88,6 +105,10 @@ export interface ManagementService {
   start(hub: HubRef, options: StartOptions): Promise<{ instanceId: string }>;
   getStatus(hub: HubRef, instanceId: string, options?: StatusOptions): Promise<StatusObject>;
   list(hub: HubRef, filter: ListFilter, options?: ListOptions): Promise<ListPage>;
+  /** Instances per runtime status matching the filter (a scan of the status column only). */
+  count(hub: HubRef, filter: InstanceFilter, options?: { abortSignal?: AbortSignal }): Promise<StatusCounts>;
+  /** Orchestrator names the in-process worker serves for this hub; undefined when not known. */
+  orchestratorNames(hub: HubRef): readonly string[] | undefined;
   purge(hub: HubRef, instanceId: string): Promise<{ instancesDeleted: number }>;
   purgeBy(hub: HubRef, filter: PurgeByFilter, onProgress?: (deleted: number) => void): Promise<{ instancesDeleted: number }>;
   raiseEvent(hub: HubRef, instanceId: string, eventName: string, data: unknown): Promise<void>;

@@ -2,7 +2,8 @@
 
 import { instanceNotFound } from '../errors.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
-import type { ListFilter, ListOptions, ListPage, StatusObject, StatusOptions } from './contract.js';
+import type { InstanceQuery } from '../storage/types.js';
+import type { InstanceFilter, ListFilter, ListOptions, ListPage, StatusCounts, StatusObject, StatusOptions } from './contract.js';
 import { toHistoryView } from './history-view.js';
 import { toStatusObject } from './status-object.js';
 
@@ -36,19 +37,33 @@ export async function listInstances(
   const showInput = filter.showInput !== false;
   const top = Math.min(Math.max(options.top ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
   const page = await store.queryInstances(
-    {
-      createdTimeFrom: filter.createdTimeFrom,
-      createdTimeTo: filter.createdTimeTo,
-      runtimeStatus: filter.runtimeStatus?.length ? filter.runtimeStatus : undefined,
-      instanceIdPrefix: filter.instanceIdPrefix || undefined,
-      excludeEntities: filter.excludeEntities !== false,
-      fetchInput: showInput,
-      statusColumnsOnly: true,
-    },
+    { ...toInstanceQuery(filter), fetchInput: showInput, statusColumnsOnly: true },
     { pageSize: top, continuationToken: options.continuationToken || undefined },
   );
   return {
     instances: page.items.map((state) => toStatusObject(state, { showInput })),
     continuationToken: page.continuationToken || undefined,
   };
+}
+
+/** The storage query of a filter; empty parts mean "no condition". */
+export function toInstanceQuery(filter: InstanceFilter): InstanceQuery {
+  const name = filter.name?.exact !== undefined ? { exact: filter.name.exact } : filter.name?.prefix ? { prefix: filter.name.prefix } : undefined;
+  return {
+    createdTimeFrom: filter.createdTimeFrom,
+    createdTimeTo: filter.createdTimeTo,
+    runtimeStatus: filter.runtimeStatus?.length ? filter.runtimeStatus : undefined,
+    instanceIdPrefix: filter.instanceIdPrefix || undefined,
+    excludeEntities: filter.excludeEntities !== false,
+    name,
+  };
+}
+
+export async function countInstances(
+  store: TaskHubWorkerStore,
+  filter: InstanceFilter,
+  abortSignal?: AbortSignal,
+): Promise<StatusCounts> {
+  const counts = await store.countInstances(toInstanceQuery(filter), { abortSignal });
+  return { counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
 }

@@ -9,7 +9,7 @@ import * as entities from './entities.js';
 import { createHubResolver } from './hub-resolver.js';
 import type { InstanceEvents } from './instance-events.js';
 import * as control from './instance-control.js';
-import { getStatus, listInstances } from './instance-queries.js';
+import { countInstances, getStatus, listInstances } from './instance-queries.js';
 import { purgeByFilter, purgeOne } from './purge.js';
 import { restartInstance, startInstance } from './start-instance.js';
 import { waitForCompletion } from './wait.js';
@@ -47,6 +47,12 @@ export function createManagementService(deps: ManagementServiceDeps): Management
     },
     async list(hub, filter, options) {
       return listInstances(await store(hub), filter, options);
+    },
+    async count(hub, filter, options) {
+      return countInstances(await store(hub), filter, options?.abortSignal);
+    },
+    orchestratorNames(hub) {
+      return servedByLocalWorker(hub) ? deps.orchestratorNames?.() : undefined;
     },
     async purge(hub, instanceId) {
       return purgeOne(await store(hub), instanceId);

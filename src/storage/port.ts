@@ -53,6 +53,8 @@ export interface TaskHubManagementStore {
 
   getInstance(instanceId: string, options?: { fetchInput?: boolean }): Promise<InstanceState | undefined>;
   queryInstances(query: InstanceQuery, options: QueryOptions): Promise<Page<InstanceState>>;
+  /** Matching instances per runtime status (every status present, 0 when none); reads no payload columns. */
+  countInstances(query: InstanceQuery, options?: { abortSignal?: AbortSignal }): Promise<Record<RuntimeStatus, number>>;
   /** Enqueues ExecutionStarted on the instance's control queue, then writes the Pending row. Idempotent per executionId. */
   createInstance(request: CreateInstanceRequest): Promise<void>;
   /** Sends a client event (EventRaised, ExecutionTerminated, ExecutionSuspended, ...) to the current execution. */

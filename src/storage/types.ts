@@ -96,6 +96,8 @@ export interface InstanceQuery {
   instanceIdPrefix?: string;
   /** Skip entity instances (ids starting with `@`); ignored when `instanceIdPrefix` is set. */
   excludeEntities?: boolean;
+  /** Orchestrator name: equal to `exact`, or starting with `prefix` (a range on the Name column). */
+  name?: { exact?: string; prefix?: string };
   /** Default true; false skips reading (and resolving blobs of) `Input`. */
   fetchInput?: boolean;
   /** Default true. */

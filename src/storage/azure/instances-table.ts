@@ -116,6 +116,22 @@ export class InstancesTable {
     return message.TaskMessage?.Event?.Input ?? null;
   }
 
+  /** Instances per runtime status, reading only the RuntimeStatus column of each matching row. */
+  async countByStatus(query: InstanceQuery, abortSignal?: AbortSignal): Promise<Record<RuntimeStatus, number>> {
+    const counts = Object.fromEntries(RUNTIME_STATUSES.map((s) => [s, 0])) as Record<RuntimeStatus, number>;
+    const rows = this.client.listEntities<{ RuntimeStatus?: string }>({
+      queryOptions: { filter: instanceFilter(query), select: ['RuntimeStatus'] },
+      abortSignal,
+    });
+    for await (const page of rows.byPage({ maxPageSize: 1000 })) {
+      for (const row of page) {
+        const status = String(row.RuntimeStatus ?? '');
+        if (status in counts) counts[status as RuntimeStatus]++;
+      }
+    }
+    return counts;
+  }
+
   async delete(instanceId: string): Promise<void> {
     await ignoreNotFound(this.client.deleteEntity(escapeKey(instanceId), '', { etag: '*' }));
   }
@@ -134,6 +150,12 @@ export function instanceFilter(query: InstanceQuery): string {
   } else if (query.excludeEntities) {
     // Entity ids start with '@'; the provider's ExcludeEntities skips exactly that key range.
     conditions.push(odata`PartitionKey lt ${'@'} or PartitionKey ge ${'A'}`);
+  }
+  if (query.name?.exact !== undefined) conditions.push(odata`Name eq ${query.name.exact}`);
+  if (query.name?.prefix) {
+    const { prefix } = query.name;
+    const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    conditions.push(odata`Name ge ${prefix} and Name lt ${next}`);
   }
   return conditions.map((c) => `(${c})`).join(' and ');
 }

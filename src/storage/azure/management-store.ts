@@ -3,7 +3,7 @@
 import { odata } from '@azure/data-tables';
 import { DomainError } from '../../errors.js';
 import type { PurgeFilter, QueryOptions, SendOptions, TaskHubManagementStore } from '../port.js';
-import type { CreateInstanceRequest, HistoryEvent, HistoryPage, InstanceQuery, InstanceState, OrchestrationInstanceRef, Page } from '../types.js';
+import type { CreateInstanceRequest, HistoryEvent, HistoryPage, InstanceQuery, InstanceState, OrchestrationInstanceRef, Page, RuntimeStatus } from '../types.js';
 import { ignoreNotFound, isConflict, isNotFound, type AccountClients } from './clients.js';
 import { newMessage } from './envelope.js';
 import { HistoryTable } from './history-table.js';
@@ -120,6 +120,10 @@ export class AzureManagementStore implements TaskHubManagementStore {
 
   queryInstances(query: InstanceQuery, options: QueryOptions): Promise<Page<InstanceState>> {
     return this.instances.query(query, options.pageSize, options.continuationToken);
+  }
+
+  countInstances(query: InstanceQuery, options: { abortSignal?: AbortSignal } = {}): Promise<Record<RuntimeStatus, number>> {
+    return this.instances.countByStatus(query, options.abortSignal);
   }
 
   async createInstance(request: CreateInstanceRequest): Promise<void> {
