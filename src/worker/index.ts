@@ -9,13 +9,14 @@ import type { Config } from '../config.js';
 import type { InstanceEvents } from '../services/instance-events.js';
 import type { StoreProvider, TaskHubWorkerStore } from '../storage/port.js';
 import { ActivityDispatcher } from './activity-dispatcher.js';
+import { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { OrchestrationDispatcher } from './orchestration-dispatcher.js';
 import { PartitionOwnership } from './partition-ownership.js';
 import { loadAppModule, Registry } from './registry.js';
 import { registerSamples } from './samples.js';
 
 export { Registry } from './registry.js';
-export type { ActivityContext, ActivityFunction, OrchestratorFunction, RegisterFunction } from './registry.js';
+export type { ActivityContext, ActivityFunction, EntityFunction, OrchestratorFunction, RegisterFunction } from './registry.js';
 
 export interface WorkerTuning {
   /** Partition lease duration; a crashed worker's partitions are taken over after it. */
@@ -143,10 +144,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await store.ensure();
     const ownership = new PartitionOwnership(store, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
     ownerships.push(ownership);
+    const entities = new EntityDispatcher(store, registry, logger);
     const orchestrations = new OrchestrationDispatcher(store, registry, events, logger, {
       controlVisibilityInMs: tuning.controlVisibilityInMs,
       batchSize: 32,
-    });
+    }, entities);
     const activities = new ActivityDispatcher(store, registry, logger, { workItemVisibilityInMs: tuning.workItemVisibilityInMs });
     const partitions = await store.partitionCount();
     await ownership.refresh();

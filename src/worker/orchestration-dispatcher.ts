@@ -8,6 +8,8 @@ import { CheckpointConflict } from '../errors.js';
 import type { InstanceEvents } from '../services/instance-events.js';
 import type { ControlMessage, TaskHubWorkerStore } from '../storage/port.js';
 import type { InstanceState } from '../storage/types.js';
+import { isEntityInstanceId } from '../domain/entity-id.js';
+import type { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { planEpisode, type CheckpointPlan, type RearmPlan } from './episode.js';
 import type { Registry } from './registry.js';
 
@@ -26,6 +28,8 @@ export class OrchestrationDispatcher {
     private readonly events: InstanceEvents,
     private readonly logger: pino.Logger,
     private readonly options: DispatcherOptions,
+    /** Runs the batches of entity instances (`@name@key`), which are not orchestrations. */
+    private readonly entities?: EntityDispatcher,
   ) {}
 
   /** Receives one batch from a partition and processes it; returns the number of messages seen. */
@@ -42,7 +46,8 @@ export class OrchestrationDispatcher {
       [...byInstance].map(async ([instanceId, list]) => {
         list.sort((a, b) => a.insertedOn.getTime() - b.insertedOn.getTime() || a.sequenceNumber - b.sequenceNumber);
         try {
-          await this.processInstance(instanceId, list);
+          if (this.entities && isEntityInstanceId(instanceId)) await this.entities.process(instanceId, list, (retry, done, delayInMs) => this.settle(retry, done, delayInMs));
+          else await this.processInstance(instanceId, list);
         } catch (error) {
           this.logger.error({ err: error, instanceId }, 'orchestration episode failed; messages will be retried');
           // Back off like the provider (doubling per delivery, capped at 10 minutes) so a poison message cannot spin.

@@ -19,7 +19,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { InvocationContext } from '@azure/functions';
-import type { OrchestrationContext } from 'durable-functions';
+import type { EntityContext, OrchestrationContext } from 'durable-functions';
 
 /** A generator function exactly as `df.app.orchestration` accepts it. */
 export type OrchestratorFunction = (context: OrchestrationContext) => Generator<unknown, unknown, unknown>;
@@ -32,9 +32,13 @@ export interface ActivityContext extends InvocationContext {
 
 export type ActivityFunction = (input: unknown, context: ActivityContext) => unknown;
 
+/** An entity function exactly as `df.app.entity` accepts it (may be async). */
+export type EntityFunction = (context: EntityContext<unknown>) => unknown;
+
 export class Registry {
   readonly orchestrations = new Map<string, OrchestratorFunction>();
   readonly activities = new Map<string, ActivityFunction>();
+  readonly entities = new Map<string, EntityFunction>();
 
   orchestration(name: string, fn: OrchestratorFunction): this {
     if (!name) throw new Error('An orchestration needs a name.');
@@ -46,6 +50,18 @@ export class Registry {
     if (!name) throw new Error('An activity needs a name.');
     this.activities.set(name, fn);
     return this;
+  }
+
+  /** Entity names are case-insensitive: entity ids carry them lower-cased. */
+  entity(name: string, fn: EntityFunction): this {
+    if (!name) throw new Error('An entity needs a name.');
+    if (name.includes('@')) throw new Error(`Entity names must not contain '@' (got '${name}').`);
+    this.entities.set(name, fn);
+    return this;
+  }
+
+  findEntity(name: string): EntityFunction | undefined {
+    return this.entities.get(name) ?? this.findIgnoringCase(this.entities, name);
   }
 
   /** Orchestrator names are matched case-insensitively, as the Functions host does. */
