@@ -12,8 +12,10 @@ import { fastifyLoggerOptions } from './plugins/logging.js';
 import { installOpenApi } from './plugins/openapi.js';
 import { createQueryNames } from './plugins/query-names.js';
 import { registerRoutes } from './routes/index.js';
+import { BATCH_SCHEMAS } from './schemas/batch.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
 import type { InstanceEvents } from './services/instance-events.js';
+import { createBatchService } from './services/batch/batch-service.js';
 import { createManagementService } from './services/management-service.js';
 import type { StoreProvider } from './storage/port.js';
 
@@ -63,7 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onRoute', (route) => queryNames.learn(route));
   // Response schemas document the API; bodies are serialised as-is so no field is ever dropped.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, ...BATCH_SCHEMAS]) app.addSchema(schema);
 
   installErrorHandler(app);
   installRawBodyParser(app);
@@ -81,6 +83,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const shutdown = new AbortController();
   app.addHook('preClose', async () => shutdown.abort());
-  await registerRoutes(app, { service, config, shutdownSignal: shutdown.signal });
+  const batches = createBatchService(service, { abortSignal: shutdown.signal });
+  await registerRoutes(app, { service, batches, config, shutdownSignal: shutdown.signal });
   return app;
 }

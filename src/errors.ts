@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'InstanceStateConflict'
   | 'InstanceNotFailed'
   | 'NothingToPurge'
+  | 'BatchNotFound'
   | 'Unauthorized'
   | 'Forbidden'
   | 'PayloadTooLarge'

@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   EntityNotFound: 404,
   TaskHubNotFound: 404,
   NothingToPurge: 404,
+  BatchNotFound: 404,
   RouteNotFound: 404,
   InstanceStateConflict: 409,
   CheckpointConflict: 409,

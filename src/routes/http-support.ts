@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { Config } from '../config.js';
 import { DomainError } from '../errors.js';
+import type { BatchService } from '../services/batch/batch-contract.js';
 import type { HubRef, ManagementService, StatusObject, StatusOptions } from '../services/contract.js';
 import { DEFAULT_CONNECTION_NAME } from '../services/hub-resolver.js';
 import { checkStatusPayload } from '../services/management-urls.js';
@@ -15,6 +16,7 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 
 export interface RouteDeps {
   service: ManagementService;
+  batches: BatchService;
   config: Config;
   /** Aborted when the app closes, so long-polls answer 202 instead of holding shutdown up. */
   shutdownSignal?: AbortSignal;

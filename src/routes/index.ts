@@ -2,6 +2,8 @@
 // document, under the Functions 1.x prefix; the docs' sample starters and /health at the root.
 
 import { WEBHOOK_BASE_PATH } from '../services/management-urls.js';
+import { registerBatchGet } from './batch-get.js';
+import { registerBatchStart } from './batch-start.js';
 import { registerCounts } from './counts.js';
 import { registerDeleteTaskHub } from './delete-task-hub.js';
 import { registerEntityRoutes } from './entities/index.js';
@@ -36,6 +38,8 @@ function registerManagementRoutes(app: App, deps: RouteDeps, scope: SchemaScope)
   registerEntityRoutes(app, deps, scope);
   registerOrchestratorNames(app, deps, scope);
   registerWhoAmI(app, scope);
+  registerBatchStart(app, deps, scope);
+  registerBatchGet(app, deps, scope);
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {

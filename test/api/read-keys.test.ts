@@ -30,6 +30,7 @@ describe('read-only keys', () => {
       ['POST', `${BASE}/instances/${id}/terminate`],
       ['POST', `${BASE}/instances/${id}/raiseEvent/go`],
       ['DELETE', `${BASE}/instances/${id}`],
+      ['POST', `${BASE}/instances/batch`],
     ]) {
       const res = await t.call(method, path, { ...asReader, body: '{}', headers: { ...asReader.headers, 'content-type': 'application/json' } });
       expect(res.statusCode, `${method} ${path}`).toBe(403);

@@ -1,0 +1,27 @@
+// GET /batches/{batchId} — a batch job's counts and outcomes so far (taskhub addition).
+
+import { Type } from '@sinclair/typebox';
+import { BatchProgressSchema } from '../schemas/batch.js';
+import { query } from '../schemas/queries.js';
+import type { App, RouteDeps } from './http-support.js';
+import { errors, scoped, type SchemaScope } from './route-schema.js';
+
+export function registerBatchGet(app: App, deps: RouteDeps, scope: SchemaScope): void {
+  app.get(
+    '/batches/:batchId',
+    {
+      schema: scoped(scope, {
+        operationId: 'getBatch',
+        tags: ['instances'],
+        summary: 'Progress of a batch',
+        description:
+          'taskhub addition. Counts and per-instance outcomes; `from` skips outcomes already seen, so polling stays ' +
+          'cheap. Batches are kept in memory by the server process that runs them, for an hour after they finish.',
+        params: Type.Object({ batchId: Type.String() }),
+        querystring: query({ from: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'First outcome index to return.' })) }),
+        response: { 200: Type.Ref(BatchProgressSchema.$id as string), ...errors(404) },
+      }),
+    },
+    async (request, reply) => reply.code(200).send(deps.batches.get(request.params.batchId, request.query.from)),
+  );
+}

@@ -1,0 +1,59 @@
+// POST /instances/batch — one operation over instance ids, or over everything matching a filter
+// (taskhub addition). A filter batch answers 200 with a plan (count + confirm token) until the
+// token is echoed; then, like an id batch, 202 with the job and Location to follow it.
+
+import { Type } from '@sinclair/typebox';
+import { BatchPlanSchema, BatchProgressSchema, BatchRequestBody } from '../schemas/batch.js';
+import { query } from '../schemas/queries.js';
+import type { BatchRequest } from '../services/batch/batch-contract.js';
+import { hubOf, parseJsonBody, publicOrigin, type App, type RouteDeps } from './http-support.js';
+import { parseFilter } from './query-values.js';
+import { errors, scoped, type SchemaScope } from './route-schema.js';
+
+type Body = Omit<BatchRequest, 'filter'> & {
+  filter?: { createdTimeFrom?: string; createdTimeTo?: string; runtimeStatus?: string[]; instanceIdPrefix?: string; name?: string; excludeEntities?: boolean };
+};
+
+export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope): void {
+  app.post(
+    '/instances/batch',
+    {
+      schema: scoped(scope, {
+        operationId: 'startBatch',
+        tags: ['instances'],
+        summary: 'Run an operation over many instances',
+        description:
+          'taskhub addition. Operations: terminate, suspend, resume, rewind, restart, raiseEvent, purge. With `instanceIds` ' +
+          'the batch starts at once (202). With `filter` the first call only plans: 200 with the number of matching ' +
+          'instances and a `confirm` token (15 minutes); the same request with `confirm` runs exactly those instances ' +
+          `(at most 10,000). 8 instances are processed at a time; instances that need nothing (already finished, ` +
+          'already suspended, not failed, already purged) are skipped, so a retry is harmless. Jobs and tokens live in ' +
+          'this server process only; follow a job with GET /batches/{batchId}.',
+        querystring: query({}),
+        body: Type.Ref(BatchRequestBody.$id as string),
+        response: {
+          200: Type.Ref(BatchPlanSchema.$id as string, { description: 'A filter batch planned, not run.' }),
+          202: Type.Ref(BatchProgressSchema.$id as string, {
+            description: 'The batch started.',
+            headers: { Location: { type: 'string', description: 'GET here for progress.' } },
+          }),
+          ...errors(),
+        },
+      }),
+      // Bodies arrive as raw text (see content-parsers.ts); parsed here so the schema validates the JSON.
+      preValidation: async (request) => {
+        request.body = parseJsonBody(request.body) ?? {};
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Body;
+      const hub = hubOf(deps.config, request.query);
+      const filter = body.filter ? parseFilter({ ...body.filter, runtimeStatus: body.filter.runtimeStatus?.join(',') }) : undefined;
+      const batchRequest: BatchRequest = { ...body, filter };
+      if (filter && !body.confirm) return reply.code(200).send(await deps.batches.plan(hub, batchRequest));
+      const progress = await deps.batches.start(hub, batchRequest);
+      const location = `${publicOrigin(request, deps.config)}${request.url.replace(/\/instances\/batch(\?.*)?$/i, `/batches/${progress.id}$1`)}`;
+      return reply.code(202).header('location', location).send(progress);
+    },
+  );
+}

@@ -1,0 +1,83 @@
+// Runs one operation over many instances with a fixed number in flight, recording one outcome per
+// instance. Refusals that mean "nothing to do" (already finished, already suspended, not failed,
+// already purged) are skipped, not failed, so that retrying a batch is harmless.
+
+import { DomainError } from '../../errors.js';
+import type { HubRef, ManagementService } from '../contract.js';
+import type { BatchOperation, BatchOutcome, BatchRequest } from './batch-contract.js';
+
+export const BATCH_CONCURRENCY = 8;
+
+type Step = (service: ManagementService, hub: HubRef, id: string, request: BatchRequest) => Promise<string | void>;
+
+const STEPS: Record<BatchOperation, Step> = {
+  terminate: (s, hub, id, r) => s.terminate(hub, id, r.reason),
+  suspend: (s, hub, id, r) => s.suspend(hub, id, r.reason),
+  resume: (s, hub, id, r) => s.resume(hub, id, r.reason),
+  rewind: (s, hub, id, r) => s.rewind(hub, id, r.reason),
+  raiseEvent: (s, hub, id, r) => s.raiseEvent(hub, id, r.eventName ?? '', r.eventData ?? null),
+  restart: async (s, hub, id, r) => (await s.restart(hub, id, { restartWithNewInstanceId: r.restartWithNewInstanceId })).instanceId,
+  purge: async (s, hub, id) => {
+    await s.purge(hub, id);
+  },
+};
+
+/** The status named in a service refusal ("Instance 'x' is Completed ..."). */
+const statusIn = (message: string) => /' is (\w+)/.exec(message)?.[1] ?? 'finished';
+
+/** A short reason when the refusal means the instance needs nothing; undefined for real failures. */
+export function skipReason(operation: BatchOperation, error: DomainError): string | undefined {
+  const status = statusIn(error.message);
+  switch (error.code) {
+    case 'InstanceGone':
+      return operation === 'restart' ? `still ${status}` : `already ${status}`;
+    case 'InstanceStateConflict':
+      return operation === 'suspend' ? 'already Suspended' : `not suspended (${status})`;
+    case 'InstanceNotFailed':
+      return `not Failed (${status})`;
+    case 'InstanceNotFound':
+      return operation === 'purge' ? 'not found (already purged)' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export async function runOne(
+  service: ManagementService,
+  hub: HubRef,
+  instanceId: string,
+  request: BatchRequest,
+): Promise<BatchOutcome> {
+  try {
+    const newId = await STEPS[request.operation](service, hub, instanceId, request);
+    return newId && newId !== instanceId ? { instanceId, outcome: 'done', newInstanceId: newId } : { instanceId, outcome: 'done' };
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const reason = skipReason(request.operation, error);
+      if (reason) return { instanceId, outcome: 'skipped', reason };
+      // Storage outages and bugs are reported without internals, like the HTTP error handler does.
+      const safe = error.code !== 'InternalError';
+      return { instanceId, outcome: 'failed', error: error.code, message: safe ? error.message : 'Unexpected error.' };
+    }
+    return { instanceId, outcome: 'failed', error: 'InternalError', message: 'Unexpected error.' };
+  }
+}
+
+/** Workers pull the next id until none is left or the signal aborts. */
+export async function runAll(
+  ids: readonly string[],
+  run: (id: string) => Promise<BatchOutcome>,
+  record: (outcome: BatchOutcome) => void,
+  abortSignal?: AbortSignal,
+  concurrency = BATCH_CONCURRENCY,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, ids.length) }, async () => {
+      while (next < ids.length && !abortSignal?.aborted) {
+        const id = ids[next++];
+        record(await run(id));
+      }
+    }),
+  );
+}
