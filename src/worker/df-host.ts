@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type * as DurableFunctions from 'durable-functions';
 import { EVENT_TYPES, type HistoryEvent } from '../storage/types.js';
 import type { OrchestratorFunction } from './registry.js';
+import { checkReplay, type ReplayedTask } from './replay-check.js';
 
 // CommonJS package: plain Node ESM (the worker-only process) cannot name its exports statically.
 const require = createRequire(import.meta.url);
@@ -27,19 +28,24 @@ interface DfAction {
 }
 interface DfRetryOptions {
   firstRetryIntervalInMilliseconds: number;
+  maxNumberOfAttempts: number;
   backoffCoefficient?: number;
   maxRetryIntervalInMilliseconds?: number;
 }
 interface DfTask {
   id: number | string | false;
   actionObj?: DfAction | string;
-  parent?: DfTask & { isWaitingOnTimer?: boolean; attemptNumber?: number; retryOptions?: DfRetryOptions };
+  /** Set on compound tasks (Task.all/any, retries, long timers). */
+  children?: DfTask[];
+  parent?: DfTask & { retryOptions?: DfRetryOptions };
 }
 interface DfExecutor {
   openTasks: Record<string, DfTask>;
   deferredTasks: Record<string, unknown[]>;
   exception?: unknown;
   actions: DfAction[];
+  /** Every task given a sequence number in this run (recorded by the hook below). */
+  numberedTasks?: Map<number, DfTask>;
 }
 interface DfOrchestrator {
   handle(trigger: unknown, context: unknown): Promise<{ isDone: boolean; output?: unknown }>;
@@ -47,6 +53,18 @@ interface DfOrchestrator {
 }
 const { Orchestrator } = require('durable-functions/lib/src/orchestrations/Orchestrator.js') as {
   Orchestrator: new (fn: OrchestratorFunction) => DfOrchestrator;
+};
+const { TaskOrchestrationExecutor } = require('durable-functions/lib/src/orchestrations/TaskOrchestrationExecutor.js') as {
+  TaskOrchestrationExecutor: { prototype: { trackOpenTask(this: DfExecutor, task: DfTask): void } };
+};
+
+// The executor forgets a task once it completes and never looks at TaskScheduled/TimerCreated/
+// SubOrchestrationInstanceCreated, so replay validation records every task it numbers here.
+const trackOpenTask = TaskOrchestrationExecutor.prototype.trackOpenTask;
+TaskOrchestrationExecutor.prototype.trackOpenTask = function (this: DfExecutor, task: DfTask) {
+  trackOpenTask.call(this, task);
+  // Compound tasks recurse through this same method for their children.
+  if (!task.children && typeof task.id === 'number') (this.numberedTasks ??= new Map()).set(task.id, task);
 };
 
 /** ActionType of durable-functions (lib/src/actions/ActionType.js). */
@@ -139,15 +157,41 @@ function retryDelayInMs(options: DfRetryOptions, attemptNumber: number): number 
   return Number.isFinite(delay) && delay > 0 ? delay : 0;
 }
 
-function scheduleRequest(task: DfTask, id: number, now: Date): ScheduleRequest | string {
-  let action = typeof task.actionObj === 'object' ? task.actionObj : undefined;
+/** The action a numbered task stands for, or the failed attempt a retry's back-off timer follows. */
+function actionOf(task: DfTask): { action?: DfAction; retryTimerAfterAttempt?: number; retry?: DfRetryOptions } {
+  const own = typeof task.actionObj === 'object' ? task.actionObj : undefined;
   const retry = task.parent?.retryOptions ? task.parent : undefined;
-  if (!action && retry) {
-    // A NoOp child of a RetryableTask: the back-off timer, or the re-scheduled attempt.
-    if (retry.isWaitingOnTimer) {
-      return { kind: 'timer', id, fireAt: new Date(now.getTime() + retryDelayInMs(retry.retryOptions!, retry.attemptNumber ?? 2)) };
-    }
-    action = typeof retry.actionObj === 'object' ? retry.actionObj : undefined;
+  if (own || !retry) return { action: own };
+  // A NoOp child of a RetryableTask. Child 0 is the first attempt; then, per failed attempt, a
+  // back-off timer (odd positions) and the re-scheduled attempt (even positions).
+  const position = retry.children?.indexOf(task) ?? -1;
+  if (position % 2 === 1) return { retryTimerAfterAttempt: (position + 1) / 2, retry: retry.retryOptions };
+  return { action: typeof retry.actionObj === 'object' ? retry.actionObj : undefined };
+}
+
+const KIND_OF_ACTION: Record<number, ReplayedTask['kind']> = {
+  [Action.CallActivity]: 'activity',
+  [Action.CallActivityWithRetry]: 'activity',
+  [Action.CallSubOrchestrator]: 'subOrchestration',
+  [Action.CallSubOrchestratorWithRetry]: 'subOrchestration',
+  [Action.CreateTimer]: 'timer',
+};
+
+/** Kind and name of every numbered task of a run, for replay validation. */
+function replayedTasks(executor: DfExecutor): Map<number, ReplayedTask> {
+  const out = new Map<number, ReplayedTask>();
+  for (const [id, task] of executor.numberedTasks ?? []) {
+    const { action, retryTimerAfterAttempt } = actionOf(task);
+    if (retryTimerAfterAttempt !== undefined) out.set(id, { kind: 'timer' });
+    else out.set(id, { kind: (action && KIND_OF_ACTION[action.actionType]) ?? 'other', name: action?.functionName });
+  }
+  return out;
+}
+
+function scheduleRequest(task: DfTask, id: number, now: Date): ScheduleRequest | string {
+  const { action, retryTimerAfterAttempt, retry } = actionOf(task);
+  if (retryTimerAfterAttempt !== undefined) {
+    return { kind: 'timer', id, fireAt: new Date(now.getTime() + retryDelayInMs(retry!, retryTimerAfterAttempt + 1)) };
   }
   if (!action) return `task ${id} has no action`;
   switch (action.actionType) {
@@ -210,7 +254,7 @@ async function runOnce(fn: OrchestratorFunction, request: ExecutionRequest, hist
   } catch (error) {
     const executor = orchestrator.taskOrchestrationExecutor as DfExecutor | undefined;
     const cause = executor && executor.exception !== undefined ? executor.exception : error;
-    return { error: cause, customStatus: customStatus() };
+    return { error: cause, executor, customStatus: customStatus() };
   }
 }
 
@@ -249,6 +293,9 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
   const scheduled = new Set(history.filter((e) => SCHEDULING_EVENTS.has(e.EventType)).map((e) => e.EventId));
   const run = await runOnce(fn, request, history);
   const { customStatus } = run;
+  // A replay that contradicts the history wins over whatever the contradiction led to.
+  const nonDeterminism = run.executor && checkReplay(history, replayedTasks(run.executor));
+  if (nonDeterminism) return failed(nonDeterminism, customStatus);
   if (!run.state || !run.executor) return failed(failureOf(run.error), customStatus);
   const executor = run.executor;
   const actions = flatten(executor.actions);

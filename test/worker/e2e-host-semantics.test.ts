@@ -1,0 +1,67 @@
+// The worker enforces what the Durable Functions host enforces, end to end through the HTTP API:
+// non-deterministic replays fail the instance, limits fail it instead of leaving it stuck, and
+// continue-as-new has no cap on generations.
+import type { OrchestrationContext } from 'durable-functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from '../../src/worker/registry.js';
+import { BASE, KEY, pollStatus, startHarness, type Harness } from './harness.js';
+
+type Gen = Generator<unknown, unknown, unknown>;
+
+function buildRegistry(): Registry {
+  const registry = new Registry();
+  registry.activity('A', () => 'from A');
+  registry.activity('B', () => 'from B');
+  registry.orchestration('Echo', function* (context: OrchestrationContext): Gen {
+    yield* [];
+    return context.df.getInput();
+  });
+  // The first run schedules A; every replay takes the other branch, as if the code had been
+  // changed and redeployed while the instance waited for A.
+  registry.orchestration('RenamesActivity', function* (context: OrchestrationContext): Gen {
+    return { r1: yield context.df.callActivity(context.df.isReplaying ? 'B' : 'A') };
+  });
+  registry.orchestration('ActivityBecomesTimer', function* (context: OrchestrationContext): Gen {
+    if (context.df.isReplaying) yield context.df.createTimer(context.df.currentUtcDateTime);
+    else yield context.df.callActivity('A');
+    return 'done';
+  });
+  registry.orchestration('ActivityBecomesChild', function* (context: OrchestrationContext): Gen {
+    return yield context.df.isReplaying ? context.df.callSubOrchestrator('Echo', 'child') : context.df.callActivity('A');
+  });
+  return registry;
+}
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ registry: buildRegistry() });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function start(name: string, input?: unknown): Promise<string> {
+  const req = h.http().post(`${BASE}/orchestrators/${name}?code=${KEY}`);
+  const res = input === undefined ? await req : await req.set('Content-Type', 'application/json').send(JSON.stringify(input));
+  expect(res.status).toBe(202);
+  return res.body.id as string;
+}
+
+const finished = (s: Record<string, unknown>) => ['Completed', 'Failed', 'Terminated'].includes(String(s.runtimeStatus));
+
+describe('non-deterministic replays', () => {
+  it.each([
+    ['RenamesActivity', "instead scheduled an activity task named 'B' with this sequence number"],
+    ['ActivityBecomesTimer', 'instead produced a CreateTimerOrchestratorAction action'],
+    ['ActivityBecomesChild', 'instead produced a CreateSubOrchestrationAction action'],
+  ])('%s fails the instance instead of completing with the wrong result', async (name, detail) => {
+    const id = await start(name);
+    const status = await pollStatus(h, id, finished, '&showHistory=true');
+    expect(status.runtimeStatus).toBe('Failed');
+    const output = String(status.output);
+    expect(output).toContain("Non-Deterministic workflow detected: A previous execution of this orchestration scheduled an activity task with sequence number 0 named 'A'");
+    expect(output).toContain(detail);
+    const events = status.historyEvents as { EventType: string; FailureDetails?: { ErrorType?: string } }[];
+    expect(events.find((e) => e.EventType === 'ExecutionCompleted')).toMatchObject({ FailureDetails: { ErrorType: 'NonDeterministicOrchestrationException' } });
+  });
+});
