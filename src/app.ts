@@ -63,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   app.server.maxConnections = config.maxConnections;
   app.addHook('onRoute', (route) => queryNames.learn(route));
+  app.addHook('preValidation', async (request) => queryNames.checkFinite(request.query));
   // Response schemas document the API; bodies are serialised as-is so no field is ever dropped.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   for (const schema of [...SHARED_SCHEMAS, ...BATCH_SCHEMAS]) app.addSchema(schema);

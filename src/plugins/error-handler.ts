@@ -105,6 +105,11 @@ export function sendError(reply: FastifyReply, error: DomainError): FastifyReply
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: AnyError, request: FastifyRequest, reply: FastifyReply) => {
+    // A client that hung up (mid-body, say) is no server failure and has no one to answer.
+    if (request.raw.aborted || request.raw.socket?.destroyed) {
+      request.log.info({ code: (error as AnyError).code }, 'client closed the connection before the answer');
+      return reply.code(499).send();
+    }
     const domain = toDomainError(error);
     const status = statusOf(domain);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
@@ -113,9 +118,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    // Path only: the query may hold the key.
-    const path = request.url.split('?')[0];
-    return sendError(reply, new DomainError('RouteNotFound', `No route matches ${request.method} ${path}.`));
+    // No request text at all: a path may carry a key after `#` or `;`, or as a segment.
+    return sendError(reply, new DomainError('RouteNotFound', `No route matches this ${request.method} request.`));
   });
 }
 

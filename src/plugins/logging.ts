@@ -6,9 +6,20 @@ import type { LoggerOptions } from 'pino';
 
 const REDACTED = '[REDACTED]';
 
-/** Replaces the value of every `code` query parameter (any letter case). */
+/** The name as the query parser reads it: `+` is a space, percent-escapes decoded, then trimmed. */
+function decodedName(raw: string): string {
+  const [name] = new URLSearchParams(`${raw}=`).keys();
+  return (name ?? '').trim().toLowerCase();
+}
+
+/**
+ * Replaces the value of every parameter whose decoded name is `code` (any letter case, `%63ode`,
+ * `+code`, `Code%20`...), whether or not that spelling authenticates, and after `#` or `;` too.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]code=)[^&#]*/gi, `$1${REDACTED}`);
+  return url.replace(/([?&;#])([^?&;#=\s]*)=([^&;#\s]*)/g, (whole, separator: string, name: string) =>
+    decodedName(name) === 'code' ? `${separator}${name}=${REDACTED}` : whole,
+  );
 }
 
 /** Removes keys, SAS signatures and `code=` values from free text such as error messages. */

@@ -4,6 +4,7 @@
 // (.NET accepts `True`), and repeated names are comma-joined as the extension does.
 
 import type { RouteOptions } from 'fastify';
+import { invalidQuery } from '../errors.js';
 
 interface QuerySchema {
   properties?: Record<string, { type?: unknown }>;
@@ -13,11 +14,17 @@ export interface QueryNames {
   /** Learns the canonical names of a route's querystring schema (call from an onRoute hook). */
   learn(route: RouteOptions): void;
   parse(text: string): Record<string, string>;
+  /**
+   * Throws a 400 for a numeric parameter spelled as a non-finite number (`1e309`, `Infinity`):
+   * Ajv's type coercion turns those into Infinity and then skips its minimum/maximum checks.
+   */
+  checkFinite(query: unknown): void;
 }
 
 export function createQueryNames(): QueryNames {
   const canonical = new Map<string, string>();
   const booleans = new Set<string>();
+  const numbers = new Set<string>();
 
   return {
     learn(route) {
@@ -25,6 +32,7 @@ export function createQueryNames(): QueryNames {
       for (const [name, property] of Object.entries(schema?.properties ?? {})) {
         canonical.set(name.toLowerCase(), name);
         if (property.type === 'boolean') booleans.add(name);
+        if (property.type === 'number' || property.type === 'integer') numbers.add(name);
       }
     },
     parse(text) {
@@ -35,6 +43,16 @@ export function createQueryNames(): QueryNames {
         query[name] = name in query ? `${query[name]},${value}` : value;
       }
       return query;
+    },
+    checkFinite(query) {
+      if (typeof query !== 'object' || query === null) return;
+      for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
+        if (!numbers.has(name) || typeof value !== 'string') continue;
+        for (const item of value.split(',')) {
+          const number = Number(item);
+          if (item.trim() !== '' && !Number.isNaN(number) && !Number.isFinite(number)) throw invalidQuery(name, 'must be a finite number');
+        }
+      }
     },
   };
 }

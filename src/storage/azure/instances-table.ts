@@ -160,12 +160,23 @@ export function instanceFilter(query: InstanceQuery): string {
   return conditions.map((c) => `(${c})`).join(' and ');
 }
 
-/** Our tokens are the SDK's; reject anything that is not one before it reaches storage. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const isKeyText = (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value);
+
+/**
+ * Our tokens are the SDK's; anything else is rejected before it reaches storage: exactly base64
+ * JSON {nextPartitionKey, nextRowKey?} of well-formed strings.
+ */
 function decodeToken(token: string | undefined): string | undefined {
   if (!token) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { nextPartitionKey?: unknown };
-    if (typeof parsed.nextPartitionKey === 'string') return token;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) throw new Error('not base64');
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const { nextPartitionKey, nextRowKey, ...rest } = parsed as Record<string, unknown>;
+      const valid = isKeyText(nextPartitionKey) && (nextRowKey === undefined || isKeyText(nextRowKey));
+      if (valid && Object.keys(rest).length === 0) return token;
+    }
   } catch {
     // fall through
   }
