@@ -93,6 +93,22 @@ describe('request timeouts', () => {
     expect(drip.sent()).toBeLessThan(TIMEOUT_MS / 50);
   });
 
+  it('logs a client that hangs up mid-body at info, not as a storage failure', async () => {
+    const { socket, closed } = await open();
+    socket.write(
+      `POST ${BASE}/orchestrators/Hello HTTP/1.1\r\nHost: x\r\nx-functions-key: ${KEY}\r\n` +
+        'content-type: application/json\r\ncontent-length: 1000\r\n\r\n"abc',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await closed;
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = t.logs().trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(lines.some((line) => line.level === 30 && /client closed the connection/.test(line.msg))).toBe(true);
+    expect(t.logs()).not.toMatch(/StorageUnavailable|unreachable/);
+  });
+
   it('keeps serving a normal request on the same server', async () => {
     const res = await fetch(`http://127.0.0.1:${port}${BASE}/instances`, { headers: { 'x-functions-key': KEY } });
     expect(res.status).toBe(200);
