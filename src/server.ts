@@ -10,8 +10,10 @@ import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { prepareDataFolder } from './data-folder.js';
 import { logSerializers, redactSecrets } from './plugins/logging.js';
 import { InstanceEvents } from './services/instance-events.js';
+import { checkConnectionStrings } from './storage/azure/connection-check.js';
 import { createAzureStoreProvider, startAzurite } from './storage/azure/index.js';
 import { whenStorageReady } from './storage/readiness.js';
 import type { RunningWorker } from './worker/index.js';
@@ -52,6 +54,9 @@ export async function startServer(initial: Config): Promise<RunningServer> {
 
   try {
     let config = initial;
+    checkConnectionStrings(config.connections);
+    const keysNeedFolder = config.keys.length === 0 && !config.noAuth && !config.workerOnly;
+    if (!config.connections.AzureWebJobsStorage || keysNeedFolder) await prepareDataFolder(config.dataDir);
     if (!config.connections.AzureWebJobsStorage) {
       const location = join(config.dataDir, 'azurite');
       const azurite = await startAzurite({ location });

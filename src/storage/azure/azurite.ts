@@ -47,8 +47,9 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
-async function waitForPort(host: string, port: number, deadline: number): Promise<void> {
+async function waitForPort(host: string, port: number, deadline: number, alive: () => boolean): Promise<void> {
   while (Date.now() < deadline) {
+    if (!alive()) throw new Error('Azurite exited while starting');
     const open = await new Promise<boolean>((done) => {
       const socket = connect(port, host);
       socket.once('connect', () => {
@@ -94,7 +95,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     const deadline = Date.now() + 30_000;
-    for (const port of Object.values(ports)) await waitForPort(host, port, deadline);
+    // An emulator that dies on start (a folder it cannot use) is reported at once, not at the deadline.
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    for (const port of Object.values(ports)) await waitForPort(host, port, deadline, alive);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`Azurite failed to start: ${stderr.slice(0, 500) || (error as Error).message}`);
