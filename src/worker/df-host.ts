@@ -133,6 +133,14 @@ export function payloadText(value: unknown, alreadyEncodedStrings: boolean): str
   return JSON.stringify(value) ?? 'null';
 }
 
+/** A failure the host reports for its own part of running an orchestrator (not the user code's error). */
+export function orchestratorFailed(orchestrator: string, reason: string): FailureDetails {
+  return { ErrorType: 'OrchestrationFailureException', ErrorMessage: `Orchestrator function '${orchestrator}' failed: ${reason}` };
+}
+
+const unserializable = (orchestrator: string, what: string, error: unknown) =>
+  orchestratorFailed(orchestrator, `The ${what} cannot be serialized as JSON: ${error instanceof Error ? error.message : String(error)}`);
+
 function failureOf(error: unknown): FailureDetails {
   if (error instanceof Error) {
     return { ErrorType: error.name || 'Error', ErrorMessage: error.message, StackTrace: error.stack };
@@ -308,8 +316,13 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
   const continueAsNew = actions.find((a) => a.actionType === Action.ContinueAsNew);
   if (run.state.isDone) {
     if (continueAsNew) {
+      let input: string;
+      try {
+        input = payloadText(continueAsNew.input ?? null, true);
+      } catch (error) {
+        return failed(unserializable(request.name, 'input given to continueAsNew', error), customStatus);
+      }
       const unconsumed = await unconsumedEvents(fn, request, history, executor);
-      const input = payloadText(continueAsNew.input ?? null, true);
       return { done: true, continueAsNewInput: input, customStatus, newTasks: [], unconsumedEvents: unconsumed };
     }
     return { done: true, output: run.state.output, customStatus, newTasks: [], unconsumedEvents: new Map() };
@@ -318,7 +331,12 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
   const ids = Object.keys(executor.openTasks).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
   for (const id of ids) {
     if (scheduled.has(id)) continue;
-    const next = scheduleRequest(executor.openTasks[id], id, request.now);
+    let next: ScheduleRequest | string;
+    try {
+      next = scheduleRequest(executor.openTasks[id], id, request.now);
+    } catch (error) {
+      return failed(unserializable(request.name, `input of the task with sequence number ${id}`, error), customStatus);
+    }
     if (typeof next === 'string') {
       return failed({ ErrorType: 'NotSupportedError', ErrorMessage: `taskhub's worker cannot schedule ${next}.` }, customStatus);
     }

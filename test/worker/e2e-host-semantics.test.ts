@@ -29,6 +29,10 @@ function buildRegistry(): Registry {
   registry.orchestration('ActivityBecomesChild', function* (context: OrchestrationContext): Gen {
     return yield context.df.isReplaying ? context.df.callSubOrchestrator('Echo', 'child') : context.df.callActivity('A');
   });
+  registry.orchestration('BigStatus', function* (context: OrchestrationContext): Gen {
+    context.df.setCustomStatus('x'.repeat(Number(context.df.getInput())));
+    return yield context.df.callActivity('A');
+  });
   return registry;
 }
 
@@ -63,5 +67,20 @@ describe('non-deterministic replays', () => {
     expect(output).toContain(detail);
     const events = status.historyEvents as { EventType: string; FailureDetails?: { ErrorType?: string } }[];
     expect(events.find((e) => e.EventType === 'ExecutionCompleted')).toMatchObject({ FailureDetails: { ErrorType: 'NonDeterministicOrchestrationException' } });
+  });
+});
+
+describe('limits', () => {
+  it.each([20_000, 100_000])('a custom status of %i characters fails the instance (not Completed, not stuck)', async (length) => {
+    const id = await start('BigStatus', length);
+    const status = await pollStatus(h, id, finished);
+    expect(status).toMatchObject({ runtimeStatus: 'Failed', customStatus: null });
+    expect(String(status.output)).toContain("Orchestrator function 'BigStatus' failed: The UTF-16 size of the JSON-serialized payload must not exceed 16 KB.");
+  });
+
+  it('a custom status under 16 KB is shown while running and kept at completion', async () => {
+    const id = await start('BigStatus', 8000);
+    const status = await pollStatus(h, id, finished);
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'from A', customStatus: 'x'.repeat(8000) });
   });
 });

@@ -5,13 +5,19 @@ import type { RuntimeStatus } from '../../storage/types.js';
 import type { ExecutionResult, FailureDetails } from '../df-host.js';
 import { historyEvent } from '../events.js';
 import { checkpointPlan } from './plan-builder.js';
+import { storableValues, unschedulable } from './limits.js';
 import { scheduleTasks } from './schedule.js';
 import type { CheckpointPlan, EpisodeContext, Execution, Outbound, ParentInstance } from './types.js';
 
-const json = (value: unknown) => JSON.stringify(value) ?? 'null';
-
-export function completeEpisode(ctx: EpisodeContext, execution: Execution, result: ExecutionResult): CheckpointPlan {
+export function completeEpisode(ctx: EpisodeContext, execution: Execution, executed: ExecutionResult): CheckpointPlan {
   const { now, parent } = ctx;
+  // Values no write could store end the instance here, before anything is checkpointed.
+  let result = executed;
+  const blocked = result.done ? undefined : unschedulable(ctx.name, result);
+  if (blocked) result = failedWith(result, blocked);
+  const values = storableValues(ctx.name, result);
+  if (values.failure) result = failedWith(result, values.failure);
+
   const scheduled = result.done ? undefined : scheduleTasks(result.newTasks, ctx, execution.executionId);
   const events = execution.newEvents;
   if (scheduled) events.push(...scheduled.events);
@@ -25,19 +31,22 @@ export function completeEpisode(ctx: EpisodeContext, execution: Execution, resul
     if (parent) toParent.push(notifyParent(parent, result.failure));
   } else if (result.done) {
     status = 'Completed';
-    output = json(result.output ?? null);
+    output = values.output ?? 'null';
     events.push(historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Completed', Result: output, FailureDetails: null }, -1, now));
     if (parent) toParent.push(notifyParent(parent, undefined, output));
   }
   events.push(historyEvent('OrchestratorCompleted', {}, -1, now));
-  const customStatus = result.customStatus === undefined ? null : json(result.customStatus);
   const terminal = status !== 'Running';
   return checkpointPlan(
     ctx,
     execution,
-    { runtimeStatus: status, customStatus, ...(output !== undefined ? { output } : {}), ...(terminal ? { completedTime: now } : {}) },
+    { runtimeStatus: status, customStatus: values.customStatus, ...(output !== undefined ? { output } : {}), ...(terminal ? { completedTime: now } : {}) },
     { workItems: scheduled?.workItems, outbound: [...(scheduled?.outbound ?? []), ...toParent], childRows: scheduled?.childRows },
   );
+}
+
+function failedWith(result: ExecutionResult, failure: FailureDetails): ExecutionResult {
+  return { ...result, done: true, failure, continueAsNewInput: undefined, newTasks: [] };
 }
 
 /** The completion message a sub-orchestration sends to its parent. */
