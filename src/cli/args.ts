@@ -2,6 +2,7 @@
 // Every problem becomes a UsageError before anything is sent.
 
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RUNTIME_STATUSES, type RuntimeStatus } from '../storage/types.js';
 import { UsageError } from './failures.js';
@@ -71,8 +72,8 @@ export function requireString(values: Values, name: string): string {
   return value;
 }
 
-/** Inline JSON or `@path` to a JSON file; undefined when the option is absent. */
-export function jsonValue(values: Values, name: string): unknown {
+/** Inline JSON or `@path` to a JSON file (relative to `cwd`); undefined when the option is absent. */
+export function jsonValue(values: Values, name: string, cwd: string): unknown {
   const raw = stringValue(values, name);
   if (raw === undefined) return undefined;
   let text = raw;
@@ -80,7 +81,7 @@ export function jsonValue(values: Values, name: string): unknown {
   if (raw.startsWith('@')) {
     const path = raw.slice(1);
     try {
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(resolve(cwd, path), 'utf8');
     } catch (error) {
       throw new UsageError(`Cannot read '${path}' for --${name}: ${(error as NodeJS.ErrnoException).code ?? 'read error'}.`);
     }

@@ -1,20 +1,35 @@
-// `taskhub` entry point: picks the verb, parses and validates its options, runs it against the
-// chosen transport and turns the outcome into an exit code (0 ok, 1 failed, 2 usage).
+// `taskhub` in one function: picks the verb, parses and validates its options, runs it against the
+// chosen transport and turns the outcome into an exit code (0 ok, 1 failed, 2 usage). Everything it
+// touches of the process (output, environment, working directory, terminal) comes in through `CliIo`,
+// so tests run it in-process; bin/taskhub.mjs owns the process (signals, exit).
 
 import { readFileSync } from 'node:fs';
 import { DomainError } from '../errors.js';
 import { GLOBAL_OPTIONS, parseCommandLine } from './args.js';
-import { serverEnv } from './environment.js';
+import type { Env } from './environment.js';
 import { OperationFailed, UsageError } from './failures.js';
 import { globalHelp, serveHelp, verbHelp } from './help.js';
 import { resolveTarget, type Connection } from './transport.js';
 import type { Io, Verb } from './verb.js';
 import { VERBS } from './verbs/index.js';
 
-const io: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  progressStream: process.stderr,
-};
+export interface CliWriter {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  stdout: CliWriter;
+  stderr: CliWriter;
+  env: Env;
+  /** Where relative `@file` paths are read from. */
+  cwd: string;
+  /** Whether stderr is a terminal: progress is drawn only then. */
+  isTTY: boolean;
+  /** Terminal width for the progress line. */
+  columns?: number;
+  /** `serve` runs until this aborts (the executable aborts it on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
@@ -23,45 +38,45 @@ function version(): string {
   return pkg.version;
 }
 
-/** `npm start` behind a verb: flags and environment as the server reads them; stops on SIGINT/SIGTERM. */
-async function serve(args: string[]): Promise<number | undefined> {
+/** `npm start` behind a verb: flags and environment as the server reads them; stops when `io.signal` aborts. */
+async function serve(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(serveHelp());
+    io.stdout.write(serveHelp());
     return 0;
   }
   const [{ ConfigError, loadConfig }, { startServer }] = await Promise.all([import('../config.js'), import('../server.js')]);
   let config;
   try {
-    config = loadConfig(serverEnv(), args);
+    config = loadConfig(io.env, args);
   } catch (error) {
     throw error instanceof ConfigError ? new UsageError(error.message) : error;
   }
   const server = await startServer(config);
-  if (server.url) io.out(`taskhub: listening on ${server.url}`);
-  const shutdown = () => {
-    server.close().then(
-      () => exit(0),
-      () => exit(1),
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  return undefined; // keeps running until signalled
+  if (server.url) io.stdout.write(`taskhub: listening on ${server.url}\n`);
+  const signal = io.signal;
+  if (!signal?.aborted) await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+  await server.close();
+  return 0;
 }
 
-async function runVerb(verb: Verb, args: string[]): Promise<number> {
+async function runVerb(verb: Verb, args: string[], cliIo: CliIo): Promise<number> {
   const values = parseCommandLine(args, { ...GLOBAL_OPTIONS, ...verb.options });
   if (values.help === true) {
-    process.stdout.write(verbHelp(verb));
+    cliIo.stdout.write(verbHelp(verb));
     return 0;
   }
-  const target = resolveTarget(values);
+  const io: Io = {
+    out: (text) => cliIo.stdout.write(`${text}\n`),
+    progressStream: { isTTY: cliIo.isTTY, columns: cliIo.columns, write: (text) => cliIo.stderr.write(text) },
+  };
+  const target = resolveTarget(values, cliIo.env);
   let connection: Connection | undefined;
   try {
     const code = await verb.run({
       values,
       json: values.json === true,
       io,
+      cwd: cliIo.cwd,
       hub: target.hub,
       overHttp: target.overHttp,
       service: async () => (connection ??= await target.connect()).service,
@@ -72,24 +87,24 @@ async function runVerb(verb: Verb, args: string[]): Promise<number> {
   }
 }
 
-async function main(argv: string[]): Promise<number | undefined> {
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    process.stderr.write(globalHelp(VERBS));
+    io.stderr.write(globalHelp(VERBS));
     return 2;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(globalHelp(VERBS));
+    io.stdout.write(globalHelp(VERBS));
     return 0;
   }
   if (name === '--version') {
-    io.out(version());
+    io.stdout.write(`${version()}\n`);
     return 0;
   }
-  if (name === 'serve') return serve(rest);
+  if (name === 'serve') return serve(rest, io);
   const verb = VERBS.find((v) => v.name === name);
   if (!verb) throw new UsageError(`Unknown command '${name}'; run 'taskhub --help' for the list.`);
-  return runVerb(verb, rest);
+  return runVerb(verb, rest, io);
 }
 
 function describe(error: unknown): { code: number; message: string } {
@@ -99,19 +114,14 @@ function describe(error: unknown): { code: number; message: string } {
   return { code: 1, message: error instanceof Error ? error.message : String(error) };
 }
 
-async function exit(code: number): Promise<never> {
-  // Let piped stdout drain before leaving; SDK sockets would otherwise keep the process alive.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-  process.exit(code);
-}
-
-const argv = process.argv.slice(2);
-try {
-  const code = await main(argv);
-  if (code !== undefined) await exit(code);
-} catch (error) {
-  const { code, message } = describe(error);
-  const verb = argv[0] && !argv[0].startsWith('-') ? ` ${argv[0]}` : '';
-  process.stderr.write(`taskhub${verb}: ${oneLine(message)}\n`);
-  await exit(code);
+/** Runs one command line; resolves to the exit code. Failures become one line on stderr. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    const { code, message } = describe(error);
+    const verb = argv[0] && !argv[0].startsWith('-') ? ` ${argv[0]}` : '';
+    io.stderr.write(`taskhub${verb}: ${oneLine(message)}\n`);
+    return code;
+  }
 }

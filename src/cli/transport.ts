@@ -4,7 +4,7 @@
 import { ConfigError, isValidHubName, loadConfig } from '../config.js';
 import type { HubRef, ManagementService } from '../services/contract.js';
 import { stringValue, type Values } from './args.js';
-import { directEnv, keyFromEnv } from './environment.js';
+import { directEnv, keyFromEnv, type Env } from './environment.js';
 import { UsageError } from './failures.js';
 
 export interface Connection {
@@ -21,7 +21,7 @@ export interface Target {
 
 const DEFAULT_SETTING = 'AzureWebJobsStorage';
 
-export function resolveTarget(values: Values): Target {
+export function resolveTarget(values: Values, env: Env): Target {
   const taskHub = stringValue(values, 'task-hub-name');
   if (taskHub !== undefined && !isValidHubName(taskHub)) {
     throw new UsageError(`--task-hub-name must be 3-45 letters or digits starting with a letter, got '${taskHub}'.`);
@@ -31,14 +31,14 @@ export function resolveTarget(values: Values): Target {
     throw new UsageError(`--connection-string-setting names an environment setting (letters, digits, _), got '${setting}'.`);
   }
   const url = stringValue(values, 'url');
-  return url === undefined ? directTarget(setting ?? DEFAULT_SETTING, taskHub) : httpTarget(url, values, setting, taskHub);
+  return url === undefined ? directTarget(env, setting ?? DEFAULT_SETTING, taskHub) : httpTarget(env, url, values, setting, taskHub);
 }
 
-function httpTarget(url: string, values: Values, connection: string | undefined, taskHub: string | undefined): Target {
+function httpTarget(env: Env, url: string, values: Values, connection: string | undefined, taskHub: string | undefined): Target {
   if (!/^https?:\/\/[^/\s]+/i.test(url) || !URL.canParse(url)) {
     throw new UsageError(`--url must be an http(s) URL such as http://127.0.0.1:7071, got '${url}'.`);
   }
-  const key = stringValue(values, 'key') ?? keyFromEnv();
+  const key = stringValue(values, 'key') ?? keyFromEnv(env);
   return {
     // Empty means "the server's default" (see http-client.ts).
     hub: { connection: connection ?? '', taskHub: taskHub ?? '' },
@@ -50,8 +50,8 @@ function httpTarget(url: string, values: Values, connection: string | undefined,
   };
 }
 
-function directTarget(setting: string, taskHub: string | undefined): Target {
-  const { env, connectionFound } = directEnv(setting);
+function directTarget(processEnv: Env, setting: string, taskHub: string | undefined): Target {
+  const { env, connectionFound } = directEnv(processEnv, setting);
   // The setting's own name becomes the connection name, so messages speak of what the user typed.
   // The same string stays the default connection too: the service expects that one configured.
   if (setting !== DEFAULT_SETTING && connectionFound) {

@@ -14,6 +14,8 @@ export interface VerbContext {
   values: Values;
   json: boolean;
   io: Io;
+  /** Where relative `@file` paths are read from. */
+  cwd: string;
   hub: HubRef;
   /** Whether --url was given (http transport). */
   overHttp: boolean;

@@ -18,7 +18,7 @@ export const startNew: Verb = {
   async run(ctx) {
     const name = requireString(ctx.values, 'function-name');
     const instanceId = stringValue(ctx.values, 'id');
-    const input = jsonValue(ctx.values, 'input');
+    const input = jsonValue(ctx.values, 'input', ctx.cwd);
     const result = await (await ctx.service()).start(ctx.hub, { name, instanceId, input });
     if (ctx.json) printJson(ctx.io, result);
     else ctx.io.out(`Started '${name}' as instance '${result.instanceId}'.`);
@@ -79,7 +79,7 @@ export const raiseEvent: Verb = {
   async run(ctx) {
     const id = requireString(ctx.values, 'id');
     const eventName = requireString(ctx.values, 'event-name');
-    const data = jsonValue(ctx.values, 'event-data') ?? null;
+    const data = jsonValue(ctx.values, 'event-data', ctx.cwd) ?? null;
     await (await ctx.service()).raiseEvent(ctx.hub, id, eventName, data);
     if (ctx.json) printJson(ctx.io, { instanceId: id, requested: 'raise-event', eventName });
     else ctx.io.out(`Raised event '${eventName}' on instance '${id}'.`);
