@@ -1,14 +1,15 @@
-// Runs the real `taskhub` executable as a child process, and prepares task hubs through the store
-// port (there is no worker in these tests, so terminal states are written the way a worker would).
+// Runs `taskhub` in-process through `run(argv, io)` (and, for the smoke tests, as the real
+// executable), and prepares task hubs through the store port (there is no worker in these tests, so
+// terminal states are written the way a worker would).
 
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { StoreProvider, TaskHubWorkerStore } from '../../src/storage/port.js';
+import { run } from '../../src/cli/main.js';
 import type { HistoryEvent, RuntimeStatus } from '../../src/storage/types.js';
-import { setInstanceState } from '../helpers/instance-state.js';
 import { azuriteConnectionString } from '../helpers/hub.js';
+import { setInstanceState } from '../helpers/instance-state.js';
+import { storeFor } from '../helpers/stores.js';
+export { createHub, storeFor } from '../helpers/stores.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/taskhub.mjs', import.meta.url));
 /** The tests pass the connection string under this name, exercising --connection-string-setting. */
@@ -20,7 +21,25 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
+/**
+ * `taskhub <args>` in this process, with only the test's connection setting plus `env` as its
+ * environment (so the suite's own settings cannot leak in), stdout and stderr captured, not a terminal.
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}, cwd = process.cwd()): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (text) => (stdout += text) },
+    stderr: { write: (text) => (stderr += text) },
+    env: { [SETTING]: azuriteConnectionString(), ...env },
+    cwd,
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/** The real executable as a child process (smoke tests only: a spawn costs about a second). */
+export function spawnCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
   return new Promise((resolve) => {
     const childEnv: Record<string, string | undefined> = { ...process.env };
     // The parent's own settings must not leak into what is being tested.
@@ -35,19 +54,6 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd?: s
 
 /** Direct-transport arguments for a hub. */
 export const direct = (hub: string) => ['--connection-string-setting', SETTING, '--task-hub-name', hub];
-
-let provider: StoreProvider | undefined;
-
-export function storeFor(hub: string): TaskHubWorkerStore {
-  provider ??= createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: azuriteConnectionString() }));
-  return provider.get('AzureWebJobsStorage', hub);
-}
-
-export async function createHub(hub: string): Promise<TaskHubWorkerStore> {
-  const store = storeFor(hub);
-  await store.ensure();
-  return store;
-}
 
 type WorkerStatus = Extract<RuntimeStatus, 'Running' | 'Suspended' | 'Completed' | 'Failed' | 'Terminated' | 'Canceled'>;
 

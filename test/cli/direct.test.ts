@@ -1,6 +1,6 @@
 // The verbs straight against storage (the default transport), plus delete-task-hub.
 import { describe, expect, it } from 'vitest';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { freshHubName } from '../helpers/hub.js';
 import { createHub, direct, parseJson, runCli, storeFor } from './cli-helpers.js';
 import { defineVerbTests } from './verb-scenario.js';
 
@@ -19,14 +19,5 @@ describe('taskhub delete-task-hub (direct)', () => {
     const after = await runCli(['get-instances', ...direct(hub)]);
     expect(after.code).toBe(1);
     expect(after.stderr).toContain('TaskHubNotFound');
-  });
-
-  it('uses AzureWebJobsStorage and TASKHUB_HUB_NAME by default, from any working directory', async () => {
-    const hub = freshHubName('clidef');
-    await createHub(hub);
-    const env = { AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub };
-    const result = await runCli(['start-new', '--function-name', 'Hello', '--id', 'x1', '--json'], env, '/');
-    expect(parseJson(result)).toEqual({ instanceId: 'x1' });
-    expect((await storeFor(hub).getInstance('x1'))?.name).toBe('Hello');
   });
 });

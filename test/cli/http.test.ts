@@ -1,31 +1,21 @@
 // The verbs against a running taskhub server (--url), with the same expectations as against storage.
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { StoreProvider } from '../../src/storage/port.js';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { freshHubName } from '../helpers/hub.js';
 import { createHub, parseJson, runCli, storeFor } from './cli-helpers.js';
 import { defineVerbTests } from './verb-scenario.js';
 
 const KEY = 'cli-test-key-0123456789';
-let app: FastifyInstance;
-let stores: StoreProvider;
+let server: TestApp;
 let url = '';
 
 beforeAll(async () => {
-  const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_KEYS: KEY });
-  stores = createAzureStoreProvider(config);
-  app = await buildApp({ config, stores, keys: [KEY], logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  server = await startTestApp({ hubPrefix: 'clisrv', keys: [KEY], listen: true });
+  url = server.url;
 });
 
 afterAll(async () => {
-  await app?.close();
-  await stores?.close();
+  await server?.close();
 });
 
 // The key travels through TASKHUB_KEY here; `--key` is checked below.

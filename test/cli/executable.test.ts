@@ -1,14 +1,17 @@
-// `taskhub serve` starts the same server as `npm start`; the CLI then talks to it over http.
+// The real executable, spawned: one smoke test per transport (every other CLI test calls `run`
+// in-process). `taskhub serve` starts the same server as `npm start`, the spawned CLI talks to it
+// over --url, and the server stops cleanly on SIGTERM; the direct transport reads AzureWebJobsStorage
+// and TASKHUB_HUB_NAME from the environment, from any working directory.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
-import { BIN, parseJson, runCli } from './cli-helpers.js';
+import { BIN, createHub, parseJson, runCli, spawnCli, storeFor } from './cli-helpers.js';
 
-describe('taskhub serve', () => {
-  it('listens, serves the management API for its hub, and stops cleanly on SIGTERM', async () => {
+describe('the taskhub executable', () => {
+  it('serve listens and serves its hub; the --url transport works; SIGTERM stops it cleanly', async () => {
     const hub = freshHubName('cliserve');
     const key = 'serve-test-key-0123456789';
     const env = {
@@ -33,14 +36,25 @@ describe('taskhub serve', () => {
       });
       // The hub was created by the server at startup, so the CLI can use it at once.
       const started = parseJson<{ instanceId: string }>(
-        await runCli(['start-new', '--url', url, '--function-name', 'Hello', '--id', 's1', '--json'], { TASKHUB_KEY: key }),
+        await spawnCli(['start-new', '--url', url, '--function-name', 'Hello', '--id', 's1', '--json'], { TASKHUB_KEY: key }),
       );
       expect(started).toEqual({ instanceId: 's1' });
-      const listed = parseJson<{ instances: { instanceId: string }[] }>(await runCli(['get-instances', ...['--task-hub-name', hub], '--json'], { AzureWebJobsStorage: azuriteConnectionString() }));
+      const listed = parseJson<{ instances: { instanceId: string }[] }>(
+        await runCli(['get-instances', '--task-hub-name', hub, '--json'], { AzureWebJobsStorage: azuriteConnectionString() }),
+      );
       expect(listed.instances.map((s) => s.instanceId)).toEqual(['s1']);
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+  });
+
+  it('direct transport: uses AzureWebJobsStorage and TASKHUB_HUB_NAME by default, from any working directory', async () => {
+    const hub = freshHubName('clidef');
+    await createHub(hub);
+    const env = { AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub };
+    const result = await spawnCli(['start-new', '--function-name', 'Hello', '--id', 'x1', '--json'], env, '/');
+    expect(parseJson(result)).toEqual({ instanceId: 'x1' });
+    expect((await storeFor(hub).getInstance('x1'))?.name).toBe('Hello');
   });
 });
