@@ -10,7 +10,7 @@ import type { HistoryEvent } from '../storage/types.js';
 import { acceptMessages } from './episode/accept-messages.js';
 import { completeEpisode } from './episode/completion.js';
 import { terminateOrSuspend } from './episode/lifecycle.js';
-import { runGenerations } from './episode/run-generations.js';
+import { runGenerations, wakeUp } from './episode/run-generations.js';
 import type { EpisodeContext, EpisodePlan, Execution, ParentInstance } from './episode/types.js';
 import { historyEvent, isExecutionEnd } from './events.js';
 import type { Registry } from './registry.js';
@@ -57,5 +57,7 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
   const ended = terminateOrSuspend(ctx, execution, accepted);
   if (ended) return ended;
   const last = await runGenerations(ctx, execution, input.registry);
-  return completeEpisode(ctx, last.execution, last.result);
+  const plan = completeEpisode(ctx, last.execution, last.result);
+  if (last.handedOver && plan.update.runtimeStatus === 'Running') plan.outbound.push(wakeUp(ctx, last.execution));
+  return plan;
 }

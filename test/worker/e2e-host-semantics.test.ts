@@ -33,6 +33,12 @@ function buildRegistry(): Registry {
     context.df.setCustomStatus('x'.repeat(Number(context.df.getInput())));
     return yield context.df.callActivity('A');
   });
+  registry.orchestration('Generations', function* (context: OrchestrationContext): Gen {
+    yield* [];
+    const { n, until } = context.df.getInput() as { n: number; until: number };
+    if (n < until) context.df.continueAsNew({ n: n + 1, until });
+    return n;
+  });
   return registry;
 }
 
@@ -82,5 +88,13 @@ describe('limits', () => {
     const id = await start('BigStatus', 8000);
     const status = await pollStatus(h, id, finished);
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'from A', customStatus: 'x'.repeat(8000) });
+  });
+});
+
+describe('continue-as-new', () => {
+  it('runs 200 generations without waiting to completion (no cap, no failure)', async () => {
+    const id = await start('Generations', { n: 0, until: 200 });
+    const status = await pollStatus(h, id, finished, '', 60_000);
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 200, input: { n: 200, until: 200 } });
   });
 });

@@ -204,3 +204,38 @@ describe('continue-as-new', () => {
     expect(p.update).toMatchObject({ runtimeStatus: 'Running', input: '10', createdTime: at(1), customStatus: '10', executionId: p.executionId });
   });
 });
+
+describe('continue-as-new without a cap on generations', () => {
+  registry.orchestration('Generations', function* (context: OrchestrationContext): Gen {
+    yield* [];
+    const n = Number(context.df.getInput());
+    context.df.setCustomStatus(n);
+    if (n < 250) context.df.continueAsNew(n + 1);
+    return n;
+  });
+
+  it('hands the next generation to a later episode every 100 generations, then completes', async () => {
+    let history: HistoryEvent[] = [];
+    let executionId = EXECUTION;
+    let arriving = [message(executionStarted('Generations', { input: 0 }))];
+    const handedOver: string[] = [];
+    for (let episodeCount = 0; episodeCount < 5; episodeCount++) {
+      const p = await planEpisode({ instanceId: INSTANCE, executionId, history, messages: arriving, registry, now: T0 });
+      if (p.kind !== 'checkpoint') throw new Error(p.kind);
+      if (p.update.runtimeStatus === 'Completed') {
+        expect(p.update.output).toBe('250');
+        expect(handedOver).toEqual(['100', '200']);
+        return;
+      }
+      expect(p.update).toMatchObject({ runtimeStatus: 'Running', executionId: p.executionId, customStatus: String(Number(p.update.input) - 1) });
+      expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'OrchestratorCompleted']);
+      const wake = p.outbound.find((o) => o.event.EventType === 'GenericEvent');
+      expect(wake?.instance).toEqual({ InstanceId: INSTANCE, ExecutionId: p.executionId });
+      handedOver.push(String(p.update.input));
+      history = p.newEvents;
+      executionId = p.executionId;
+      arriving = [message(wake!.event, INSTANCE, executionId)];
+    }
+    throw new Error('never completed');
+  });
+});

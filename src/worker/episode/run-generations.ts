@@ -7,16 +7,22 @@ import type { HistoryEvent } from '../../storage/types.js';
 import { executeOrchestrator, type ExecutionResult } from '../df-host.js';
 import { historyEvent } from '../events.js';
 import type { Registry } from '../registry.js';
-import { eventsOf, type EpisodeContext, type Execution } from './types.js';
+import { eventsOf, type EpisodeContext, type Execution, type Outbound } from './types.js';
 
-/** Guards against orchestrators that continue as new without ever waiting. */
-const MAX_CONTINUATIONS_PER_EPISODE = 100;
+/**
+ * Generations run in one episode before the next one is handed to a later episode, so that an
+ * orchestrator continuing as new without ever waiting cannot hold its partition (and its
+ * messages past their visibility) for good. The host has no cap at all; nor is this one.
+ */
+export const GENERATIONS_PER_EPISODE = 100;
 
 const newExecutionId = () => randomUUID().replace(/-/g, '');
 
 export interface Generation {
   execution: Execution;
   result: ExecutionResult;
+  /** The execution is a generation not run yet: checkpoint it and wake it in the next episode. */
+  handedOver?: boolean;
 }
 
 export async function runGenerations(ctx: EpisodeContext, first: Execution, registry: Registry): Promise<Generation> {
@@ -35,10 +41,14 @@ export async function runGenerations(ctx: EpisodeContext, first: Execution, regi
         })
       : failedResult(`The orchestrator function '${ctx.name}' is not registered with this worker.`);
     if (result.continueAsNewInput === undefined) return { execution, result };
-    if (round >= MAX_CONTINUATIONS_PER_EPISODE) {
-      return { execution, result: failedResult(`The orchestrator continued as new ${round} times without waiting for anything.`) };
-    }
     execution = nextGeneration(ctx, execution, result);
+    if (round + 1 >= GENERATIONS_PER_EPISODE) {
+      // Its status so far is the one the previous generation set (the host carries it over too).
+      const waiting: ExecutionResult = { done: false, customStatus: result.customStatus, newTasks: [], unconsumedEvents: new Map() };
+      return { execution, result: waiting, handedOver: true };
+    }
+    // Let lease renewals, other instances and the HTTP API run between generations.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
@@ -59,6 +69,12 @@ function nextGeneration(ctx: EpisodeContext, previous: Execution, result: Execut
   );
   const carried = carryOver(eventsOf(previous), result.unconsumedEvents);
   return { executionId, history: [], newEvents: [historyEvent('OrchestratorStarted', {}, -1, ctx.now), start, ...carried], start, continued: true };
+}
+
+/** A message to self whose only effect is that a later episode runs the handed-over generation. */
+export function wakeUp(ctx: EpisodeContext, execution: Execution): Outbound {
+  const event = historyEvent('GenericEvent', { Data: 'continue-as-new: the generation checkpointed last runs now' }, -1, ctx.now);
+  return { instance: { InstanceId: ctx.instanceId, ExecutionId: execution.executionId }, event };
 }
 
 function failedResult(message: string): ExecutionResult {
