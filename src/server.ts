@@ -11,6 +11,7 @@ import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareDataFolder } from './data-folder.js';
+import { lockDataFolder } from './data-folder-lock.js';
 import { logSerializers, redactSecrets } from './plugins/logging.js';
 import { InstanceEvents } from './services/instance-events.js';
 import { checkConnectionStrings } from './storage/azure/connection-check.js';
@@ -58,9 +59,12 @@ export async function startServer(initial: Config): Promise<RunningServer> {
     const keysNeedFolder = config.keys.length === 0 && !config.noAuth && !config.workerOnly;
     if (!config.connections.AzureWebJobsStorage || keysNeedFolder) await prepareDataFolder(config.dataDir);
     if (!config.connections.AzureWebJobsStorage) {
+      const lock = await lockDataFolder(config.dataDir);
+      closers.push(() => lock.release());
       const location = join(config.dataDir, 'azurite');
       const azurite = await startAzurite({ location });
       closers.push(() => azurite.stop());
+      await lock.setEmulatorPid(azurite.pid);
       config = { ...config, connections: { ...config.connections, AzureWebJobsStorage: azurite.connectionString } };
       logger.info({ location }, 'no AzureWebJobsStorage configured: using embedded Azurite');
     }

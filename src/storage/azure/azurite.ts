@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
@@ -19,6 +20,7 @@ export interface AzuriteOptions {
 
 export interface RunningAzurite {
   connectionString: string;
+  pid: number;
   ports: { blob: number; queue: number; table: number };
   stop(): Promise<void>;
 }
@@ -64,6 +66,9 @@ async function waitForPort(host: string, port: number, deadline: number, alive: 
   throw new Error(`Azurite did not open port ${port} in time`);
 }
 
+/** Makes the emulator exit (after saving) when this process dies, even by SIGKILL. */
+const WATCHDOG = fileURLToPath(new URL('../../../bin/azurite-watchdog.cjs', import.meta.url));
+
 function azuriteMain(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
@@ -73,6 +78,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const host = options.host ?? '127.0.0.1';
   const ports = { blob: await freePort(host), queue: await freePort(host), table: await freePort(host) };
   const args = [
+    '--require', WATCHDOG,
     azuriteMain(),
     '--silent',
     '--skipApiVersionCheck',
@@ -87,7 +93,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   } else {
     args.push('--inMemoryPersistence');
   }
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // stdin stays an open pipe for the watchdog: it closes only when this process goes away.
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  child.stdin?.on('error', () => undefined);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -104,6 +112,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   }
   return {
     connectionString: azuriteConnectionString(host, ports),
+    pid: child.pid ?? 0,
     ports,
     async stop() {
       if (child.exitCode === null) {
