@@ -199,7 +199,10 @@ function replayedTasks(executor: DfExecutor): Map<number, ReplayedTask> {
 function scheduleRequest(task: DfTask, id: number, now: Date): ScheduleRequest | string {
   const { action, retryTimerAfterAttempt, retry } = actionOf(task);
   if (retryTimerAfterAttempt !== undefined) {
-    return { kind: 'timer', id, fireAt: new Date(now.getTime() + retryDelayInMs(retry!, retryTimerAfterAttempt + 1)) };
+    // durable-functions still waits for a timer after the last attempt; like DurableTask.Core's
+    // RetryInterceptor, that timer fires at once so the final failure surfaces without delay.
+    const last = retryTimerAfterAttempt >= retry!.maxNumberOfAttempts;
+    return { kind: 'timer', id, fireAt: new Date(now.getTime() + (last ? 0 : retryDelayInMs(retry!, retryTimerAfterAttempt + 1))) };
   }
   if (!action) return `task ${id} has no action`;
   switch (action.actionType) {

@@ -239,3 +239,31 @@ describe('continue-as-new without a cap on generations', () => {
     throw new Error('never completed');
   });
 });
+
+describe('retries', () => {
+  it('waits 1 s and 3 s before attempts 2 and 3, and surfaces the third failure at once', async () => {
+    // RetryOptions(1000, 3) with back-off coefficient 3 (the Retry orchestrator above).
+    let history = started('Retry', {}, taskScheduled(0, 'Flaky'));
+    const delays: number[] = [];
+    let now = T0;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const scheduledId = (attempt - 1) * 2;
+      now = new Date(now.getTime() + 100);
+      const afterFailure = await checkpoint(history, [taskFailed(scheduledId, `boom ${attempt}`, now)], now);
+      const timer = afterFailure.newEvents.find((e) => e.EventType === 'TimerCreated')!;
+      expect(timer.EventId).toBe(scheduledId + 1);
+      delays.push(Date.parse(String(timer.FireAt)) - now.getTime());
+      expect(afterFailure.outbound[0].delayInMs).toBe(delays[delays.length - 1]);
+      history = [...history, ...afterFailure.newEvents];
+      now = new Date(String(timer.FireAt));
+      const afterTimer = await checkpoint(history, [timerFired(scheduledId + 1, now)], now);
+      history = [...history, ...afterTimer.newEvents];
+      if (attempt < 3) {
+        expect(afterTimer.workItems).toEqual([expect.objectContaining({ EventId: scheduledId + 2, Name: 'Flaky' })]);
+      } else {
+        expect(afterTimer.update).toMatchObject({ runtimeStatus: 'Failed', output: expect.stringContaining('boom 3') });
+      }
+    }
+    expect(delays).toEqual([1000, 3000, 0]);
+  });
+});
