@@ -16,6 +16,7 @@ import { BATCH_SCHEMAS } from './schemas/batch.js';
 import { SHARED_SCHEMAS } from './schemas/shared.js';
 import type { InstanceEvents } from './services/instance-events.js';
 import { createBatchService } from './services/batch/batch-service.js';
+import { stringifyJson } from './services/json-text.js';
 import { createManagementService } from './services/management-service.js';
 import type { StoreProvider } from './storage/port.js';
 
@@ -64,14 +65,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.server.maxConnections = config.maxConnections;
   app.addHook('onRoute', (route) => queryNames.learn(route));
   app.addHook('preValidation', async (request) => queryNames.checkFinite(request.query));
-  // Response schemas document the API; bodies are serialised as-is so no field is ever dropped.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // Response schemas document the API; bodies are serialised as-is so no field is ever dropped,
+  // and payloads (JsonText) are written exactly as the caller sent them.
+  app.setSerializerCompiler(() => (data) => stringifyJson(data));
   for (const schema of [...SHARED_SCHEMAS, ...BATCH_SCHEMAS]) app.addSchema(schema);
 
   installErrorHandler(app);
   installRawBodyParser(app);
   if (config.noAuth) {
-    app.log.warn('AUTHENTICATION IS DISABLED (--no-auth / TASKHUB_NO_AUTH=true): anyone who can reach this server can manage every task hub.');
+    app.log.warn(
+      'AUTHENTICATION IS DISABLED (--no-auth / TASKHUB_NO_AUTH=true): anyone who can reach this server can manage every task hub.',
+    );
   }
   installAuth(app, { keys: options.keys, readKeys: config.readKeys, noAuth: config.noAuth });
   await installOpenApi(app, VERSION);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { JsonText } from '../services/json-text.js';
 import { RUNTIME_STATUSES, type RuntimeStatus } from '../storage/types.js';
 import { UsageError } from './failures.js';
 
@@ -22,9 +23,22 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** Options every instance/hub verb understands. */
 export const GLOBAL_OPTIONS: OptionSpecs = {
-  'task-hub-name': { type: 'string', value: '<name>', description: 'Task hub to use (default: TASKHUB_HUB_NAME, else DurableFunctionsHub; with --url: the server\'s default).' },
-  'connection-string-setting': { type: 'string', value: '<name>', description: 'Name of the environment setting that holds the storage connection string (default: AzureWebJobsStorage). With --url: the server\'s connection name.' },
-  url: { type: 'string', value: '<url>', description: 'Talk to a running taskhub server (e.g. http://127.0.0.1:7071) instead of the storage account.' },
+  'task-hub-name': {
+    type: 'string',
+    value: '<name>',
+    description: "Task hub to use (default: TASKHUB_HUB_NAME, else DurableFunctionsHub; with --url: the server's default).",
+  },
+  'connection-string-setting': {
+    type: 'string',
+    value: '<name>',
+    description:
+      "Name of the environment setting that holds the storage connection string (default: AzureWebJobsStorage). With --url: the server's connection name.",
+  },
+  url: {
+    type: 'string',
+    value: '<url>',
+    description: 'Talk to a running taskhub server (e.g. http://127.0.0.1:7071) instead of the storage account.',
+  },
   key: { type: 'string', value: '<key>', description: 'System key for --url (default: the TASKHUB_KEY environment variable).' },
   json: { type: 'boolean', description: 'Print machine-readable JSON instead of text.' },
   help: { type: 'boolean', description: 'Show help for this command.' },
@@ -50,7 +64,8 @@ function expandSpaceSeparated(argv: string[], specs: OptionSpecs): string[] {
 
 export function parseCommandLine(argv: string[], specs: OptionSpecs): Values {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
-  for (const [name, spec] of Object.entries(specs)) options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
+  for (const [name, spec] of Object.entries(specs))
+    options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
   try {
     const { values } = parseArgs({ args: expandSpaceSeparated(argv, specs), options, strict: true, allowPositionals: false });
     return values as Values;
@@ -72,8 +87,8 @@ export function requireString(values: Values, name: string): string {
   return value;
 }
 
-/** Inline JSON or `@path` to a JSON file (relative to `cwd`); undefined when the option is absent. */
-export function jsonValue(values: Values, name: string, cwd: string): unknown {
+/** Inline JSON or `@path` to a JSON file (relative to `cwd`), kept as written; undefined when the option is absent. */
+export function jsonValue(values: Values, name: string, cwd: string): JsonText | undefined {
   const raw = stringValue(values, name);
   if (raw === undefined) return undefined;
   let text = raw;
@@ -88,7 +103,7 @@ export function jsonValue(values: Values, name: string, cwd: string): unknown {
     source = `'${path}' (--${name})`;
   }
   try {
-    return JSON.parse(text);
+    return JsonText.parse(text);
   } catch {
     throw new UsageError(`${source} is not valid JSON (quote text as JSON, e.g. '"hello"').`);
   }
@@ -105,7 +120,8 @@ export function dateValue(values: Values, name: string): Date | undefined {
   const utc = match && !match[4] ? (match[1] ? `${text.replace(' ', 'T')}Z` : `${text}T00:00:00Z`) : text;
   const date = new Date(utc);
   // `new Date` rolls 2024-02-30 over to March; a date that does not round-trip is a typo.
-  const sameDay = match !== null && !Number.isNaN(date.getTime()) && (match[4] !== undefined || date.toISOString().startsWith(text.slice(0, 10)));
+  const sameDay =
+    match !== null && !Number.isNaN(date.getTime()) && (match[4] !== undefined || date.toISOString().startsWith(text.slice(0, 10)));
   if (!sameDay) {
     throw new UsageError(`--${name} must be an ISO-8601 date such as 2024-05-01 or 2024-05-01T12:00:00Z, got '${raw}'.`);
   }
@@ -116,7 +132,10 @@ export function dateValue(values: Values, name: string): Date | undefined {
 export function statusesValue(values: Values, name: string): RuntimeStatus[] | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
-  const parts = (Array.isArray(raw) ? raw : [String(raw)]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const parts = (Array.isArray(raw) ? raw : [String(raw)])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new UsageError(`--${name} needs at least one status.`);
   const statuses = parts.map((part) => {
     const status = RUNTIME_STATUSES.find((s) => s.toLowerCase() === part.toLowerCase());

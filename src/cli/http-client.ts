@@ -2,7 +2,18 @@
 // public webhook routes. HTTP errors become the DomainErrors the direct transport would throw.
 
 import { DomainError, type ErrorCode } from '../errors.js';
-import type { CleanEntityStorageResult, EntityStatusObject, HubRef, InstanceFilter, ListPage, ManagementService, NameFilter, StatusCounts, StatusObject } from '../services/contract.js';
+import type {
+  CleanEntityStorageResult,
+  EntityStatusObject,
+  HubRef,
+  InstanceFilter,
+  ListPage,
+  ManagementService,
+  NameFilter,
+  StatusCounts,
+  StatusObject,
+} from '../services/contract.js';
+import { stringifyJson } from '../services/json-text.js';
 
 const BASE_PATH = '/runtime/webhooks/durabletask';
 
@@ -81,7 +92,7 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
     if (body !== undefined) allHeaders['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(url, { method, headers: allHeaders, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(url, { method, headers: allHeaders, body: body === undefined ? undefined : stringifyJson(body) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new DomainError('StorageUnavailable', `Cannot reach the taskhub server at ${new URL(origin).origin} (${cause}).`);
@@ -102,7 +113,12 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
       return { instanceId: (await json<{ id: string }>(response)).id };
     },
     async getStatus(hub, instanceId, opts = {}) {
-      const query = { ...hubQuery(hub), showInput: opts.showInput ?? true, showHistory: opts.showHistory, showHistoryOutput: opts.showHistoryOutput };
+      const query = {
+        ...hubQuery(hub),
+        showInput: opts.showInput ?? true,
+        showHistory: opts.showHistory,
+        showHistoryOutput: opts.showHistoryOutput,
+      };
       return json<StatusObject>(await call('GET', instancePath(instanceId), { query }));
     },
     async list(hub, filter, opts = {}): Promise<ListPage> {
@@ -113,7 +129,9 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
       return { instances: await json<StatusObject[]>(response), continuationToken: token };
     },
     async count(hub, filter) {
-      return json<StatusCounts>(await call('GET', `${BASE_PATH}/instances/counts`, { query: { ...hubQuery(hub), ...filterQuery(filter) } }));
+      return json<StatusCounts>(
+        await call('GET', `${BASE_PATH}/instances/counts`, { query: { ...hubQuery(hub), ...filterQuery(filter) } }),
+      );
     },
     orchestratorNames() {
       return undefined;
@@ -161,7 +179,8 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
     },
     async deleteTaskHub(hub) {
       // The route has no default hub (it is destructive), so the name must be explicit here too.
-      if (!hub.taskHub) throw new DomainError('BadRequest', 'Name the task hub to delete (--task-hub-name); the server has no default for this.');
+      if (!hub.taskHub)
+        throw new DomainError('BadRequest', 'Name the task hub to delete (--task-hub-name); the server has no default for this.');
       const response = await call('DELETE', `${BASE_PATH}/taskhub`, { query: hubQuery(hub) });
       await response.body?.cancel();
     },

@@ -1,6 +1,7 @@
 // Human-readable rendering: aligned tables, key: value blocks, history with event type names.
 
 import type { StatusObject } from '../services/contract.js';
+import { stringifyJson } from '../services/json-text.js';
 import { EVENT_TYPES } from '../storage/types.js';
 
 /** Columns padded to the widest cell; the last column is not padded (no trailing blanks). */
@@ -17,7 +18,7 @@ export function table(headers: string[], rows: string[][]): string {
 /** JSON values shown compactly on one line; text stays as it is. */
 export function compact(value: unknown, max = Infinity): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = typeof value === 'string' ? value : stringifyJson(value);
   const oneLine = text.replace(/\s*\n\s*/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }

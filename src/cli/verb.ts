@@ -1,6 +1,7 @@
 // What a verb is: its options and help, and how it runs against a ManagementService.
 
 import type { HubRef, ManagementService } from '../services/contract.js';
+import { stringifyJson } from '../services/json-text.js';
 import type { OptionSpecs, Values } from './args.js';
 import type { ProgressStream } from './progress.js';
 
@@ -38,4 +39,4 @@ export interface Verb {
   run(ctx: VerbContext): Promise<number | void>;
 }
 
-export const printJson = (io: Io, value: unknown) => io.out(JSON.stringify(value, null, 2));
+export const printJson = (io: Io, value: unknown) => io.out(stringifyJson(value, 2));

@@ -9,6 +9,7 @@ import { DomainError } from '../errors.js';
 import type { BatchService } from '../services/batch/batch-contract.js';
 import type { HubRef, ManagementService, StatusObject, StatusOptions } from '../services/contract.js';
 import { DEFAULT_CONNECTION_NAME } from '../services/hub-resolver.js';
+import { JsonText, stringifyJson } from '../services/json-text.js';
 import { checkStatusPayload } from '../services/management-urls.js';
 import { isTerminal } from '../storage/types.js';
 
@@ -55,11 +56,7 @@ export function sendCheckStatus(
     connection: hub.connection,
     key: request.authKey,
   });
-  return reply
-    .code(202)
-    .header('location', payload.statusQueryGetUri)
-    .header('retry-after', CHECK_STATUS_RETRY_AFTER)
-    .send(payload);
+  return reply.code(202).header('location', payload.statusQueryGetUri).header('retry-after', CHECK_STATUS_RETRY_AFTER).send(payload);
 }
 
 export function sendStatus(
@@ -91,7 +88,8 @@ function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) inString = true;
     else if (ch === 0x5b || ch === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -100,14 +98,14 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
-/** Raw body text -> JSON value; undefined for an empty body. */
-export function parseJsonBody(body: unknown): unknown {
+/** Raw body text -> the same text, checked to be JSON; undefined for an empty body. */
+export function parseJsonBody(body: unknown): JsonText | undefined {
   if (body === undefined || body === null) return undefined;
   const text = typeof body === 'string' ? body : String(body);
   if (text.trim() === '') return undefined;
-  let value: unknown;
+  let value: JsonText;
   try {
-    value = JSON.parse(text) as unknown;
+    value = JsonText.parse(text);
   } catch {
     throw new DomainError('InvalidJson', 'The request body is not valid JSON.');
   }
@@ -158,7 +156,10 @@ export async function answerWait(
   const result = await deps.service.waitForCompletion(hub, instanceId, { ...wait, abortSignal: signal });
   if (!result.finished) return sendCheckStatus(reply, request, deps, hub, instanceId);
   if (result.status.runtimeStatus === 'Completed') {
-    return reply.code(200).type(JSON_TYPE).send(JSON.stringify(result.status.output ?? null));
+    return reply
+      .code(200)
+      .type(JSON_TYPE)
+      .send(stringifyJson(result.status.output ?? null));
   }
   const plain = statusOptions.showInput !== false && !statusOptions.showHistory;
   const status = plain ? result.status : await deps.service.getStatus(hub, instanceId, statusOptions);

@@ -30,7 +30,7 @@ export interface StatusObject {
 export interface StartOptions {
   name: string;
   instanceId?: string;
-  /** Parsed JSON input; undefined means no input (stored as null). */
+  /** JSON input: JsonText is stored exactly as written, other values serialised; undefined means no input. */
   input?: unknown;
   version?: string;
 }
@@ -124,7 +124,10 @@ export interface ManagementService {
   getEntity(hub: HubRef, name: string, key: string): Promise<unknown>;
   signalEntity(hub: HubRef, name: string, key: string, options: SignalOptions): Promise<void>;
   listEntities(hub: HubRef, filter: EntityListFilter, options?: ListOptions): Promise<EntityListPage>;
-  cleanEntityStorage(hub: HubRef, options: { removeEmptyEntities: boolean; releaseOrphanedLocks: boolean }): Promise<CleanEntityStorageResult>;
+  cleanEntityStorage(
+    hub: HubRef,
+    options: { removeEmptyEntities: boolean; releaseOrphanedLocks: boolean },
+  ): Promise<CleanEntityStorageResult>;
   /** Storage reachability, for /health. */
   health(): Promise<{ storage: 'ok' | 'unreachable' }>;
 }

@@ -3,7 +3,7 @@
 // their completions, results only on request.
 
 import { RUNTIME_STATUSES, type HistoryEvent } from '../storage/types.js';
-import { parseStoredJson } from './status-object.js';
+import { storedPayload } from './json-text.js';
 
 export interface HistoryViewOptions {
   showInput: boolean;
@@ -56,12 +56,12 @@ export function toHistoryView(events: readonly HistoryEvent[], options: HistoryV
         if (options.showInput && origin.Input !== undefined) out.Input = origin.Input;
       }
       if (hasResult) {
-        if (options.showHistoryOutput) out.Result = parseStoredJson(out.Result as string | null);
+        if (options.showHistoryOutput) out.Result = storedPayload(out.Result as string | null);
         else delete out.Result;
       }
     } else if (EventType === 'ExecutionCompleted') {
       out.OrchestrationStatus = statusName(out.OrchestrationStatus);
-      if (options.showHistoryOutput) out.Result = parseStoredJson(out.Result as string | null);
+      if (options.showHistoryOutput) out.Result = storedPayload(out.Result as string | null);
       else delete out.Result;
     } else if (EventType === 'TimerFired') {
       delete out.TimerId;

@@ -5,6 +5,7 @@
 import { DomainError, instanceGone, instanceNotFound, stateConflict } from '../errors.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
 import { isTerminal, type HistoryEvent, type InstanceState } from '../storage/types.js';
+import { payloadText } from './json-text.js';
 
 async function existingInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
   const state = await store.getInstance(instanceId, { fetchInput: false });
@@ -27,7 +28,7 @@ export async function raiseEvent(store: TaskHubWorkerStore, instanceId: string, 
     EventType: 'EventRaised',
     EventId: -1,
     Name: eventName,
-    Input: data === undefined ? null : JSON.stringify(data),
+    Input: payloadText(data),
     Timestamp: now(),
   };
   await store.sendEvent(instanceId, event);
@@ -56,10 +57,7 @@ export async function resume(store: TaskHubWorkerStore, instanceId: string, reas
 export async function rewind(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
   const state = await existingInstance(store, instanceId);
   if (state.runtimeStatus !== 'Failed') {
-    throw new DomainError(
-      'InstanceNotFailed',
-      `Instance '${instanceId}' is ${state.runtimeStatus}; only failed instances can be rewound.`,
-    );
+    throw new DomainError('InstanceNotFailed', `Instance '${instanceId}' is ${state.runtimeStatus}; only failed instances can be rewound.`);
   }
   await store.rewind(instanceId, reason ?? '');
 }

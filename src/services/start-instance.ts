@@ -6,6 +6,7 @@ import type { TaskHubWorkerStore } from '../storage/port.js';
 import { ACTIVE_STATUSES, isTerminal } from '../storage/types.js';
 import type { StartOptions } from './contract.js';
 import { assertValidInstanceId, newInstanceId } from './instance-id.js';
+import { payloadText } from './json-text.js';
 
 interface CreateOptions {
   name: string;
@@ -48,8 +49,9 @@ export async function startInstance(
   }
   const instanceId = options.instanceId ?? newInstanceId();
   assertValidInstanceId(instanceId);
-  // A JSON null input is stored as no input, as the framework does.
-  const inputJson = options.input === undefined || options.input === null ? null : JSON.stringify(options.input);
+  // Stored as the caller wrote it; a JSON null input is stored as no input, as the framework does.
+  const text = payloadText(options.input);
+  const inputJson = text === 'null' ? null : text;
   return create(store, { name, instanceId, inputJson, version: options.version ?? '' });
 }
 

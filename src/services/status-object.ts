@@ -2,20 +2,7 @@
 
 import type { InstanceState } from '../storage/types.js';
 import type { StatusObject } from './contract.js';
-
-/**
- * Stored payloads are JSON text; anything that is not JSON (termination reasons, failure
- * messages) is returned as a JSON string, and whitespace-only text as "" — like the extension.
- */
-export function parseStoredJson(text: string | null | undefined): unknown {
-  if (text === null || text === undefined) return null;
-  if (text.trim() === '') return '';
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+import { storedPayload } from './json-text.js';
 
 /** `yyyy-MM-ddTHH:mm:ssZ`: whole seconds, as the extension formats them. */
 export function wholeSecondsIso(date: Date): string {
@@ -29,9 +16,9 @@ export function toStatusObject(state: InstanceState, options: { showInput?: bool
     name: state.name,
     instanceId: state.instanceId,
     runtimeStatus: state.runtimeStatus,
-    input: options.showInput === false ? null : parseStoredJson(state.input),
-    customStatus: parseStoredJson(state.customStatus),
-    output: parseStoredJson(state.output),
+    input: options.showInput === false ? null : storedPayload(state.input),
+    customStatus: storedPayload(state.customStatus),
+    output: storedPayload(state.output),
     createdTime: wholeSecondsIso(state.createdTime),
     lastUpdatedTime: wholeSecondsIso(state.lastUpdatedTime),
   };
