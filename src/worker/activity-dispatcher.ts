@@ -8,6 +8,7 @@ import type * as AzureFunctions from '@azure/functions';
 import type pino from 'pino';
 import type { TaskHubWorkerStore, WorkItemMessage } from '../storage/port.js';
 import { historyEvent } from './events.js';
+import { errorFromThrown } from './thrown-error.js';
 import type { ActivityContext, Registry } from './registry.js';
 
 // CommonJS package: plain Node ESM cannot name its exports statically.
@@ -55,9 +56,11 @@ export class ActivityDispatcher {
       const result = await fn(input, context);
       return historyEvent('TaskCompleted', { TaskScheduledId: taskScheduledId, Result: JSON.stringify(result) ?? 'null' });
     } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      const details = { ErrorType: err.name || 'Error', ErrorMessage: err.message, StackTrace: err.stack ?? null };
-      return historyEvent('TaskFailed', { TaskScheduledId: taskScheduledId, Reason: err.message, Details: err.stack ?? '', FailureDetails: details });
+      const err = errorFromThrown(error);
+      // A thrown non-Error has no stack of its own: its content stands in for the details.
+      const stack = error instanceof Error ? (err.stack ?? null) : null;
+      const details = { ErrorType: err.name || 'Error', ErrorMessage: err.message, StackTrace: stack };
+      return historyEvent('TaskFailed', { TaskScheduledId: taskScheduledId, Reason: err.message, Details: stack ?? err.message, FailureDetails: details });
     }
   }
 

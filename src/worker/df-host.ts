@@ -11,6 +11,7 @@ import type * as DurableFunctions from 'durable-functions';
 import { EVENT_TYPES, type HistoryEvent } from '../storage/types.js';
 import type { OrchestratorFunction } from './registry.js';
 import { checkReplay, type ReplayedTask } from './replay-check.js';
+import { errorFromThrown } from './thrown-error.js';
 
 // CommonJS package: plain Node ESM (the worker-only process) cannot name its exports statically.
 const require = createRequire(import.meta.url);
@@ -141,11 +142,9 @@ export function orchestratorFailed(orchestrator: string, reason: string): Failur
 const unserializable = (orchestrator: string, what: string, error: unknown) =>
   orchestratorFailed(orchestrator, `The ${what} cannot be serialized as JSON: ${error instanceof Error ? error.message : String(error)}`);
 
-function failureOf(error: unknown): FailureDetails {
-  if (error instanceof Error) {
-    return { ErrorType: error.name || 'Error', ErrorMessage: error.message, StackTrace: error.stack };
-  }
-  return { ErrorType: 'Error', ErrorMessage: typeof error === 'string' ? error : JSON.stringify(error) };
+function failureOf(thrown: unknown): FailureDetails {
+  const error = errorFromThrown(thrown);
+  return { ErrorType: error.name || 'Error', ErrorMessage: error.message, ...(thrown instanceof Error ? { StackTrace: error.stack } : {}) };
 }
 
 function flatten(actions: DfAction[], into: DfAction[] = []): DfAction[] {

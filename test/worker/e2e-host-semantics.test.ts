@@ -39,6 +39,20 @@ function buildRegistry(): Registry {
     if (n < until) context.df.continueAsNew({ n: n + 1, until });
     return n;
   });
+  const thrown: Record<string, unknown> = { object: { code: 42, reason: 'quota' }, string: 'plain words', number: 7 };
+  registry.activity('Throws', (kind) => {
+    throw thrown[String(kind)];
+  });
+  registry.orchestration('CatchesActivity', function* (context: OrchestrationContext): Gen {
+    try {
+      return yield context.df.callActivity('Throws', context.df.getInput());
+    } catch (error) {
+      return (error as Error).message;
+    }
+  });
+  registry.orchestration('FailsOnActivity', function* (context: OrchestrationContext): Gen {
+    return yield context.df.callActivity('Throws', context.df.getInput());
+  });
   return registry;
 }
 
@@ -96,5 +110,26 @@ describe('continue-as-new', () => {
     const id = await start('Generations', { n: 0, until: 200 });
     const status = await pollStatus(h, id, finished, '', 60_000);
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 200, input: { n: 200, until: 200 } });
+  });
+});
+
+describe('activities that throw something other than an Error', () => {
+  it.each([
+    ['object', '{"code":42,"reason":"quota"}'],
+    ['string', 'plain words'],
+    ['number', '7'],
+  ])('a thrown %s keeps its content for the orchestrator and in the failure', async (kind, text) => {
+    const caught = await start('CatchesActivity', kind);
+    const status = await pollStatus(h, caught, finished);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(String(status.output)).toContain(text);
+    expect(String(status.output)).not.toContain('[object Object]');
+
+    const failed = await start('FailsOnActivity', kind);
+    const failure = await pollStatus(h, failed, finished, '&showHistory=true');
+    expect(failure.runtimeStatus).toBe('Failed');
+    expect(String(failure.output)).toContain(text);
+    const events = failure.historyEvents as { EventType: string; Reason?: string; Details?: string; FailureDetails?: { ErrorMessage?: string } }[];
+    expect(events.find((e) => e.EventType === 'TaskFailed')).toMatchObject({ FailureDetails: { ErrorMessage: text } });
   });
 });

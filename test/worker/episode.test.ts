@@ -267,3 +267,21 @@ describe('retries', () => {
     expect(delays).toEqual([1000, 3000, 0]);
   });
 });
+
+describe('thrown values', () => {
+  registry.orchestration('ThrowsObject', function* (): Gen {
+    yield* [];
+    throw { code: 42 };
+  });
+
+  it('an orchestrator that throws a plain object fails with its JSON', async () => {
+    const p = await checkpoint([], [executionStarted('ThrowsObject')]);
+    expect(p.update).toMatchObject({ runtimeStatus: 'Failed', output: 'Error: {"code":42}' });
+  });
+
+  it('an activity failure that carried JSON reaches the orchestrator with it', async () => {
+    const failure = { ...taskFailed(0, '{"code":42}', at(1)), Details: '{"code":42}' };
+    const p = await checkpoint(started('Seq', {}, taskScheduled(0, 'A', 1)), [failure], at(1));
+    expect(p.update).toMatchObject({ runtimeStatus: 'Failed', output: expect.stringContaining('{"code":42}') });
+  });
+});
