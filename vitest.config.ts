@@ -8,5 +8,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Each worker keeps its module cache between test files: importing Fastify, the Azure SDKs and
+    // durable-functions again for every file cost most of the run. Test files isolate themselves
+    // by task hub name and close what they start, so nothing else is shared.
+    isolate: false,
   },
 });
