@@ -22,7 +22,7 @@ describe('worker end to end', () => {
   });
 
   it('answers the docs exchange: POST /orchestrators/E1_HelloSequence/wait → 200 with the output', async () => {
-    const res = await h.http().post(`/orchestrators/E1_HelloSequence/wait?timeout=2&retryInterval=0.5&code=${KEY}`);
+    const res = await h.http().post(`/orchestrators/E1_HelloSequence/wait?timeout=20&retryInterval=0.5&code=${KEY}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual(HELLO);
   });
