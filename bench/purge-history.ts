@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createAzureStoreProvider, startAzurite } from '../src/storage/azure/index.js';
 import type { TaskHubWorkerStore } from '../src/storage/port.js';
-import type { RuntimeStatus } from '../src/storage/types.js';
+import type { RuntimeStatus } from '../src/domain/index.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const WRITE_CONCURRENCY = 64;

@@ -1,6 +1,7 @@
 // Configuration: environment + CLI flags, validated once. Nothing else reads process.env.
 
 import { resolve } from 'node:path';
+import { HUB_NAME_RULE, isValidHubName } from './domain/index.js';
 
 export interface Config {
   /** Connection strings by allow-listed connection name; `AzureWebJobsStorage` is always present after startup. */
@@ -32,12 +33,6 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
-
-const HUB_NAME = /^[A-Za-z][A-Za-z0-9]{2,44}$/;
-
-export function isValidHubName(name: string): boolean {
-  return HUB_NAME.test(name);
-}
 
 type Env = Record<string, string | undefined>;
 
@@ -111,7 +106,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
   const merged: Env = { ...env, ...parseFlags(argv) };
   const hubName = merged.TASKHUB_HUB_NAME || 'DurableFunctionsHub';
   if (!isValidHubName(hubName)) {
-    throw new ConfigError(`TASKHUB_HUB_NAME must be 3-45 letters or digits starting with a letter, got '${hubName}'.`);
+    throw new ConfigError(`TASKHUB_HUB_NAME must be ${HUB_NAME_RULE}, got '${hubName}'.`);
   }
   const publicUrl = merged.TASKHUB_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {

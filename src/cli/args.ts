@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JsonText } from '../services/json-text.js';
-import { RUNTIME_STATUSES, type RuntimeStatus } from '../storage/types.js';
+import { RUNTIME_STATUSES, type RuntimeStatus } from '../domain/index.js';
 import { UsageError } from './failures.js';
 
 export interface OptionSpec {

@@ -1,7 +1,7 @@
 // ManagementService over HTTP: the same operations, sent to a running taskhub server through the
 // public webhook routes. HTTP errors become the DomainErrors the direct transport would throw.
 
-import { DomainError, type ErrorCode } from '../errors.js';
+import { DomainError, type ErrorCode } from '../domain/index.js';
 import type {
   CleanEntityStorageResult,
   EntityStatusObject,

@@ -4,7 +4,7 @@
 // so tests run it in-process; bin/taskhub.mjs owns the process (signals, exit).
 
 import { readFileSync } from 'node:fs';
-import { DomainError } from '../errors.js';
+import { DomainError } from '../domain/index.js';
 import { GLOBAL_OPTIONS, parseCommandLine } from './args.js';
 import type { Env } from './environment.js';
 import { OperationFailed, UsageError } from './failures.js';

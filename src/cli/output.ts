@@ -2,7 +2,7 @@
 
 import type { StatusObject } from '../services/contract.js';
 import { stringifyJson } from '../services/json-text.js';
-import { EVENT_TYPES } from '../storage/types.js';
+import { EVENT_TYPES } from '../domain/index.js';
 
 /** Columns padded to the widest cell; the last column is not padded (no trailing blanks). */
 export function table(headers: string[], rows: string[][]): string {

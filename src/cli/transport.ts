@@ -1,7 +1,8 @@
 // Picks the transport: straight to storage (default, like Core Tools) or a running server (--url).
 // Both hand the verbs the same ManagementService; the CLI has no storage logic of its own.
 
-import { ConfigError, isValidHubName, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { HUB_NAME_RULE, isValidHubName } from '../domain/index.js';
 import type { HubRef, ManagementService } from '../services/contract.js';
 import { stringValue, type Values } from './args.js';
 import { directEnv, keyFromEnv, type Env } from './environment.js';
@@ -24,7 +25,7 @@ const DEFAULT_SETTING = 'AzureWebJobsStorage';
 export function resolveTarget(values: Values, env: Env): Target {
   const taskHub = stringValue(values, 'task-hub-name');
   if (taskHub !== undefined && !isValidHubName(taskHub)) {
-    throw new UsageError(`--task-hub-name must be 3-45 letters or digits starting with a letter, got '${taskHub}'.`);
+    throw new UsageError(`--task-hub-name must be ${HUB_NAME_RULE}, got '${taskHub}'.`);
   }
   const setting = stringValue(values, 'connection-string-setting');
   if (setting !== undefined && !/^[A-Za-z0-9_]+$/.test(setting)) {

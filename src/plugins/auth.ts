@@ -4,7 +4,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../errors.js';
+import { DomainError } from '../domain/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

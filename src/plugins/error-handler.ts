@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode } from '../errors.js';
+import { DomainError, type ErrorCode } from '../domain/index.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   BadRequest: 400,

@@ -4,7 +4,7 @@
 // (.NET accepts `True`), and repeated names are comma-joined as the extension does.
 
 import type { RouteOptions } from 'fastify';
-import { invalidQuery } from '../errors.js';
+import { invalidQuery } from '../domain/index.js';
 
 interface QuerySchema {
   properties?: Record<string, { type?: unknown }>;

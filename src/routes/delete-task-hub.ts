@@ -1,7 +1,7 @@
 // DELETE /taskhub — delete a whole task hub (taskhub's addition; not in the Durable Functions API).
 
 import { Type } from '@sinclair/typebox';
-import { invalidQuery } from '../errors.js';
+import { invalidQuery } from '../domain/index.js';
 import { TaskHubDeleted, ref } from '../schemas/shared.js';
 import { hubOf, type App, type RouteDeps } from './http-support.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';

@@ -5,13 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { Config } from '../config.js';
-import { DomainError } from '../errors.js';
+import { DomainError, isTerminal } from '../domain/index.js';
 import type { BatchService } from '../services/batch/batch-contract.js';
 import type { HubRef, ManagementService, StatusObject, StatusOptions } from '../services/contract.js';
 import { DEFAULT_CONNECTION_NAME } from '../services/hub-resolver.js';
 import { JsonText, stringifyJson } from '../services/json-text.js';
 import { checkStatusPayload } from '../services/management-urls.js';
-import { isTerminal } from '../storage/types.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 

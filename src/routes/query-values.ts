@@ -1,8 +1,7 @@
 // Query values the schemas cannot check on their own: ISO 8601 dates and runtime-status lists.
 // Unlike the extension, which silently ignores what it cannot parse, these answer 400.
 
-import { invalidQuery } from '../errors.js';
-import { RUNTIME_STATUSES, type RuntimeStatus } from '../storage/types.js';
+import { invalidQuery, RUNTIME_STATUSES, type RuntimeStatus } from '../domain/index.js';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 

@@ -1,6 +1,6 @@
 // POST /instances/{instanceId}/raiseEvent/{eventName} — send an external event.
 
-import { DomainError } from '../errors.js';
+import { DomainError } from '../domain/index.js';
 import { anyJsonBody, query, raiseEventParams } from '../schemas/queries.js';
 import { hubOf, parseJsonBody, type App, type RouteDeps } from './http-support.js';
 import { accepted, errors, scoped, type SchemaScope } from './route-schema.js';

@@ -2,7 +2,7 @@
 // through `ref()`, and emitted under the same names in the OpenAPI document.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { RUNTIME_STATUSES, type RuntimeStatus as RuntimeStatusName } from '../storage/types.js';
+import { RUNTIME_STATUSES, type RuntimeStatus as RuntimeStatusName } from '../domain/index.js';
 import { EntityStatus } from './entities.js';
 
 /** A `$ref` to a shared schema that keeps the referenced schema's static type. */

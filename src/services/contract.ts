@@ -1,7 +1,7 @@
 // What the management operations mean, independent of HTTP or the command line.
 // Implemented by src/services/management-service.ts; consumed by src/routes and src/cli.
 
-import type { RuntimeStatus } from '../storage/types.js';
+import type { RuntimeStatus } from '../domain/index.js';
 import type { CleanEntityStorageResult, EntityListFilter, EntityListPage, SignalOptions } from './entities.js';
 
 export type { CleanEntityStorageResult, EntityListFilter, EntityListPage, EntityStatusObject, SignalOptions } from './entities.js';

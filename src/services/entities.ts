@@ -14,9 +14,8 @@ import {
 } from '../domain/entity-id.js';
 import { jsonNetDate, requestEventName, RELEASE_EVENT_NAME, serializeRelease, serializeRequest } from '../domain/entity-messages.js';
 import { parseEntityStatus, parseSchedulerState, statusSaysExists } from '../domain/entity-state.js';
-import { DomainError } from '../errors.js';
+import { DomainError, eventRaised, type InstanceState } from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
-import type { InstanceState } from '../storage/types.js';
 
 export const DEFAULT_ENTITY_PAGE_SIZE = 100;
 const MAX_ENTITY_PAGE_SIZE = 1000;
@@ -101,7 +100,7 @@ export async function signalEntity(store: TaskHubWorkerStore, id: EntityId, opti
     id: randomUUID(),
     due: due ? jsonNetDate(due) : null,
   });
-  const event = { EventType: 'EventRaised' as const, EventId: -1, Name: requestEventName(due), Input: request, Timestamp: new Date().toISOString() };
+  const event = eventRaised(requestEventName(due), request);
   const delay = due ? Math.max(0, due.getTime() - Date.now()) : 0;
   if (delay > 0) await store.sendToInstance({ InstanceId: schedulerId(id), ExecutionId: null }, event, { visibilityDelayInMs: delay });
   else await store.sendEvent(schedulerId(id), event);
@@ -178,7 +177,7 @@ export async function cleanEntityStorage(
           if (!owner || !RUNNING_OWNER.has(owner.runtimeStatus)) {
             // The original lock request id is unknown; the entity only compares the owner.
             const release = serializeRelease({ parent: status.lockedBy, id: 'fix-orphaned-lock' });
-            await store.sendEvent(row.instanceId, { EventType: 'EventRaised', EventId: -1, Name: RELEASE_EVENT_NAME, Input: release, Timestamp: new Date().toISOString() });
+            await store.sendEvent(row.instanceId, eventRaised(RELEASE_EVENT_NAME, release));
             result.numberOfOrphanedLocksRemoved++;
           }
         }

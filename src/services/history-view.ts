@@ -2,7 +2,7 @@
 // (http-api-research.md §6.2): enum names, no replay bookkeeping, scheduling events folded into
 // their completions, results only on request.
 
-import { RUNTIME_STATUSES, type HistoryEvent } from '../storage/types.js';
+import { RUNTIME_STATUSES, type HistoryEvent } from '../domain/index.js';
 import { storedPayload } from './json-text.js';
 
 export interface HistoryViewOptions {

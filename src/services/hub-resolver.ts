@@ -3,8 +3,7 @@
 // served, so a typo in `taskHub` is a 404 instead of silently creating tables.
 
 import type { Config } from '../config.js';
-import { isValidHubName } from '../config.js';
-import { DomainError } from '../errors.js';
+import { DomainError, isValidHubName } from '../domain/index.js';
 import type { StoreProvider, TaskHubWorkerStore } from '../storage/port.js';
 import type { HubRef } from './contract.js';
 

@@ -2,9 +2,8 @@
 // Each checks the instance's state first (the provider itself does not), so callers get
 // 404/410/409/412 answers instead of messages the worker would silently discard.
 
-import { DomainError, instanceGone, instanceNotFound, stateConflict } from '../errors.js';
+import { DomainError, eventRaised, executionResumed, executionSuspended, executionTerminated, instanceGone, instanceNotFound, type InstanceState, isTerminal, stateConflict } from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
-import { isTerminal, type HistoryEvent, type InstanceState } from '../storage/types.js';
 import { payloadText } from './json-text.js';
 
 async function existingInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
@@ -19,31 +18,21 @@ async function activeInstance(store: TaskHubWorkerStore, instanceId: string): Pr
   return state;
 }
 
-const now = () => new Date().toISOString();
-
 export async function raiseEvent(store: TaskHubWorkerStore, instanceId: string, eventName: string, data: unknown): Promise<void> {
   if (!eventName) throw new DomainError('BadRequest', 'The event name must not be empty.');
   await activeInstance(store, instanceId);
-  const event: HistoryEvent = {
-    EventType: 'EventRaised',
-    EventId: -1,
-    Name: eventName,
-    Input: payloadText(data),
-    Timestamp: now(),
-  };
-  await store.sendEvent(instanceId, event);
+  await store.sendEvent(instanceId, eventRaised(eventName, payloadText(data)));
 }
 
 export async function terminate(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
   await activeInstance(store, instanceId);
-  // The reason is stored as-is (not JSON); it becomes the terminated instance's output.
-  await store.sendEvent(instanceId, { EventType: 'ExecutionTerminated', EventId: -1, Input: reason ?? null, Timestamp: now() });
+  await store.sendEvent(instanceId, executionTerminated(reason ?? null));
 }
 
 export async function suspend(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
   const state = await activeInstance(store, instanceId);
   if (state.runtimeStatus === 'Suspended') throw stateConflict(`Instance '${instanceId}' is already suspended.`);
-  await store.sendEvent(instanceId, { EventType: 'ExecutionSuspended', EventId: -1, Reason: reason ?? null, Timestamp: now() });
+  await store.sendEvent(instanceId, executionSuspended(reason ?? null));
 }
 
 export async function resume(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
@@ -51,7 +40,7 @@ export async function resume(store: TaskHubWorkerStore, instanceId: string, reas
   if (state.runtimeStatus !== 'Suspended') {
     throw stateConflict(`Instance '${instanceId}' is ${state.runtimeStatus}, not suspended; there is nothing to resume.`);
   }
-  await store.sendEvent(instanceId, { EventType: 'ExecutionResumed', EventId: -1, Reason: reason ?? null, Timestamp: now() });
+  await store.sendEvent(instanceId, executionResumed(reason ?? null));
 }
 
 export async function rewind(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {

@@ -2,7 +2,7 @@
 // checkpoint, so waits in the same process answer at once instead of at the next polling tick.
 
 import { EventEmitter } from 'node:events';
-import type { RuntimeStatus } from '../storage/types.js';
+import type { RuntimeStatus } from '../domain/index.js';
 
 export interface InstanceChange {
   taskHub: string;

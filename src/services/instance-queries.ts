@@ -1,8 +1,8 @@
 // Reading instances: one status (optionally with history) and filtered, paged lists.
 
-import { instanceNotFound } from '../errors.js';
+import { instanceNotFound } from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
-import type { InstanceQuery } from '../storage/types.js';
+import type { InstanceQuery } from '../storage/port.js';
 import type { InstanceFilter, ListFilter, ListOptions, ListPage, StatusCounts, StatusObject, StatusOptions } from './contract.js';
 import { toHistoryView } from './history-view.js';
 import { toStatusObject } from './status-object.js';

@@ -2,7 +2,7 @@
 // concept-sized module per operation. Shared by the HTTP routes and the CLI.
 
 import type { Config } from '../config.js';
-import { DomainError } from '../errors.js';
+import { DomainError } from '../domain/index.js';
 import type { StoreProvider } from '../storage/port.js';
 import type { HubRef, ManagementService } from './contract.js';
 import * as entities from './entities.js';

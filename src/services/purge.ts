@@ -1,9 +1,8 @@
 // Purging instance data. By filter, only finished instances are ever purged: the provider would
 // purge running ones too when the status list is empty or all non-terminal.
 
-import { DomainError, instanceNotFound, invalidQuery } from '../errors.js';
+import { DomainError, instanceNotFound, invalidQuery, TERMINAL_STATUSES, isTerminal } from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
-import { TERMINAL_STATUSES, isTerminal } from '../storage/types.js';
 import type { PurgeByFilter } from './contract.js';
 
 export async function purgeOne(store: TaskHubWorkerStore, instanceId: string): Promise<{ instancesDeleted: number }> {

@@ -1,11 +1,8 @@
 // Starting and restarting orchestrations.
 
-import { randomUUID } from 'node:crypto';
-import { DomainError, instanceNotFound } from '../errors.js';
+import { DomainError, instanceNotFound, ACTIVE_STATUSES, isTerminal, assertValidInstanceId, newInstanceId, newExecutionId } from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
-import { ACTIVE_STATUSES, isTerminal } from '../storage/types.js';
 import type { StartOptions } from './contract.js';
-import { assertValidInstanceId, newInstanceId } from './instance-id.js';
 import { payloadText } from './json-text.js';
 
 interface CreateOptions {
@@ -22,7 +19,7 @@ async function create(store: TaskHubWorkerStore, options: CreateOptions): Promis
     name: options.name,
     version: options.version,
     input: options.inputJson,
-    executionId: randomUUID().replaceAll('-', ''),
+    executionId: newExecutionId(),
     // Durable Functions' default: an id may be reused only once its instance has finished.
     dedupeStatuses: ACTIVE_STATUSES,
   });

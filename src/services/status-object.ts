@@ -1,6 +1,6 @@
 // InstanceState (as stored) -> the Durable Functions status object (as serialised on the wire).
 
-import type { InstanceState } from '../storage/types.js';
+import type { InstanceState } from '../domain/index.js';
 import type { StatusObject } from './contract.js';
 import { storedPayload } from './json-text.js';
 

@@ -1,9 +1,8 @@
 // Waiting for an instance to finish. Woken at once by in-process checkpoints (InstanceEvents) and,
 // for workers in other processes, by polling the store every retry interval.
 
-import { instanceNotFound } from '../errors.js';
+import { instanceNotFound, isTerminal, type InstanceState } from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
-import { isTerminal, type InstanceState } from '../storage/types.js';
 import type { InstanceEvents } from './instance-events.js';
 import type { WaitOptions, WaitResult } from './contract.js';
 import { toStatusObject } from './status-object.js';

@@ -1,18 +1,57 @@
 // The TaskHubStore port: everything services and the worker may ask of a task hub.
 // One store is bound to one (connection, task hub) pair. Implementations: src/storage/azure/.
-// Errors: methods throw the domain errors of src/errors.ts (InstanceStateConflict,
+// Errors: methods throw the domain errors of src/domain/errors.ts (InstanceStateConflict,
 // CheckpointConflict, StorageUnavailable); "not found" is a return value, never an exception.
 
-import type {
-  CreateInstanceRequest,
-  HistoryEvent,
-  HistoryPage,
-  InstanceQuery,
-  InstanceState,
-  OrchestrationInstanceRef,
-  Page,
-  RuntimeStatus,
-} from './types.js';
+import type { HistoryEvent, InstanceState, OrchestrationInstanceRef, RuntimeStatus } from '../domain/index.js';
+
+export interface InstanceQuery {
+  createdTimeFrom?: Date;
+  /** Inclusive upper bound. */
+  createdTimeTo?: Date;
+  runtimeStatus?: RuntimeStatus[];
+  instanceIdPrefix?: string;
+  /** Skip entity instances (ids starting with `@`); ignored when `instanceIdPrefix` is set. */
+  excludeEntities?: boolean;
+  /** Orchestrator name: equal to `exact`, or starting with `prefix` (a range on the Name column). */
+  name?: { exact?: string; prefix?: string };
+  /** Default true; false skips reading (and resolving blobs of) `Input`. */
+  fetchInput?: boolean;
+  /** Default true. */
+  fetchOutput?: boolean;
+  /**
+   * Read only the columns a status object shows (name, status, payloads, times); executionId,
+   * version, generation and tags then come back empty. Lists use it to move less data.
+   */
+  statusColumnsOnly?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; absent on the last page. */
+  continuationToken?: string;
+}
+
+export interface CreateInstanceRequest {
+  instanceId: string;
+  name: string;
+  version: string;
+  /** JSON text, or null for no input. */
+  input: string | null;
+  executionId: string;
+  scheduledStartTime?: Date;
+  tags?: Record<string, string>;
+  /** An existing instance in one of these statuses makes the call throw InstanceStateConflict. */
+  dedupeStatuses: readonly RuntimeStatus[];
+}
+
+export interface HistoryPage {
+  events: HistoryEvent[];
+  /** The current execution as recorded by the sentinel row (undefined when there is no history). */
+  executionId?: string;
+  /** ETag of the sentinel row, for the next guarded checkpoint. */
+  sentinelETag?: string;
+}
 
 export interface QueryOptions {
   /** Page size hint; a page may hold fewer rows (even none) and still carry a token. */

@@ -3,7 +3,7 @@
 // any other failure (a wrong key, a bad account name) is a configuration error and stops it.
 
 import type { Logger } from 'pino';
-import { DomainError } from '../errors.js';
+import { DomainError } from '../domain/index.js';
 
 const RETRY_INTERVAL_MS = 5_000;
 

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as AzureFunctions from '@azure/functions';
 import type pino from 'pino';
 import type { TaskHubWorkerStore, WorkItemMessage } from '../storage/port.js';
-import { historyEvent } from './events.js';
+import { taskCompleted, taskFailed } from '../domain/index.js';
 import { errorFromThrown } from './thrown-error.js';
 import type { ActivityContext, Registry } from './registry.js';
 
@@ -54,13 +54,13 @@ export class ActivityDispatcher {
       const input = typeof scheduled.Input === 'string' && scheduled.Input !== '' ? JSON.parse(scheduled.Input) : undefined;
       const context = this.contextFor(name, item.instance.InstanceId);
       const result = await fn(input, context);
-      return historyEvent('TaskCompleted', { TaskScheduledId: taskScheduledId, Result: JSON.stringify(result) ?? 'null' });
+      return taskCompleted(taskScheduledId, JSON.stringify(result) ?? 'null');
     } catch (error) {
       const err = errorFromThrown(error);
       // A thrown non-Error has no stack of its own: its content stands in for the details.
       const stack = error instanceof Error ? (err.stack ?? null) : null;
       const details = { ErrorType: err.name || 'Error', ErrorMessage: err.message, StackTrace: stack };
-      return historyEvent('TaskFailed', { TaskScheduledId: taskScheduledId, Reason: err.message, Details: stack ?? err.message, FailureDetails: details });
+      return taskFailed(taskScheduledId, err.message, stack ?? err.message, details);
     }
   }
 

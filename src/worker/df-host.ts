@@ -8,7 +8,7 @@
 
 import { createRequire } from 'node:module';
 import type * as DurableFunctions from 'durable-functions';
-import { EVENT_TYPES, type HistoryEvent } from '../storage/types.js';
+import { EVENT_TYPES, type HistoryEvent } from '../domain/index.js';
 import type { OrchestratorFunction } from './registry.js';
 import { checkReplay, type ReplayedTask } from './replay-check.js';
 import { errorFromThrown } from './thrown-error.js';

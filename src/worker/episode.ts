@@ -6,13 +6,12 @@
 // the orchestrator (through any continue-as-new generations), close the episode.
 
 import type { ControlMessage } from '../storage/port.js';
-import type { HistoryEvent } from '../storage/types.js';
+import { type HistoryEvent, historyEvent, isExecutionEnd } from '../domain/index.js';
 import { acceptMessages } from './episode/accept-messages.js';
 import { completeEpisode } from './episode/completion.js';
 import { terminateOrSuspend } from './episode/lifecycle.js';
 import { runGenerations, wakeUp } from './episode/run-generations.js';
 import type { EpisodeContext, EpisodePlan, Execution, ParentInstance } from './episode/types.js';
-import { historyEvent, isExecutionEnd } from './events.js';
 import type { Registry } from './registry.js';
 
 export { MAX_TIMER_DELAY_IN_MS } from './episode/accept-messages.js';

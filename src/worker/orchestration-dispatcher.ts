@@ -4,10 +4,9 @@
 // messages, so a crash at any point replays the episode instead of losing events.
 
 import type pino from 'pino';
-import { CheckpointConflict } from '../errors.js';
+import { CheckpointConflict, type InstanceState } from '../domain/index.js';
 import type { InstanceEvents } from '../services/instance-events.js';
 import type { ControlMessage, TaskHubWorkerStore } from '../storage/port.js';
-import type { InstanceState } from '../storage/types.js';
 import { isEntityInstanceId } from '../domain/entity-id.js';
 import type { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { planEpisode, type CheckpointPlan, type RearmPlan } from './episode.js';

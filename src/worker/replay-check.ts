@@ -4,7 +4,7 @@
 // (DurableTask.Core TaskOrchestrationContext.Handle*Event); the messages below keep its wording so
 // that logs and status outputs read the same in both places.
 
-import type { HistoryEvent } from '../storage/types.js';
+import type { HistoryEvent } from '../domain/index.js';
 import type { FailureDetails } from './df-host.js';
 
 /** What the replaying orchestrator created under one sequence number. */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHistoryView } from '../../src/services/history-view.js';
 import { stringifyJson } from '../../src/services/json-text.js';
-import type { HistoryEvent } from '../../src/storage/types.js';
+import type { HistoryEvent } from '../../src/domain/index.js';
 
 const history: HistoryEvent[] = [
   { EventType: 'OrchestratorStarted', EventId: -1, IsPlayed: true, Timestamp: '2024-01-01T00:00:00.0000000Z' },

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
-import type { HistoryEvent, RuntimeStatus } from '../../src/storage/types.js';
+import type { HistoryEvent, RuntimeStatus } from '../../src/domain/index.js';
 import { azuriteConnectionString } from '../helpers/hub.js';
 import { setInstanceState } from '../helpers/instance-state.js';
 import { storeFor } from '../helpers/stores.js';

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { TaskHubWorkerStore } from '../../src/storage/port.js';
-import type { RuntimeStatus } from '../../src/storage/types.js';
+import type { RuntimeStatus } from '../../src/domain/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 

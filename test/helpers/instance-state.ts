@@ -1,7 +1,7 @@
 // Test fixture shared by the API and CLI suites: puts an instance into a state by writing through
 // the store's worker methods, as a worker would after running it (no worker runs in those suites).
 import type { TaskHubWorkerStore } from '../../src/storage/port.js';
-import { isTerminal, type RuntimeStatus } from '../../src/storage/types.js';
+import { isTerminal, type RuntimeStatus } from '../../src/domain/index.js';
 
 /**
  * Test fixture: writes an instance's status (and output) through the store's worker methods, as a

@@ -6,12 +6,11 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { CheckpointConflict, DomainError } from '../../src/errors.js';
+import { CheckpointConflict, DomainError, ACTIVE_STATUSES, type HistoryEvent } from '../../src/domain/index.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import { decodeQueueText } from '../../src/storage/azure/envelope.js';
 import { partitionOf } from '../../src/storage/azure/partitions.js';
 import type { TaskHubWorkerStore } from '../../src/storage/port.js';
-import { ACTIVE_STATUSES, type HistoryEvent } from '../../src/storage/types.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 
 const CONFIGS = [

@@ -1,8 +1,7 @@
 // Canned histories and control messages for planner tests (in the spirit of durable-functions'
 // own `testhistories`): each builder returns the events an instance would have stored.
 import type { ControlMessage } from '../../src/storage/port.js';
-import type { HistoryEvent } from '../../src/storage/types.js';
-import { historyEvent as ev } from '../../src/worker/events.js';
+import { type HistoryEvent, historyEvent as ev } from '../../src/domain/index.js';
 
 export const INSTANCE = 'i1';
 export const EXECUTION = 'e1';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { executeOrchestrator } from '../../src/worker/df-host.js';
-import { historyEvent as ev } from '../../src/worker/events.js';
+import { historyEvent as ev } from '../../src/domain/index.js';
 import { Registry } from '../../src/worker/registry.js';
 import { registerSamples } from '../../src/worker/samples.js';
 

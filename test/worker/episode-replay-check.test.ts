@@ -2,7 +2,7 @@
 // (changed code) fails with the host's NonDeterministicOrchestrationException message.
 import type { OrchestrationContext } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/storage/types.js';
+import type { HistoryEvent } from '../../src/domain/index.js';
 import { planEpisode, type CheckpointPlan } from '../../src/worker/episode.js';
 import { Registry } from '../../src/worker/registry.js';
 import { at, episode, EXECUTION, INSTANCE, message, started, subCreated, taskCompleted, taskScheduled, timerCreated, timerFired, T0 } from './canned-histories.js';

@@ -2,7 +2,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../../src/storage/types.js';
+import type { HistoryEvent } from '../../src/domain/index.js';
 import { planEpisode, type CheckpointPlan, type EpisodePlan } from '../../src/worker/episode.js';
 import { Registry } from '../../src/worker/registry.js';
 import { registerSamples } from '../../src/worker/samples.js';

@@ -1,7 +1,7 @@
 // Verbs over many instances or the whole task hub.
 
 import type { ListPage, StatusObject } from '../../services/contract.js';
-import { TERMINAL_STATUSES } from '../../storage/types.js';
+import { TERMINAL_STATUSES } from '../../domain/index.js';
 import { dateValue, numberValue, statusesValue, stringValue } from '../args.js';
 import { UsageError } from '../failures.js';
 import { instancesTable } from '../output.js';

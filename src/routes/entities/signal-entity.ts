@@ -2,7 +2,7 @@
 // Both answer 202 at once; the worker (or a Functions app on the same hub) runs the operation.
 // Without a key the empty key is addressed, as the extension's optional route segment does.
 
-import { DomainError } from '../../errors.js';
+import { DomainError } from '../../domain/index.js';
 import { anyJsonBody, entityNameParams, entityOperationQuery, entityParams, query } from '../../schemas/queries.js';
 import { hubOf, parseJsonBody, type App, type RouteDeps } from '../http-support.js';
 import { accepted, errors, scoped, type SchemaScope } from '../route-schema.js';

@@ -2,7 +2,7 @@
 // instance. Refusals that mean "nothing to do" (already finished, already suspended, not failed,
 // already purged) are skipped, not failed, so that retrying a batch is harmless.
 
-import { DomainError } from '../../errors.js';
+import { DomainError } from '../../domain/index.js';
 import type { HubRef, ManagementService } from '../contract.js';
 import type { BatchOperation, BatchOutcome, BatchRequest } from './batch-contract.js';
 

@@ -2,7 +2,7 @@
 // frozen id list behind a confirmation token), then run when the token is echoed. Retrying the
 // same confirmed request runs the same ids again, which then come back skipped.
 
-import { DomainError } from '../../errors.js';
+import { DomainError } from '../../domain/index.js';
 import type { HubRef, InstanceFilter, ManagementService } from '../contract.js';
 import type { BatchPlan, BatchProgress, BatchRequest, BatchService } from './batch-contract.js';
 import { BatchRegistry, type Job } from './batch-registry.js';

@@ -3,7 +3,7 @@
 // Readers accept raw or Base64 text and the old assembly-qualified `$type` names.
 
 import { randomUUID } from 'node:crypto';
-import { EVENT_TYPES, type EventTypeName, type HistoryEvent, type OrchestrationInstanceRef } from '../types.js';
+import { EVENT_TYPES, type EventTypeName, type HistoryEvent, type OrchestrationInstanceRef } from '../../domain/index.js';
 
 const CORE = 'DurableTask.Core';
 const EMPTY_SENDER: OrchestrationInstanceRef = { InstanceId: '', ExecutionId: '' };

@@ -2,9 +2,9 @@
 // execution) plus a `sentinel` row holding the current ExecutionId and the checkpoint ETag.
 
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import { CheckpointConflict } from '../../errors.js';
+import { CheckpointConflict, type HistoryEvent } from '../../domain/index.js';
+import type { HistoryPage } from '../port.js';
 import type { CheckpointRequest } from '../port.js';
-import type { HistoryEvent, HistoryPage } from '../types.js';
 import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
 import { escapeKey } from './keys.js';
 import { exceedsTableLimit, randomHex, type LargeMessages } from './large-messages.js';

@@ -2,7 +2,7 @@
 // receiving and settling them. A management client only sends.
 
 import type { QueueClient } from '@azure/storage-queue';
-import type { OrchestrationInstanceRef } from '../types.js';
+import type { OrchestrationInstanceRef } from '../../domain/index.js';
 import { ignoreNotFound, type AccountClients } from './clients.js';
 import {
   decodeQueueText,

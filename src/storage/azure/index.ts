@@ -1,6 +1,6 @@
 // Azure Storage implementation of the store port: one store per (connection, hub), created lazily.
 
-import { DomainError, storageUnavailable } from '../../errors.js';
+import { DomainError, storageUnavailable } from '../../domain/index.js';
 import type { Config } from '../../config.js';
 import type { StoreProvider, TaskHubWorkerStore } from '../port.js';
 import { createAccountClients, isUnreachable, type AccountClients } from './clients.js';

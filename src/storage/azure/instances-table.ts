@@ -1,8 +1,8 @@
 // The `{hub}Instances` table: one row per instance, PartitionKey = escaped id, RowKey = ''.
 
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import { DomainError } from '../../errors.js';
-import { RUNTIME_STATUSES, type InstanceQuery, type InstanceState, type Page, type RuntimeStatus } from '../types.js';
+import { DomainError, RUNTIME_STATUSES, type InstanceState, type RuntimeStatus } from '../../domain/index.js';
+import type { InstanceQuery, Page } from '../port.js';
 import { ignoreNotFound, isNotFound } from './clients.js';
 import { escapeKey, prefixRange, unescapeKey } from './keys.js';
 import type { LargeMessages } from './large-messages.js';

@@ -1,9 +1,10 @@
 // Management side of the Azure Storage task hub store (what the HTTP API and the CLI need).
 
 import { odata } from '@azure/data-tables';
-import { DomainError } from '../../errors.js';
+import { DomainError, executionStarted } from '../../domain/index.js';
 import type { PurgeFilter, QueryOptions, SendOptions, TaskHubManagementStore } from '../port.js';
-import type { CreateInstanceRequest, HistoryEvent, HistoryPage, InstanceQuery, InstanceState, OrchestrationInstanceRef, Page, RuntimeStatus } from '../types.js';
+import type { CreateInstanceRequest, HistoryPage, InstanceQuery, Page } from '../port.js';
+import type { HistoryEvent, InstanceState, OrchestrationInstanceRef, RuntimeStatus } from '../../domain/index.js';
 import { ignoreNotFound, isConflict, isNotFound, type AccountClients } from './clients.js';
 import { newMessage } from './envelope.js';
 import { HistoryTable } from './history-table.js';
@@ -137,23 +138,18 @@ export class AzureManagementStore implements TaskHubManagementStore {
     const now = new Date();
     const instance: OrchestrationInstanceRef = { InstanceId: request.instanceId, ExecutionId: request.executionId };
     const generation = existing ? Number(existing.Generation ?? 0) + 1 : 0;
-    const event: HistoryEvent = {
-      EventType: 'ExecutionStarted',
-      OrchestrationInstance: instance,
-      ParentInstance: null,
-      Name: request.name,
-      Version: request.version,
-      Input: request.input,
-      Tags: request.tags ?? null,
-      Correlation: null,
-      ParentTraceContext: null,
-      ScheduledStartTime: request.scheduledStartTime?.toISOString() ?? null,
-      Generation: generation,
-      GenerateNewTrace: false,
-      EventId: -1,
-      IsPlayed: false,
-      Timestamp: now.toISOString(),
-    };
+    const event = executionStarted(
+      {
+        instance,
+        name: request.name,
+        version: request.version,
+        input: request.input,
+        tags: request.tags,
+        scheduledStartTime: request.scheduledStartTime,
+        generation,
+      },
+      now,
+    );
     const message = newMessage(instance, event);
     const delay = request.scheduledStartTime ? request.scheduledStartTime.getTime() - now.getTime() : 0;
     const messageBlobUrl = await this.queues.send(this.queues.control(partitionOf(request.instanceId, await this.partitionCount())), message, delay);

@@ -3,6 +3,7 @@
 // failed sub-orchestrations are rewound recursively, the row goes back to Pending and every leaf
 // gets a GenericEvent message so a worker replays the edited history.
 
+import { genericEvent } from '../../domain/index.js';
 import type { HistoryRow } from './history-table.js';
 import type { AzureManagementStore } from './management-store.js';
 
@@ -17,9 +18,7 @@ export async function rewindInstance(store: AzureManagementStore, instanceId: st
   const leaves: string[] = [];
   await rewindTree(store, instanceId, leaves);
   const now = new Date();
-  for (const leaf of leaves) {
-    await store.sendEvent(leaf, { EventType: 'GenericEvent', EventId: -1, Data: reason, Timestamp: now.toISOString() });
-  }
+  for (const leaf of leaves) await store.sendEvent(leaf, genericEvent(reason, now));
 }
 
 async function rewindTree(store: AzureManagementStore, instanceId: string, leaves: string[]): Promise<void> {

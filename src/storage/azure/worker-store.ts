@@ -10,7 +10,8 @@ import type {
   TaskHubWorkerStore,
   WorkItemMessage,
 } from '../port.js';
-import type { HistoryEvent, HistoryPage, OrchestrationInstanceRef } from '../types.js';
+import type { HistoryEvent, OrchestrationInstanceRef } from '../../domain/index.js';
+import type { HistoryPage } from '../port.js';
 import type { AccountClients } from './clients.js';
 import { newMessage } from './envelope.js';
 import type { ReceivedMessage } from './hub-queues.js';

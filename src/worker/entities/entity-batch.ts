@@ -22,8 +22,7 @@ import {
 } from '../../domain/entity-messages.js';
 import { labelFromEntity } from '../../domain/entity-ordering.js';
 import type { SchedulerState } from '../../domain/entity-state.js';
-import type { HistoryEvent, OrchestrationInstanceRef } from '../../storage/types.js';
-import { historyEvent } from '../events.js';
+import { type HistoryEvent, type OrchestrationInstanceRef, historyEvent } from '../../domain/index.js';
 import type { BatchOutcome } from './entity-executor.js';
 
 /** Operations per batch; the rest waits in the state queue behind a `continue` message to self. */

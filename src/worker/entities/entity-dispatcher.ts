@@ -6,14 +6,12 @@
 // first; their ids are derived from the requests, so a batch replayed after a crash re-sends the
 // same messages and receivers drop the copies.
 
-import { randomUUID } from 'node:crypto';
 import type pino from 'pino';
 import { parseSchedulerId, type EntityId } from '../../domain/entity-id.js';
 import type { RequestMessage } from '../../domain/entity-messages.js';
 import { parseSchedulerState, serializeEntityStatus, serializeSchedulerState, type SchedulerState } from '../../domain/entity-state.js';
-import { CheckpointConflict } from '../../errors.js';
+import { CheckpointConflict, historyEvent, newExecutionId } from '../../domain/index.js';
 import type { ControlMessage, TaskHubWorkerStore } from '../../storage/port.js';
-import { historyEvent } from '../events.js';
 import type { Registry } from '../registry.js';
 import { finishBatch, receiveMessages, type EntityWork } from './entity-batch.js';
 import { failedBatch, runEntityBatch, type BatchOutcome, type OperationOutcome } from './entity-executor.js';
@@ -40,7 +38,7 @@ export class EntityDispatcher {
     const outcome = await this.execute(self, state, work.operations);
     const outbound = finishBatch(instanceId, state, work, outcome, now);
 
-    const executionId = randomUUID().replace(/-/g, '');
+    const executionId = newExecutionId();
     const sender = { InstanceId: instanceId, ExecutionId: executionId };
     await Promise.all(outbound.map((o) => this.store.sendToInstance(o.instance, o.event, { sender, visibilityDelayInMs: o.delayInMs })));
     const input = serializeSchedulerState(state);

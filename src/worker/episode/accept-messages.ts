@@ -3,8 +3,7 @@
 // surfaced early (queue visibility is capped) is sent again instead of being recorded.
 
 import type { ControlMessage } from '../../storage/port.js';
-import type { HistoryEvent } from '../../storage/types.js';
-import { completionKey } from '../events.js';
+import { type HistoryEvent, completionKey } from '../../domain/index.js';
 import type { Outbound } from './types.js';
 
 /** Azure queues cap visibility at 7 days; longer timers are re-armed when they surface early. */

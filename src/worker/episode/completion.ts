@@ -1,9 +1,8 @@
 // The last step of an episode: the events that close it (ExecutionCompleted when the orchestrator
 // finished, OrchestratorCompleted always), the row status and the parent's notification.
 
-import type { RuntimeStatus } from '../../storage/types.js';
+import { type RuntimeStatus, historyEvent } from '../../domain/index.js';
 import type { ExecutionResult, FailureDetails } from '../df-host.js';
-import { historyEvent } from '../events.js';
 import { checkpointPlan } from './plan-builder.js';
 import { storableValues, unschedulable } from './limits.js';
 import { scheduleTasks } from './schedule.js';

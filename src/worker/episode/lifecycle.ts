@@ -1,8 +1,7 @@
 // Step 2 of an episode: a termination ends the execution without running user code; a suspended
 // execution records what arrived and waits for its resume without running user code either.
 
-import type { HistoryEvent } from '../../storage/types.js';
-import { historyEvent } from '../events.js';
+import { type HistoryEvent, historyEvent } from '../../domain/index.js';
 import { notifyParent } from './completion.js';
 import { checkpointPlan } from './plan-builder.js';
 import { eventsOf, type CheckpointPlan, type EpisodeContext, type Execution } from './types.js';

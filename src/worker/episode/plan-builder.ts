@@ -2,7 +2,7 @@
 // send, and the Instances row update (with the start columns when the execution began here).
 
 import type { InstanceUpdate } from '../../storage/port.js';
-import type { HistoryEvent } from '../../storage/types.js';
+import type { HistoryEvent } from '../../domain/index.js';
 import type { CheckpointPlan, EpisodeContext, Execution, Outbound } from './types.js';
 
 type StatusFields = Omit<InstanceUpdate, 'instanceId' | 'name' | 'version' | 'lastUpdatedTime' | 'executionId'>;

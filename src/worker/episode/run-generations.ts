@@ -2,10 +2,8 @@
 // start the next generation in the same episode (it replaces this one in the same checkpoint,
 // RowKey 0 again) with the events it has not consumed carried over.
 
-import { randomUUID } from 'node:crypto';
-import type { HistoryEvent } from '../../storage/types.js';
+import { type HistoryEvent, historyEvent, newExecutionId } from '../../domain/index.js';
 import { executeOrchestrator, type ExecutionResult } from '../df-host.js';
-import { historyEvent } from '../events.js';
 import type { Registry } from '../registry.js';
 import { eventsOf, type EpisodeContext, type Execution, type Outbound } from './types.js';
 
@@ -15,8 +13,6 @@ import { eventsOf, type EpisodeContext, type Execution, type Outbound } from './
  * messages past their visibility) for good. The host has no cap at all; nor is this one.
  */
 export const GENERATIONS_PER_EPISODE = 100;
-
-const newExecutionId = () => randomUUID().replace(/-/g, '');
 
 export interface Generation {
   execution: Execution;

@@ -4,9 +4,8 @@
 
 import { createHash } from 'node:crypto';
 import type { InstanceUpdate } from '../../storage/port.js';
-import type { HistoryEvent } from '../../storage/types.js';
+import { type HistoryEvent, historyEvent } from '../../domain/index.js';
 import type { ScheduleRequest } from '../df-host.js';
-import { historyEvent } from '../events.js';
 import { MAX_TIMER_DELAY_IN_MS } from './accept-messages.js';
 import type { EpisodeContext, Outbound } from './types.js';
 

@@ -1,7 +1,7 @@
 // The shapes an episode plan is made of, shared by the planner's steps.
 
 import type { InstanceUpdate } from '../../storage/port.js';
-import type { HistoryEvent, OrchestrationInstanceRef } from '../../storage/types.js';
+import type { HistoryEvent, OrchestrationInstanceRef } from '../../domain/index.js';
 
 /** A control message to send: a timer to self, a start to a child, a completion to the parent. */
 export interface Outbound {

@@ -1,14 +1,20 @@
-// Instance ids: generated ones are 32 lowercase hex digits (a GUID without dashes, as the
-// extension makes them); given ones follow the extension's rules so that every id we accept
-// is also valid for the real framework and its storage keys.
+// Instance and execution ids: generated ones are 32 lowercase hex digits (a GUID without dashes,
+// as the extension makes them); given instance ids follow the extension's rules so that every id
+// we accept is also valid for the real framework and its storage keys.
 
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../errors.js';
+import { DomainError } from './errors.js';
 
 export const MAX_INSTANCE_ID_LENGTH = 256;
 
+const newGuidText = () => randomUUID().replaceAll('-', '');
+
 export function newInstanceId(): string {
-  return randomUUID().replaceAll('-', '');
+  return newGuidText();
+}
+
+export function newExecutionId(): string {
+  return newGuidText();
 }
 
 /** Control characters as .NET's char.IsControl sees them (C0, DEL and C1). */
