@@ -37,6 +37,9 @@ registry.orchestration('LongChildId', function* (context: OrchestrationContext):
 registry.orchestration('BadTimer', function* (context: OrchestrationContext): Gen {
   return yield context.df.createTimer(new Date(NaN));
 });
+registry.orchestration('Year1000Timer', function* (context: OrchestrationContext): Gen {
+  return yield context.df.createTimer(new Date(Date.UTC(1000, 0, 1)));
+});
 
 async function first(name: string, input?: unknown, parent?: { instanceId: string; executionId: string; taskScheduleId: number }): Promise<CheckpointPlan> {
   const plan = await planEpisode({ instanceId: INSTANCE, executionId: EXECUTION, history: [], messages: [message(executionStarted(name, { input, parent }))], registry, now: T0 });
@@ -90,5 +93,6 @@ describe('other values that cannot be stored', () => {
   it('a sub-orchestration id no table key can hold, and a timer without a time', async () => {
     expectFailed(await first('LongChildId'), "The instance ID of sub-orchestration 'Child' is longer than 256 characters.");
     expectFailed(await first('BadTimer'), 'The timer with sequence number 0 has an invalid fire time.');
+    expectFailed(await first('Year1000Timer'), 'The timer with sequence number 0 has an invalid fire time.');
   });
 });

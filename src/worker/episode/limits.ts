@@ -11,6 +11,9 @@ import { orchestratorFailed, type ExecutionResult, type FailureDetails } from '.
 export const MAX_CUSTOM_STATUS_KB = 16;
 /** Instance ids the client API accepts; a child's id becomes a table key like any other. */
 const MAX_INSTANCE_ID_LENGTH = 256;
+/** Azure Table DateTime range (TimerCreated.FireAt is a DateTime column; a past time is stored as given). */
+const MIN_TABLE_DATE = Date.UTC(1601, 0, 1);
+const MAX_TABLE_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** A table property holds 64 KiB of UTF-16; the Name and Version columns never go to blobs. */
 const MAX_COLUMN_CHARS = 32 * 1024;
 
@@ -58,7 +61,7 @@ export function storableValues(orchestrator: string, result: ExecutionResult): S
 /** Why a new task cannot be scheduled (its row or its message could never be written). */
 export function unschedulable(orchestrator: string, result: ExecutionResult): FailureDetails | undefined {
   for (const task of result.newTasks) {
-    if (task.kind === 'timer' && Number.isNaN(task.fireAt.getTime())) {
+    if (task.kind === 'timer' && !(task.fireAt.getTime() >= MIN_TABLE_DATE && task.fireAt.getTime() <= MAX_TABLE_DATE)) {
       return orchestratorFailed(orchestrator, `The timer with sequence number ${task.id} has an invalid fire time.`);
     }
     if (task.kind !== 'subOrchestration') continue;
