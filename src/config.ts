@@ -28,6 +28,8 @@ export interface Config {
   requestTimeoutInMs: number;
   /** Connections beyond this many are refused (closed on accept). */
   maxConnections: number;
+  /** Time limit of one storage attempt; a call makes at most two (undefined: the adapter's default). */
+  storageTryTimeoutInMs?: number;
   queueEncoding: 'utf8' | 'base64';
   logLevel: string;
 }
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     partitionCount: parseInteger('TASKHUB_PARTITION_COUNT', merged.TASKHUB_PARTITION_COUNT, 1, 16),
     bodyLimitInBytes: parseInteger('TASKHUB_BODY_LIMIT', merged.TASKHUB_BODY_LIMIT, 1024, 256 * 1024 * 1024) ?? 10 * 1024 * 1024,
     requestTimeoutInMs: parseInteger('TASKHUB_REQUEST_TIMEOUT_MS', merged.TASKHUB_REQUEST_TIMEOUT_MS, 100, 3_600_000) ?? 30_000,
+    storageTryTimeoutInMs: parseInteger('TASKHUB_STORAGE_TRY_TIMEOUT_MS', merged.TASKHUB_STORAGE_TRY_TIMEOUT_MS, 100, 120_000),
     maxConnections: parseInteger('TASKHUB_MAX_CONNECTIONS', merged.TASKHUB_MAX_CONNECTIONS, 1, 1_000_000) ?? 1024,
     queueEncoding: encoding,
     logLevel: merged.LOG_LEVEL || 'info',

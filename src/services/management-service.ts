@@ -14,6 +14,9 @@ import { purgeByFilter, purgeOne } from './purge.js';
 import { restartInstance, startInstance } from './start-instance.js';
 import { waitForCompletion } from './wait.js';
 
+/** How long /health waits for storage before it says unreachable. */
+const HEALTH_BUDGET_IN_MS = 3000;
+
 export interface ManagementServiceDeps {
   stores: StoreProvider;
   config: Config;
@@ -103,7 +106,14 @@ export function createManagementService(deps: ManagementServiceDeps): Management
     },
     async health() {
       try {
-        await deps.stores.get(deps.config.defaultConnection, deps.config.hubName).ping();
+        // Its own short budget: a load balancer's probe should not wait out the storage retries.
+        let timer: NodeJS.Timeout | undefined;
+        const budget = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('health budget exceeded')), HEALTH_BUDGET_IN_MS);
+        });
+        const ping = deps.stores.get(deps.config.defaultConnection, deps.config.hubName).ping();
+        ping.catch(() => undefined);
+        await Promise.race([ping, budget]).finally(() => clearTimeout(timer));
         return { storage: 'ok' };
       } catch {
         return { storage: 'unreachable' };

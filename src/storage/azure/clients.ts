@@ -1,7 +1,9 @@
-// SDK clients for one storage account. Retries are few and short so an unreachable account turns
-// into a 503 within seconds instead of hanging a request.
+// SDK clients for one storage account. Every attempt has a time limit and retries are few and
+// short, so an account that refuses connections, or accepts them and never answers (a frozen
+// emulator, a black-holed network), turns into a 503 within seconds instead of hanging a request.
 
-import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { RestError, TableClient, TableServiceClient } from '@azure/data-tables';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { azuriteConnectionString } from './azurite.js';
@@ -21,11 +23,53 @@ export function expandConnectionString(connectionString: string): string {
   return connectionString;
 }
 
-export function createAccountClients(connectionString: string): AccountClients {
+/** Per attempt; two attempts with short back-off bound a storage call at about 2x this plus 0.5 s. */
+export const DEFAULT_STORAGE_TRY_TIMEOUT_IN_MS = 3000;
+
+export interface AccountClientOptions {
+  tryTimeoutInMs?: number;
+}
+
+/**
+ * The table SDK has no per-attempt timeout: this policy (per retry) aborts an attempt that has not
+ * answered in time and fails it as ETIMEDOUT, which the SDK's retry strategy retries.
+ */
+function tryTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
+  return {
+    name: 'taskhubTryTimeout',
+    async sendRequest(request, next) {
+      const timer = new AbortController();
+      const handle = setTimeout(() => timer.abort(), timeoutInMs);
+      const original = request.abortSignal;
+      const onAbort = () => timer.abort();
+      original?.addEventListener('abort', onAbort);
+      request.abortSignal = timer.signal;
+      try {
+        return await next(request);
+      } catch (error) {
+        if (timer.signal.aborted && !original?.aborted) {
+          throw new RestError(`Storage did not answer within ${timeoutInMs} ms.`, { code: 'ETIMEDOUT', request });
+        }
+        throw error;
+      } finally {
+        clearTimeout(handle);
+        original?.removeEventListener('abort', onAbort);
+        request.abortSignal = original;
+      }
+    },
+  };
+}
+
+export function createAccountClients(connectionString: string, options: AccountClientOptions = {}): AccountClients {
   const expanded = expandConnectionString(connectionString);
   const allowInsecureConnection = /DefaultEndpointsProtocol=http;|Endpoint=http:/i.test(expanded);
-  const tableOptions = { allowInsecureConnection, retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 } };
-  const storageOptions = { retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: 30_000 } };
+  const tryTimeoutInMs = options.tryTimeoutInMs ?? DEFAULT_STORAGE_TRY_TIMEOUT_IN_MS;
+  const tableOptions = {
+    allowInsecureConnection,
+    retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 500 },
+    additionalPolicies: [{ policy: tryTimeoutPolicy(tryTimeoutInMs), position: 'perRetry' as const }],
+  };
+  const storageOptions = { retryOptions: { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 500, tryTimeoutInMs } };
   const tableService = TableServiceClient.fromConnectionString(expanded, tableOptions);
   const queueService = QueueServiceClient.fromConnectionString(expanded, storageOptions);
   const blobService = BlobServiceClient.fromConnectionString(expanded, storageOptions);
@@ -67,5 +111,10 @@ export const isConflict = (error: unknown) => statusOf(error) === 409 || statusO
 export function isUnreachable(error: unknown): boolean {
   if (statusOf(error) !== undefined) return false;
   const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|REQUEST_SEND_ERROR)$/.test(code);
+  if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|EPIPE|REQUEST_SEND_ERROR)$/.test(code)) {
+    return true;
+  }
+  // The queue and blob SDKs abort an attempt that ran past tryTimeoutInMs and, once out of
+  // attempts, throw the AbortError itself.
+  return (error as { name?: unknown })?.name === 'AbortError';
 }

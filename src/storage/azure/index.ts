@@ -44,7 +44,7 @@ export function createAzureStoreProvider(config: Config): StoreProvider {
       if (!store) {
         let clients = accounts.get(connectionName);
         if (!clients) {
-          clients = createAccountClients(connectionString);
+          clients = createAccountClients(connectionString, { tryTimeoutInMs: config.storageTryTimeoutInMs });
           accounts.set(connectionName, clients);
         }
         store = guarded(
