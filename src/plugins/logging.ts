@@ -17,7 +17,7 @@ function decodedName(raw: string): string {
  * `+code`, `Code%20`...), whether or not that spelling authenticates, and after `#` or `;` too.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&;#])([^?&;#=\s]*)=([^&;#\s]*)/g, (whole, separator: string, name: string) =>
+  return url.replace(/([?&;#])([^?&;#=\s]*)=([^?&;#\s]*)/g, (whole, separator: string, name: string) =>
     decodedName(name) === 'code' ? `${separator}${name}=${REDACTED}` : whole,
   );
 }

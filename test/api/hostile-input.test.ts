@@ -20,6 +20,7 @@ describe('key redaction', () => {
       await t.call('GET', `${BASE}/instances?top=1&${name}=${secret}`, { noKey: true });
       await t.call('GET', `${BASE}/instances?${name}=${KEY}`, { noKey: true });
       await t.call('GET', `${BASE}/nowhere?${name}=${secret}`, { noKey: true });
+      await t.call('GET', `${BASE}/instances;x=1?${name}=${secret}`, { noKey: true });
       expect(t.logs(), name).not.toContain(secret);
     }
     expect(t.logs()).not.toContain(KEY);

@@ -106,6 +106,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     // An emulator that dies on start (a folder it cannot use) is reported at once, not at the deadline.
     const alive = () => child.exitCode === null && child.signalCode === null;
     for (const port of Object.values(ports)) await waitForPort(host, port, deadline, alive);
+    // Another process may have taken a port between freePort and Azurite's bind: then Azurite
+    // exits (EADDRINUSE) while the port answers for someone else.
+    await new Promise((r) => setTimeout(r, 200));
+    if (!alive()) throw new Error('Azurite exited right after starting');
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`Azurite failed to start: ${stderr.slice(0, 500) || (error as Error).message}`);
