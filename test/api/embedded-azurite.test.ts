@@ -39,7 +39,7 @@ async function until(condition: () => boolean, timeoutInMs: number): Promise<boo
 }
 
 describe('embedded Azurite', () => {
-  it('refuses a second server on the same data folder with a clear message, and allows it once the first stops', { timeout: 120_000 }, async () => {
+  it('refuses a second server on the same data folder with a clear message, and allows it once the first stops', { timeout: 180_000 }, async () => {
     const first = await startServer(config());
     try {
       const started = Date.now();
@@ -54,7 +54,7 @@ describe('embedded Azurite', () => {
     await second.close();
   });
 
-  it('goes down with its server on kill -9, and a restart takes over the stale lock', { timeout: 120_000 }, async () => {
+  it('goes down with its server on kill -9, and a restart takes over the stale lock', { timeout: 180_000 }, async () => {
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       env: { PATH: process.env.PATH ?? '', TASKHUB_DATA_DIR: dataDir, TASKHUB_KEYS: 'k1', PORT: '0', TASKHUB_WORKER: 'false' },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -63,7 +63,7 @@ describe('embedded Azurite', () => {
     server.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise((r) => server.once('exit', r));
     try {
-      expect(await until(() => stdout.includes('listening on'), 45_000)).toBe(true);
+      expect(await until(() => stdout.includes('listening on'), 90_000)).toBe(true);
       const lock = JSON.parse(await readFile(join(dataDir, 'taskhub.lock'), 'utf8')) as { pid: number; emulatorPid: number };
       expect(lock.pid).toBe(server.pid);
       expect(isRunning(lock.emulatorPid)).toBe(true);
