@@ -74,7 +74,18 @@ function azuriteMain(): string {
   return join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
 }
 
+/** Ports are chosen free and bound a moment later; another process may take one in between. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAzuriteOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startAzuriteOnce(options: AzuriteOptions): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
   const ports = { blob: await freePort(host), queue: await freePort(host), table: await freePort(host) };
   const args = [
