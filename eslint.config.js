@@ -23,6 +23,11 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code shipped as-is (no build step): linted without type information.
+    files: ['src/dashboard/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     files: ['src/routes/**', 'src/services/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@azure/*'] }],

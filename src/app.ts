@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import type { Config } from './config.js';
+import { registerDashboard } from './dashboard/routes.js';
 import { installAuth } from './plugins/auth.js';
 import { installRawBodyParser } from './plugins/content-parsers.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
@@ -90,5 +91,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('preClose', async () => shutdown.abort());
   const batches = createBatchService(service, { abortSignal: shutdown.signal });
   await registerRoutes(app, { service, batches, config, shutdownSignal: shutdown.signal });
+  registerDashboard(app);
   return app;
 }

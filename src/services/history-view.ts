@@ -43,6 +43,9 @@ export function toHistoryView(events: readonly HistoryEvent[], options: HistoryV
 
     if (EventType === 'ExecutionStarted') {
       out.FunctionName = out.Name;
+      // taskhub addition: lets a client link a sub-orchestration to its parent.
+      const parent = (out.ParentInstance as { OrchestrationInstance?: { InstanceId?: string } } | null | undefined)?.OrchestrationInstance?.InstanceId;
+      if (parent) out.ParentInstanceId = parent;
       for (const field of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags']) delete out[field];
     } else if (SCHEDULING.has(EventType)) {
       delete out.Version;
@@ -53,6 +56,8 @@ export function toHistoryView(events: readonly HistoryEvent[], options: HistoryV
       if (origin) {
         out.FunctionName = origin.Name;
         out.ScheduledTime = origin.Timestamp;
+        // taskhub addition: the sub-orchestration's id, so a client can link to it.
+        if (scheduledBy === 'SubOrchestrationInstanceCreated' && origin.InstanceId) out.InstanceId = origin.InstanceId;
         if (options.showInput && origin.Input !== undefined) out.Input = origin.Input;
       }
       if (hasResult) {

@@ -1,0 +1,104 @@
+// Drives Debian's Chromium (/usr/bin/chromium, installed by .ci/run) through playwright-core; no
+// browser is ever downloaded. A real taskhub server with its worker runs on a fresh task hub.
+
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+
+export const CHROMIUM = process.env.TASKHUB_CHROMIUM || '/usr/bin/chromium';
+export const ADMIN_KEY = 'dashboard-admin-key-0123456789';
+export const READ_KEY = 'dashboard-read-key-0123456789';
+export const BASE = '/runtime/webhooks/durabletask';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface DashboardFixture {
+  url: string;
+  hub: string;
+  context: BrowserContext;
+  /** Console errors and page errors of every tab (CSP violations show up here). */
+  consoleErrors: string[];
+  /** A new tab at the dashboard, signed in with the key. */
+  open(key?: string, hash?: string): Promise<Page>;
+  /** The management API, for setting up and checking state around the UI. */
+  call(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; json: () => unknown }>;
+  close(): Promise<void>;
+}
+
+export async function startDashboard(): Promise<DashboardFixture> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not at ${CHROMIUM}: install the Debian package (apt-get install -y chromium), as .ci/run does.`);
+  }
+  const hub = freshHubName('ui');
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskhub-ui-'));
+  const server: RunningServer = await startServer(
+    loadConfig({
+      AzureWebJobsStorage: azuriteConnectionString(),
+      TASKHUB_HUB_NAME: hub,
+      TASKHUB_KEYS: ADMIN_KEY,
+      TASKHUB_READ_KEYS: READ_KEY,
+      TASKHUB_PARTITION_COUNT: '2',
+      TASKHUB_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+    }),
+  );
+  const profile = mkdtempSync(join(tmpdir(), 'taskhub-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  const consoleErrors: string[] = [];
+  context.on('page', (page) => {
+    page.on('console', (m) => {
+      // 4xx answers the UI asked for on purpose are logged by the browser as failed loads.
+      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  });
+  return {
+    url: server.url,
+    hub,
+    context,
+    consoleErrors,
+    async open(key = ADMIN_KEY, hash = '#/') {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/dashboard${hash}`);
+      await page.getByLabel(/key/i).fill(key);
+      await page.getByRole('button', { name: 'Use key' }).click();
+      await page.getByRole('button', { name: 'Forget key' }).waitFor();
+      return page;
+    },
+    async call(method, path, body, key = ADMIN_KEY) {
+      const response = await fetch(`${server.url}${BASE}${path}`, {
+        method,
+        headers: { 'x-functions-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, json: () => JSON.parse(text) as unknown };
+    },
+    async close() {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
