@@ -18,7 +18,9 @@ export function registerBatchGet(app: App, deps: RouteDeps, scope: SchemaScope):
           'taskhub addition. Counts and per-instance outcomes; `from` skips outcomes already seen, so polling stays ' +
           'cheap. Batches are kept in memory by the server process that runs them, for an hour after they finish.',
         params: Type.Object({ batchId: Type.String() }),
-        querystring: query({ from: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'First outcome index to return.' })) }),
+        querystring: query({
+          from: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'First outcome index to return.' })),
+        }),
         response: { 200: Type.Ref(BatchProgressSchema.$id as string), ...errors(404) },
       }),
     },

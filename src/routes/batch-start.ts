@@ -11,7 +11,14 @@ import { parseFilter } from './query-values.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
 type Body = Omit<BatchRequest, 'filter'> & {
-  filter?: { createdTimeFrom?: string; createdTimeTo?: string; runtimeStatus?: string[]; instanceIdPrefix?: string; name?: string; excludeEntities?: boolean };
+  filter?: {
+    createdTimeFrom?: string;
+    createdTimeTo?: string;
+    runtimeStatus?: string[];
+    instanceIdPrefix?: string;
+    name?: string;
+    excludeEntities?: boolean;
+  };
 };
 
 export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope): void {

@@ -44,7 +44,8 @@ export function toHistoryView(events: readonly HistoryEvent[], options: HistoryV
     if (EventType === 'ExecutionStarted') {
       out.FunctionName = out.Name;
       // taskhub addition: lets a client link a sub-orchestration to its parent.
-      const parent = (out.ParentInstance as { OrchestrationInstance?: { InstanceId?: string } } | null | undefined)?.OrchestrationInstance?.InstanceId;
+      const parent = (out.ParentInstance as { OrchestrationInstance?: { InstanceId?: string } } | null | undefined)?.OrchestrationInstance
+        ?.InstanceId;
       if (parent) out.ParentInstanceId = parent;
       for (const field of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags']) delete out[field];
     } else if (SCHEDULING.has(EventType)) {

@@ -88,7 +88,10 @@ describe('batch over a filter', () => {
     const other = await post({ ...request, filter: { name: 'FilterMe' }, confirm: plan.confirm });
     expect(other.statusCode).toBe(400);
     expect((await post({ ...request, operation: 'suspend', confirm: plan.confirm })).statusCode).toBe(400);
-    expect((await post({ ...request, confirm: 'made-up' })).json()).toMatchObject({ error: 'BadRequest', message: expect.stringContaining('plan again') });
+    expect((await post({ ...request, confirm: 'made-up' })).json()).toMatchObject({
+      error: 'BadRequest',
+      message: expect.stringContaining('plan again'),
+    });
 
     const run = await post({ ...request, confirm: plan.confirm });
     expect(run.statusCode, run.body).toBe(202);

@@ -32,7 +32,11 @@ describe('read-only keys', () => {
       ['DELETE', `${BASE}/instances/${id}`],
       ['POST', `${BASE}/instances/batch`],
     ]) {
-      const res = await t.call(method, path, { ...asReader, body: '{}', headers: { ...asReader.headers, 'content-type': 'application/json' } });
+      const res = await t.call(method, path, {
+        ...asReader,
+        body: '{}',
+        headers: { ...asReader.headers, 'content-type': 'application/json' },
+      });
       expect(res.statusCode, `${method} ${path}`).toBe(403);
       expect(res.json()).toMatchObject({ error: 'Forbidden', message: expect.stringContaining('read-only') });
       expect(res.body).not.toContain(READ_KEY);
@@ -45,7 +49,9 @@ describe('read-only keys', () => {
     expect((await t.call('GET', `${BASE}/whoami`, asReader)).json()).toEqual({ role: 'read' });
     expect((await t.call('GET', `${BASE}/whoami`)).json()).toEqual({ role: 'admin' });
     expect((await t.call('GET', `${BASE}/whoami`, { noKey: true, headers: { 'x-functions-key': 'nope' } })).statusCode).toBe(401);
-    expect((await t.call('POST', `${BASE}/instances/x/terminate`, { noKey: true, headers: { 'x-functions-key': 'nope' } })).statusCode).toBe(401);
+    expect(
+      (await t.call('POST', `${BASE}/instances/x/terminate`, { noKey: true, headers: { 'x-functions-key': 'nope' } })).statusCode,
+    ).toBe(401);
   });
 
   it('system keys keep every right', async () => {

@@ -77,7 +77,9 @@ describe('dashboard (Chromium)', () => {
     expect(await page.locator('.tl-bar.tl-activity').count()).toBe(3);
     // The orchestration's bar spans the whole axis (a re-render may be under way: measure until settled).
     const share = () =>
-      page.locator('.tl-bar.tl-orchestration').evaluate((el) => el.getBoundingClientRect().width / el.parentElement!.getBoundingClientRect().width);
+      page
+        .locator('.tl-bar.tl-orchestration')
+        .evaluate((el) => el.getBoundingClientRect().width / el.parentElement!.getBoundingClientRect().width);
     await until('the orchestration bar to span the axis', async () => (await share()) > 0.95, 10_000);
     if (shots) await page.screenshot({ path: 'docs/dashboard-instance.png', fullPage: false });
     await page.close();
@@ -89,7 +91,10 @@ describe('dashboard (Chromium)', () => {
     await page.getByLabel('Event name').fill('Approval');
     await page.getByLabel('Event data (JSON)').fill('{oops');
     await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Raise event' }).click();
-    await page.getByRole('alert').getByText(/not valid JSON/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/not valid JSON/)
+      .waitFor();
     await page.getByLabel('Event data (JSON)').fill('"approved by UI"');
     await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: 'Raise event' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Raise event' }).click();
@@ -106,7 +111,10 @@ describe('dashboard (Chromium)', () => {
     await pageShows(page, 'Terminated');
     await page.getByRole('button', { name: 'Terminate' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Terminate' }).click();
-    await page.getByRole('alert').getByText(/InstanceGone/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/InstanceGone/)
+      .waitFor();
     await page.close();
   });
 
@@ -143,10 +151,13 @@ describe('dashboard (Chromium)', () => {
       expect(await page.getByRole('button', { name }).count(), name).toBe(0);
     }
     // Calling a write route anyway, from the page, with the same key.
-    const status = await page.evaluate(async ([base, key]) => {
-      const res = await fetch(`${base}/instances/ui-readonly-1/terminate`, { method: 'POST', headers: { 'x-functions-key': key } });
-      return res.status;
-    }, [BASE, READ_KEY]);
+    const status = await page.evaluate(
+      async ([base, key]) => {
+        const res = await fetch(`${base}/instances/ui-readonly-1/terminate`, { method: 'POST', headers: { 'x-functions-key': key } });
+        return res.status;
+      },
+      [BASE, READ_KEY],
+    );
     expect(status).toBe(403);
     expect(await statusOf('ui-readonly-1')).toBe('Running');
     await page.close();

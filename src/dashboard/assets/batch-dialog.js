@@ -4,20 +4,33 @@
 import { api, filterBody } from './api.js';
 import { errorBox, h, parseJsonInput } from './dom.js';
 
-const LABELS = { terminate: 'Terminate', suspend: 'Suspend', resume: 'Resume', rewind: 'Rewind', restart: 'Restart', raiseEvent: 'Raise event', purge: 'Purge' };
+const LABELS = {
+  terminate: 'Terminate',
+  suspend: 'Suspend',
+  resume: 'Resume',
+  rewind: 'Rewind',
+  restart: 'Restart',
+  raiseEvent: 'Raise event',
+  purge: 'Purge',
+};
 const POLL_INTERVAL_IN_MS = 500;
 
 export function openBatchDialog(ctx, operation, target, onFinished) {
   const label = LABELS[operation];
   const dialog = h('dialog', { 'aria-labelledby': 'batch-title', class: 'batch-dialog' });
-  const close = () => { dialog.close(); dialog.remove(); };
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+  };
   dialog.addEventListener('close', () => dialog.remove());
 
   const reason = h('input', { id: 'batch-reason' });
   const eventName = h('input', { id: 'batch-event-name' });
   const eventData = h('textarea', { id: 'batch-event-data', text: 'null' });
   const newId = h('input', { type: 'checkbox', id: 'batch-new-id', checked: true });
-  const options = h('div', { class: 'stack' },
+  const options = h(
+    'div',
+    { class: 'stack' },
     ['terminate', 'suspend', 'resume', 'rewind'].includes(operation) ? h('label', {}, 'Reason (optional)', reason) : null,
     operation === 'raiseEvent' ? h('label', {}, 'Event name', eventName) : null,
     operation === 'raiseEvent' ? h('label', {}, 'Event data (JSON)', eventData) : null,
@@ -27,9 +40,21 @@ export function openBatchDialog(ctx, operation, target, onFinished) {
   const progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Batch progress' });
   const tally = h('p', { class: 'note' });
   const outcomes = h('tbody');
-  const outcomeTable = h('div', { class: 'outcomes', hidden: true },
-    h('table', { 'aria-label': 'Outcomes' }, h('thead', {}, h('tr', {}, h('th', { text: 'Instance ID' }), h('th', { text: 'Outcome' }), h('th', { text: 'Details' }))), outcomes));
-  const confirmButton = h('button', { type: 'button', class: operation === 'purge' || operation === 'terminate' ? 'danger' : 'primary', text: `Count instances` });
+  const outcomeTable = h(
+    'div',
+    { class: 'outcomes', hidden: true },
+    h(
+      'table',
+      { 'aria-label': 'Outcomes' },
+      h('thead', {}, h('tr', {}, h('th', { text: 'Instance ID' }), h('th', { text: 'Outcome' }), h('th', { text: 'Details' }))),
+      outcomes,
+    ),
+  );
+  const confirmButton = h('button', {
+    type: 'button',
+    class: operation === 'purge' || operation === 'terminate' ? 'danger' : 'primary',
+    text: `Count instances`,
+  });
   const closeButton = h('button', { type: 'button', onclick: close, text: 'Close' });
 
   let confirm;
@@ -72,8 +97,23 @@ export function openBatchDialog(ctx, operation, target, onFinished) {
       const { data } = await api('GET', `/batches/${encodeURIComponent(job.id)}`, { query: { from: seen } });
       seen += data.outcomes.length;
       for (const o of data.outcomes) {
-        const details = o.outcome === 'skipped' ? o.reason : o.outcome === 'failed' ? `${o.error}: ${o.message}` : o.newInstanceId ? `new ID ${o.newInstanceId}` : '';
-        outcomes.append(h('tr', {}, h('td', { class: 'id', text: o.instanceId }), h('td', { class: `outcome-${o.outcome}`, text: o.outcome }), h('td', { text: details })));
+        const details =
+          o.outcome === 'skipped'
+            ? o.reason
+            : o.outcome === 'failed'
+              ? `${o.error}: ${o.message}`
+              : o.newInstanceId
+                ? `new ID ${o.newInstanceId}`
+                : '';
+        outcomes.append(
+          h(
+            'tr',
+            {},
+            h('td', { class: 'id', text: o.instanceId }),
+            h('td', { class: `outcome-${o.outcome}`, text: o.outcome }),
+            h('td', { text: details }),
+          ),
+        );
       }
       progress.value = seen;
       tally.textContent = `${seen} of ${data.total}: ${data.done} done, ${data.skipped} skipped, ${data.failed} failed.`;
@@ -107,7 +147,11 @@ export function openBatchDialog(ctx, operation, target, onFinished) {
   dialog.append(
     h('h2', { id: 'batch-title', text: `Batch: ${label}` }),
     h('p', { text: `Target: ${what}.` }),
-    options, status, progress, tally, outcomeTable,
+    options,
+    status,
+    progress,
+    tally,
+    outcomeTable,
     h('div', { class: 'row' }, closeButton, confirmButton),
   );
   document.body.append(dialog);

@@ -41,8 +41,17 @@ export function formatDuration(ms) {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${(ms / 1000).toFixed(1)} s`;
-  const parts = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']];
-  return parts.filter(([n]) => n > 0).slice(0, 2).map(([n, u]) => `${n}${u}`).join(' ');
+  const parts = [
+    [Math.floor(s / 86400), 'd'],
+    [Math.floor(s / 3600) % 24, 'h'],
+    [Math.floor(s / 60) % 60, 'm'],
+    [s % 60, 's'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .slice(0, 2)
+    .map(([n, u]) => `${n}${u}`)
+    .join(' ');
 }
 
 /** Run time: until the last update when finished, until now while running. */
@@ -98,7 +107,9 @@ export function confirmDialog({ title, message, confirmLabel, danger = false }) 
     dialog.append(
       h('h2', { id: 'confirm-title', text: title }),
       h('p', { text: message }),
-      h('div', { class: 'row' },
+      h(
+        'div',
+        { class: 'row' },
         h('button', { type: 'button', onclick: () => done(false), text: 'Cancel' }),
         h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => done(true), text: confirmLabel }),
       ),

@@ -18,11 +18,16 @@ export async function renderEntities(root, ctx) {
       token = res.headers.get('x-ms-continuation-token') || undefined;
       more.hidden = !token;
       for (const entity of res.data) {
-        tbody.append(h('tr', {},
-          h('td', { class: 'id', text: `@${entity.entityId.name}@${entity.entityId.key}` }),
-          h('td', { text: formatTime(entity.lastOperationTime, ctx.tz) }),
-          h('td', {}, h('details', {}, h('summary', { text: 'State' }), jsonTree(entity.state))),
-          ctx.role === 'admin' ? h('td', {}, signalForm(entity.entityId, message)) : null));
+        tbody.append(
+          h(
+            'tr',
+            {},
+            h('td', { class: 'id', text: `@${entity.entityId.name}@${entity.entityId.key}` }),
+            h('td', { text: formatTime(entity.lastOperationTime, ctx.tz) }),
+            h('td', {}, h('details', {}, h('summary', { text: 'State' }), jsonTree(entity.state))),
+            ctx.role === 'admin' ? h('td', {}, signalForm(entity.entityId, message)) : null,
+          ),
+        );
       }
       if (!tbody.children.length) tbody.append(h('tr', {}, h('td', { colspan: 4, class: 'note', text: 'No entities.' })));
     } catch (error) {
@@ -32,11 +37,30 @@ export async function renderEntities(root, ctx) {
   more.addEventListener('click', () => void load());
 
   root.replaceChildren(
-    h('h1', { text: 'Entities' }), message,
-    h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Entities' },
-      h('thead', {}, h('tr', {}, ...['Entity', 'Last operation', 'State', ctx.role === 'admin' ? 'Signal' : null].filter(Boolean).map((t) => h('th', { scope: 'col', text: t })))),
-      tbody)),
-    h('div', { class: 'toolbar' }, more));
+    h('h1', { text: 'Entities' }),
+    message,
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { 'aria-label': 'Entities' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['Entity', 'Last operation', 'State', ctx.role === 'admin' ? 'Signal' : null]
+              .filter(Boolean)
+              .map((t) => h('th', { scope: 'col', text: t })),
+          ),
+        ),
+        tbody,
+      ),
+    ),
+    h('div', { class: 'toolbar' }, more),
+  );
   await load();
 }
 
@@ -44,14 +68,26 @@ function signalForm(entityId, message) {
   const label = `@${entityId.name}@${entityId.key}`;
   const op = h('input', { required: true, size: 10, 'aria-label': `Operation for ${label}` });
   const input = h('input', { size: 12, 'aria-label': `Input (JSON) for ${label}` });
-  return h('form', { class: 'toolbar', onsubmit: async (e) => {
-    e.preventDefault();
-    try {
-      const body = parseJsonInput(input.value, 'Input');
-      await api('POST', `/entities/${encodeURIComponent(entityId.name)}/${encodeURIComponent(entityId.key)}`, { query: { op: op.value.trim() }, body });
-      message.replaceChildren(h('p', { class: 'ok', text: `Signalled ${op.value.trim()} to ${label}.` }));
-    } catch (error) {
-      message.replaceChildren(errorBox(error));
-    }
-  } }, op, input, h('button', { type: 'submit', text: 'Signal' }));
+  return h(
+    'form',
+    {
+      class: 'toolbar',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          const body = parseJsonInput(input.value, 'Input');
+          await api('POST', `/entities/${encodeURIComponent(entityId.name)}/${encodeURIComponent(entityId.key)}`, {
+            query: { op: op.value.trim() },
+            body,
+          });
+          message.replaceChildren(h('p', { class: 'ok', text: `Signalled ${op.value.trim()} to ${label}.` }));
+        } catch (error) {
+          message.replaceChildren(errorBox(error));
+        }
+      },
+    },
+    op,
+    input,
+    h('button', { type: 'submit', text: 'Signal' }),
+  );
 }

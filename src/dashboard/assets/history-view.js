@@ -14,22 +14,45 @@ export function timelineBars(events, now = Date.now()) {
   const bars = [];
   const started = events.find((e) => e.EventType === 'ExecutionStarted');
   const completed = events.find((e) => e.EventType === 'ExecutionCompleted' || e.EventType === 'ExecutionTerminated');
-  if (started) bars.push({ kind: 'orchestration', label: started.FunctionName || 'Orchestration', start: ms(started.Timestamp), end: completed ? ms(completed.Timestamp) : now });
+  if (started)
+    bars.push({
+      kind: 'orchestration',
+      label: started.FunctionName || 'Orchestration',
+      start: ms(started.Timestamp),
+      end: completed ? ms(completed.Timestamp) : now,
+    });
   for (const e of events) {
     switch (e.EventType) {
       case 'TaskCompleted':
       case 'TaskFailed':
-        bars.push({ kind: e.EventType === 'TaskFailed' ? 'failed' : 'activity', label: `Activity ${e.FunctionName ?? ''}`, start: ms(e.ScheduledTime), end: ms(e.Timestamp) });
+        bars.push({
+          kind: e.EventType === 'TaskFailed' ? 'failed' : 'activity',
+          label: `Activity ${e.FunctionName ?? ''}`,
+          start: ms(e.ScheduledTime),
+          end: ms(e.Timestamp),
+        });
         break;
       case 'TaskScheduled':
         bars.push({ kind: 'activity', label: `Activity ${e.Name ?? ''} (running)`, start: ms(e.Timestamp), end: now });
         break;
       case 'SubOrchestrationInstanceCompleted':
       case 'SubOrchestrationInstanceFailed':
-        bars.push({ kind: e.EventType.endsWith('Failed') ? 'failed' : 'suborchestration', label: `Sub-orchestration ${e.FunctionName ?? ''}`, start: ms(e.ScheduledTime), end: ms(e.Timestamp), instanceId: e.InstanceId });
+        bars.push({
+          kind: e.EventType.endsWith('Failed') ? 'failed' : 'suborchestration',
+          label: `Sub-orchestration ${e.FunctionName ?? ''}`,
+          start: ms(e.ScheduledTime),
+          end: ms(e.Timestamp),
+          instanceId: e.InstanceId,
+        });
         break;
       case 'SubOrchestrationInstanceCreated':
-        bars.push({ kind: 'suborchestration', label: `Sub-orchestration ${e.Name ?? ''} (running)`, start: ms(e.Timestamp), end: now, instanceId: e.InstanceId });
+        bars.push({
+          kind: 'suborchestration',
+          label: `Sub-orchestration ${e.Name ?? ''} (running)`,
+          start: ms(e.Timestamp),
+          end: now,
+          instanceId: e.InstanceId,
+        });
         break;
       case 'TimerCreated':
         bars.push({ kind: 'timer', label: 'Timer', start: ms(e.Timestamp), end: ms(e.FireAt) });
@@ -67,21 +90,57 @@ export function timeline(events) {
   const t0 = Math.min(...bars.map((b) => b.start));
   const t1 = Math.max(...bars.map((b) => b.end), t0 + 1);
   const span = t1 - t0;
-  const rows = h('div', { class: 'timeline', role: 'list', 'aria-label': `Timeline from ${new Date(t0).toISOString()}, ${formatDuration(span)} wide` });
-  const page = pager(bars.length, TIMELINE_PAGE, (from, to) => {
-    rows.replaceChildren(...bars.slice(from, to).map((b) => {
-      const left = ((b.start - t0) / span) * 100;
-      const width = Math.max(((b.end - b.start) / span) * 100, 0.3);
-      const title = `${b.label}: ${formatDuration(b.end - b.start)}`;
-      return h('div', { class: 'tl-row', role: 'listitem' },
-        h('div', { class: 'tl-label', title: b.label }, b.instanceId ? h('a', { href: `#/instance/${encodeURIComponent(b.instanceId)}`, text: b.label }) : b.label),
-        h('div', { class: 'tl-track' }, h('div', { class: `tl-bar tl-${b.kind}`, style: { left: `${left}%`, width: `${Math.min(width, 100 - left)}%` }, title, 'aria-label': title })));
-    }));
-  }, 'bars');
+  const rows = h('div', {
+    class: 'timeline',
+    role: 'list',
+    'aria-label': `Timeline from ${new Date(t0).toISOString()}, ${formatDuration(span)} wide`,
+  });
+  const page = pager(
+    bars.length,
+    TIMELINE_PAGE,
+    (from, to) => {
+      rows.replaceChildren(
+        ...bars.slice(from, to).map((b) => {
+          const left = ((b.start - t0) / span) * 100;
+          const width = Math.max(((b.end - b.start) / span) * 100, 0.3);
+          const title = `${b.label}: ${formatDuration(b.end - b.start)}`;
+          return h(
+            'div',
+            { class: 'tl-row', role: 'listitem' },
+            h(
+              'div',
+              { class: 'tl-label', title: b.label },
+              b.instanceId ? h('a', { href: `#/instance/${encodeURIComponent(b.instanceId)}`, text: b.label }) : b.label,
+            ),
+            h(
+              'div',
+              { class: 'tl-track' },
+              h('div', {
+                class: `tl-bar tl-${b.kind}`,
+                style: { left: `${left}%`, width: `${Math.min(width, 100 - left)}%` },
+                title,
+                'aria-label': title,
+              }),
+            ),
+          );
+        }),
+      );
+    },
+    'bars',
+  );
   page.go(0);
-  const legend = h('div', { class: 'legend', 'aria-hidden': 'true' },
-    ...[['orchestration', '#57606a'], ['activity', '#0969da'], ['timer', '#bf8700'], ['sub-orchestration', '#8250df'], ['event', '#1a7f37'], ['failed', '#cf222e']]
-      .map(([name, colour]) => h('span', { style: { '--c': colour }, text: name })));
+  const legend = h(
+    'div',
+    { class: 'legend', 'aria-hidden': 'true' },
+    ...[
+      ['orchestration', '#57606a'],
+      ['activity', '#0969da'],
+      ['timer', '#bf8700'],
+      ['sub-orchestration', '#8250df'],
+      ['event', '#1a7f37'],
+      ['failed', '#cf222e'],
+    ].map(([name, colour]) => h('span', { style: { '--c': colour }, text: name })),
+  );
   return h('div', {}, legend, rows, bars.length > TIMELINE_PAGE ? page.element : null);
 }
 
@@ -97,18 +156,26 @@ export function historyTable(events, tz) {
   let shown = events;
   const order = new Map(events.map((e, i) => [e, i + 1]));
   const draw = (from, to) => {
-    tbody.replaceChildren(...shown.slice(from, to).map((e) => {
-      const start = ms(e.ScheduledTime);
-      const took = Number.isFinite(start) ? formatDuration(ms(e.Timestamp) - start) : '';
-      const details = e.EventType === 'TaskFailed' || e.EventType.endsWith('Failed') ? [e.Reason, e.Details].filter(Boolean).join(': ') : brief(e.Result ?? e.Input ?? e.Reason ?? e.Data);
-      return h('tr', {},
-        h('td', { text: String(order.get(e)) }),
-        h('td', { text: formatTime(e.Timestamp, tz) }),
-        h('td', { text: e.EventType }),
-        h('td', { class: 'wrap', text: e.FunctionName ?? e.Name ?? '' }),
-        h('td', { class: 'hide-narrow', text: took }),
-        h('td', { class: 'wrap' }, e.InstanceId && e.EventType.startsWith('SubOrchestration') ? link(e.InstanceId) : brief(details)));
-    }));
+    tbody.replaceChildren(
+      ...shown.slice(from, to).map((e) => {
+        const start = ms(e.ScheduledTime);
+        const took = Number.isFinite(start) ? formatDuration(ms(e.Timestamp) - start) : '';
+        const details =
+          e.EventType === 'TaskFailed' || e.EventType.endsWith('Failed')
+            ? [e.Reason, e.Details].filter(Boolean).join(': ')
+            : brief(e.Result ?? e.Input ?? e.Reason ?? e.Data);
+        return h(
+          'tr',
+          {},
+          h('td', { text: String(order.get(e)) }),
+          h('td', { text: formatTime(e.Timestamp, tz) }),
+          h('td', { text: e.EventType }),
+          h('td', { class: 'wrap', text: e.FunctionName ?? e.Name ?? '' }),
+          h('td', { class: 'hide-narrow', text: took }),
+          h('td', { class: 'wrap' }, e.InstanceId && e.EventType.startsWith('SubOrchestration') ? link(e.InstanceId) : brief(details)),
+        );
+      }),
+    );
   };
   let page = pager(shown.length, TABLE_PAGE, draw, 'events');
   const pagerSlot = h('div', {}, page.element);
@@ -120,10 +187,30 @@ export function historyTable(events, tz) {
     page.go(0);
   });
   page.go(0);
-  return h('div', {},
+  return h(
+    'div',
+    {},
     h('label', {}, 'Filter history', query),
-    h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'History' },
-      h('thead', {}, h('tr', {}, ...['#', 'Time', 'Event type', 'Name', 'Took', 'Details'].map((t) => h('th', { scope: 'col', class: t === 'Took' ? 'hide-narrow' : undefined, text: t })))),
-      tbody)),
-    pagerSlot);
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { 'aria-label': 'History' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['#', 'Time', 'Event type', 'Name', 'Took', 'Details'].map((t) =>
+              h('th', { scope: 'col', class: t === 'Took' ? 'hide-narrow' : undefined, text: t }),
+            ),
+          ),
+        ),
+        tbody,
+      ),
+    ),
+    pagerSlot,
+  );
 }

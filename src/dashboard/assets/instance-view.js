@@ -32,35 +32,52 @@ export async function renderInstance(root, ctx, id, onStop) {
   const message = h('div', { role: 'status' });
   const reload = () => void renderInstance(root, ctx, id, onStop);
 
-  const summary = h('dl', { class: 'summary' },
-    h('dt', { text: 'Name' }), h('dd', { text: status.name }),
-    h('dt', { text: 'Status' }), h('dd', { class: `status status-${status.runtimeStatus}`, id: 'runtime-status', text: status.runtimeStatus }),
-    h('dt', { text: 'Created' }), h('dd', { text: formatTime(status.createdTime, tz) }),
-    h('dt', { text: 'Last updated' }), h('dd', { text: formatTime(status.lastUpdatedTime, tz) }),
-    h('dt', { text: 'Duration' }), h('dd', { text: instanceDuration(status) }),
-    started && started.ParentInstanceId ? [h('dt', { text: 'Parent' }), h('dd', {}, h('a', { href: `#/instance/${encodeURIComponent(started.ParentInstanceId)}`, text: started.ParentInstanceId }))] : null,
+  const summary = h(
+    'dl',
+    { class: 'summary' },
+    h('dt', { text: 'Name' }),
+    h('dd', { text: status.name }),
+    h('dt', { text: 'Status' }),
+    h('dd', { class: `status status-${status.runtimeStatus}`, id: 'runtime-status', text: status.runtimeStatus }),
+    h('dt', { text: 'Created' }),
+    h('dd', { text: formatTime(status.createdTime, tz) }),
+    h('dt', { text: 'Last updated' }),
+    h('dd', { text: formatTime(status.lastUpdatedTime, tz) }),
+    h('dt', { text: 'Duration' }),
+    h('dd', { text: instanceDuration(status) }),
+    started && started.ParentInstanceId
+      ? [
+          h('dt', { text: 'Parent' }),
+          h('dd', {}, h('a', { href: `#/instance/${encodeURIComponent(started.ParentInstanceId)}`, text: started.ParentInstanceId })),
+        ]
+      : null,
   );
 
   const subIds = [...new Set(events.filter((e) => e.EventType.startsWith('SubOrchestration') && e.InstanceId).map((e) => e.InstanceId))];
   const children = subIds.length
-    ? section(`Sub-orchestrations (${subIds.length})`, h('ul', {}, ...subIds.map((sub) => h('li', {}, h('a', { href: `#/instance/${encodeURIComponent(sub)}`, text: sub })))))
+    ? section(
+        `Sub-orchestrations (${subIds.length})`,
+        h('ul', {}, ...subIds.map((sub) => h('li', {}, h('a', { href: `#/instance/${encodeURIComponent(sub)}`, text: sub })))),
+      )
     : null;
 
   // Dropped nulls: replaceChildren would print them as text.
-  root.replaceChildren(...[
-    back,
-    h('h1', { text: `Instance ${id}` }),
-    summary,
-    h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: reload, text: 'Refresh' })),
-    ctx.role === 'admin' ? actions(ctx, id, status, message, reload) : null,
-    message,
-    section('Input', jsonTree(status.input)),
-    section('Output', jsonTree(status.output)),
-    section('Custom status', jsonTree(status.customStatus)),
-    children,
-    section(`Timeline`, timeline(events)),
-    section(`History (${events.length} events)`, historyTable(events, tz)),
-  ].filter(Boolean));
+  root.replaceChildren(
+    ...[
+      back,
+      h('h1', { text: `Instance ${id}` }),
+      summary,
+      h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: reload, text: 'Refresh' })),
+      ctx.role === 'admin' ? actions(ctx, id, status, message, reload) : null,
+      message,
+      section('Input', jsonTree(status.input)),
+      section('Output', jsonTree(status.output)),
+      section('Custom status', jsonTree(status.customStatus)),
+      children,
+      section(`Timeline`, timeline(events)),
+      section(`History (${events.length} events)`, historyTable(events, tz)),
+    ].filter(Boolean),
+  );
   // Running instances refresh on their own while the page is open.
   if (!TERMINAL.has(status.runtimeStatus)) {
     const timer = setTimeout(reload, 5000);
@@ -72,56 +89,80 @@ function actions(ctx, id, status, message, reload) {
   const report = (error) => message.replaceChildren(errorBox(error));
   const eventName = h('input', { id: 'event-name', required: true });
   const eventData = h('textarea', { id: 'event-data', text: 'true', rows: 3 });
-  const raise = h('form', { class: 'filters', 'aria-label': 'Raise event', onsubmit: async (e) => {
-    e.preventDefault();
-    let data;
-    try {
-      if (!eventName.value.trim()) throw new Error('Give the event a name.');
-      data = parseJsonInput(eventData.value, 'Event data');
-      if (data === undefined) throw new Error('Event data is empty; send null for no data.');
-    } catch (error) {
-      return report(error);
-    }
-    if (!(await confirmDialog({ title: 'Raise event', message: `Send event '${eventName.value.trim()}' to ${id}?`, confirmLabel: 'Raise event' }))) return;
-    try {
-      await api('POST', instancePath(id, `/raiseEvent/${encodeURIComponent(eventName.value.trim())}`), { body: data });
-      message.replaceChildren(h('p', { class: 'ok', text: `Event '${eventName.value.trim()}' sent.` }));
-      announce('Event sent');
-      setTimeout(reload, 1000);
-    } catch (error) {
-      report(error);
-    }
-  } },
-  h('label', {}, 'Event name', eventName), h('label', {}, 'Event data (JSON)', eventData),
-  h('button', { type: 'submit', text: 'Raise event' }));
-
-  const buttons = ACTIONS.map((action) => h('button', {
-    type: 'button',
-    class: action.danger ? 'danger' : undefined,
-    // Never disabled: when the API refuses (e.g. terminating a finished instance) its error is shown.
-    'data-applies': String(action.when(status.runtimeStatus)),
-    text: action.label,
-    onclick: async () => {
-      const ok = await confirmDialog({ title: `${action.label} instance`, message: `${action.label} ${id}?`, confirmLabel: action.label, danger: action.danger });
-      if (!ok) return;
-      try {
-        if (action.path === 'purge') {
-          await api('DELETE', instancePath(id));
-          ctx.navigate(ctx.lastList || '#/');
-          return;
+  const raise = h(
+    'form',
+    {
+      class: 'filters',
+      'aria-label': 'Raise event',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        let data;
+        try {
+          if (!eventName.value.trim()) throw new Error('Give the event a name.');
+          data = parseJsonInput(eventData.value, 'Event data');
+          if (data === undefined) throw new Error('Event data is empty; send null for no data.');
+        } catch (error) {
+          return report(error);
         }
-        const { data } = await api('POST', instancePath(id, `/${action.path}`));
-        if (action.path === 'restart' && data && data.id && data.id !== id) {
-          message.replaceChildren(h('p', { class: 'ok' }, 'Restarted as ', h('a', { href: `#/instance/${encodeURIComponent(data.id)}`, text: data.id })));
+        if (
+          !(await confirmDialog({
+            title: 'Raise event',
+            message: `Send event '${eventName.value.trim()}' to ${id}?`,
+            confirmLabel: 'Raise event',
+          }))
+        )
           return;
+        try {
+          await api('POST', instancePath(id, `/raiseEvent/${encodeURIComponent(eventName.value.trim())}`), { body: data });
+          message.replaceChildren(h('p', { class: 'ok', text: `Event '${eventName.value.trim()}' sent.` }));
+          announce('Event sent');
+          setTimeout(reload, 1000);
+        } catch (error) {
+          report(error);
         }
-        message.replaceChildren(h('p', { class: 'ok', text: `${action.label} requested.` }));
-        announce(`${action.label} requested`);
-        setTimeout(reload, 1000);
-      } catch (error) {
-        report(error instanceof ApiError ? error : new Error(String(error)));
-      }
+      },
     },
-  }));
+    h('label', {}, 'Event name', eventName),
+    h('label', {}, 'Event data (JSON)', eventData),
+    h('button', { type: 'submit', text: 'Raise event' }),
+  );
+
+  const buttons = ACTIONS.map((action) =>
+    h('button', {
+      type: 'button',
+      class: action.danger ? 'danger' : undefined,
+      // Never disabled: when the API refuses (e.g. terminating a finished instance) its error is shown.
+      'data-applies': String(action.when(status.runtimeStatus)),
+      text: action.label,
+      onclick: async () => {
+        const ok = await confirmDialog({
+          title: `${action.label} instance`,
+          message: `${action.label} ${id}?`,
+          confirmLabel: action.label,
+          danger: action.danger,
+        });
+        if (!ok) return;
+        try {
+          if (action.path === 'purge') {
+            await api('DELETE', instancePath(id));
+            ctx.navigate(ctx.lastList || '#/');
+            return;
+          }
+          const { data } = await api('POST', instancePath(id, `/${action.path}`));
+          if (action.path === 'restart' && data && data.id && data.id !== id) {
+            message.replaceChildren(
+              h('p', { class: 'ok' }, 'Restarted as ', h('a', { href: `#/instance/${encodeURIComponent(data.id)}`, text: data.id })),
+            );
+            return;
+          }
+          message.replaceChildren(h('p', { class: 'ok', text: `${action.label} requested.` }));
+          announce(`${action.label} requested`);
+          setTimeout(reload, 1000);
+        } catch (error) {
+          report(error instanceof ApiError ? error : new Error(String(error)));
+        }
+      },
+    }),
+  );
   return h('div', { class: 'actions', role: 'group', 'aria-label': 'Actions' }, h('div', { class: 'toolbar' }, ...buttons), raise);
 }

@@ -7,16 +7,28 @@ import { STATUSES, announce, errorBox, formatTime, h, instanceDuration } from '.
 
 const PAGE_SIZE = 50;
 const RANGES = [
-  ['15m', 'Last 15 minutes', 15 * 60e3], ['1h', 'Last hour', 3600e3], ['24h', 'Last 24 hours', 86400e3],
-  ['7d', 'Last 7 days', 7 * 86400e3], ['30d', 'Last 30 days', 30 * 86400e3], ['all', 'Any time'], ['custom', 'Custom range'],
+  ['15m', 'Last 15 minutes', 15 * 60e3],
+  ['1h', 'Last hour', 3600e3],
+  ['24h', 'Last 24 hours', 86400e3],
+  ['7d', 'Last 7 days', 7 * 86400e3],
+  ['30d', 'Last 30 days', 30 * 86400e3],
+  ['all', 'Any time'],
+  ['custom', 'Custom range'],
 ];
 const SORTS = [
-  ['created-desc', 'Created, newest first'], ['created-asc', 'Created, oldest first'],
-  ['updated-desc', 'Last updated, newest first'], ['updated-asc', 'Last updated, oldest first'],
+  ['created-desc', 'Created, newest first'],
+  ['created-asc', 'Created, oldest first'],
+  ['updated-desc', 'Last updated, newest first'],
+  ['updated-asc', 'Last updated, oldest first'],
 ];
 const BATCH_OPERATIONS = [
-  ['terminate', 'Terminate'], ['suspend', 'Suspend'], ['resume', 'Resume'], ['rewind', 'Rewind'],
-  ['restart', 'Restart'], ['raiseEvent', 'Raise event'], ['purge', 'Purge'],
+  ['terminate', 'Terminate'],
+  ['suspend', 'Suspend'],
+  ['resume', 'Resume'],
+  ['rewind', 'Rewind'],
+  ['restart', 'Restart'],
+  ['raiseEvent', 'Raise event'],
+  ['purge', 'Purge'],
 ];
 
 /** URL parameters -> the filter the API takes (times resolved now, for relative ranges). */
@@ -53,19 +65,45 @@ export function renderList(root, ctx, params, onStop) {
 
   // Filters -------------------------------------------------------------------------------------
   const range = select('f-range', RANGES, filter.range);
-  const toLocalInput = (iso) => (iso ? new Date(new Date(iso).getTime() - new Date().getTimezoneOffset() * 60e3).toISOString().slice(0, 16) : '');
+  const toLocalInput = (iso) =>
+    iso ? new Date(new Date(iso).getTime() - new Date().getTimezoneOffset() * 60e3).toISOString().slice(0, 16) : '';
   const from = h('input', { id: 'f-from', type: 'datetime-local', value: toLocalInput(params.get('from')) });
   const to = h('input', { id: 'f-to', type: 'datetime-local', value: toLocalInput(params.get('to')) });
-  const custom = h('span', { class: 'filters', hidden: filter.range !== 'custom' }, field('From (local time)', from), field('To (local time)', to));
+  const custom = h(
+    'span',
+    { class: 'filters', hidden: filter.range !== 'custom' },
+    field('From (local time)', from),
+    field('To (local time)', to),
+  );
   range.addEventListener('change', () => (custom.hidden = range.value !== 'custom'));
   const statusBoxes = STATUSES.map((s) => h('input', { type: 'checkbox', value: s, checked: filter.statuses.includes(s) }));
-  const statusSet = h('fieldset', {}, h('legend', { text: 'Status' }),
-    ...statusBoxes.map((box) => h('label', { class: 'inline' }, box, box.value)));
+  const statusSet = h(
+    'fieldset',
+    {},
+    h('legend', { text: 'Status' }),
+    ...statusBoxes.map((box) => h('label', { class: 'inline' }, box, box.value)),
+  );
   const name = h('input', { id: 'f-name', value: filter.name, placeholder: 'Foo or Foo*', size: 16 });
   const prefix = h('input', { id: 'f-prefix', value: filter.prefix, size: 16 });
   const sort = select('f-sort', SORTS, params.get('sort') || 'created-desc');
-  const refresh = select('f-refresh', [['0', 'Off'], ['1', 'Every 1 s'], ['5', 'Every 5 s'], ['10', 'Every 10 s']], params.get('refresh') || '0');
-  const tz = select('f-tz', [['utc', 'UTC'], ['local', 'Local time']], ctx.tz);
+  const refresh = select(
+    'f-refresh',
+    [
+      ['0', 'Off'],
+      ['1', 'Every 1 s'],
+      ['5', 'Every 5 s'],
+      ['10', 'Every 10 s'],
+    ],
+    params.get('refresh') || '0',
+  );
+  const tz = select(
+    'f-tz',
+    [
+      ['utc', 'UTC'],
+      ['local', 'Local time'],
+    ],
+    ctx.tz,
+  );
 
   const apply = (e) => {
     e?.preventDefault();
@@ -86,25 +124,43 @@ export function renderList(root, ctx, params, onStop) {
   };
   for (const control of [sort, refresh, tz]) control.addEventListener('change', apply);
 
-  const form = h('form', { class: 'filters', onsubmit: apply, 'aria-label': 'Filter instances' },
-    field('Created', range), custom, statusSet, field('Orchestrator name', name), field('Instance ID prefix', prefix),
+  const form = h(
+    'form',
+    { class: 'filters', onsubmit: apply, 'aria-label': 'Filter instances' },
+    field('Created', range),
+    custom,
+    statusSet,
+    field('Orchestrator name', name),
+    field('Instance ID prefix', prefix),
     h('button', { type: 'submit', class: 'primary', text: 'Apply filter' }),
-    field('Sort loaded rows', sort), field('Auto-refresh', refresh), field('Times', tz));
+    field('Sort loaded rows', sort),
+    field('Auto-refresh', refresh),
+    field('Times', tz),
+  );
 
   // Counts, table, paging -----------------------------------------------------------------------
   const counts = h('ul', { class: 'counts', 'aria-label': 'Instances per status' });
   const message = h('div');
   const tbody = h('tbody');
-  const selectAllRows = h('input', { type: 'checkbox', 'aria-label': 'Select all loaded rows', onchange: () => {
-    for (const r of rows) {
-      if (selectAllRows.checked) selected.add(r.instanceId);
-      else selected.delete(r.instanceId);
-    }
-    draw();
-  } });
-  const head = h('tr', {}, admin ? h('th', {}, selectAllRows) : null,
+  const selectAllRows = h('input', {
+    type: 'checkbox',
+    'aria-label': 'Select all loaded rows',
+    onchange: () => {
+      for (const r of rows) {
+        if (selectAllRows.checked) selected.add(r.instanceId);
+        else selected.delete(r.instanceId);
+      }
+      draw();
+    },
+  });
+  const head = h(
+    'tr',
+    {},
+    admin ? h('th', {}, selectAllRows) : null,
     ...['Instance ID', 'Name', 'Status', 'Created', 'Last updated', 'Duration', 'Custom status'].map((t) =>
-      h('th', { scope: 'col', class: t === 'Custom status' || t === 'Duration' ? 'hide-narrow' : undefined, text: t })));
+      h('th', { scope: 'col', class: t === 'Custom status' || t === 'Duration' ? 'hide-narrow' : undefined, text: t }),
+    ),
+  );
   const more = h('button', { type: 'button', hidden: true, onclick: () => void load(false), text: 'Load more' });
   const loadedNote = h('span', { class: 'note' });
 
@@ -117,21 +173,37 @@ export function renderList(root, ctx, params, onStop) {
 
   function draw() {
     const sorted = [...rows].sort(compare);
-    tbody.replaceChildren(...sorted.map((s) => h('tr', {},
-      admin ? h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Select ${s.instanceId}`, checked: selected.has(s.instanceId),
-        onchange: (e) => {
-          if (e.target.checked) selected.add(s.instanceId);
-          else selected.delete(s.instanceId);
-          drawBatchBar();
-        } })) : null,
-      h('td', { class: 'id' }, h('a', { href: `#/instance/${encodeURIComponent(s.instanceId)}`, text: s.instanceId })),
-      h('td', { class: 'wrap', text: s.name }),
-      h('td', { class: `status status-${s.runtimeStatus}`, text: s.runtimeStatus }),
-      h('td', { text: formatTime(s.createdTime, ctx.tz) }),
-      h('td', { text: formatTime(s.lastUpdatedTime, ctx.tz) }),
-      h('td', { class: 'hide-narrow', text: instanceDuration(s) }),
-      h('td', { class: 'wrap hide-narrow', text: s.customStatus === null ? '' : JSON.stringify(s.customStatus).slice(0, 120) }),
-    )));
+    tbody.replaceChildren(
+      ...sorted.map((s) =>
+        h(
+          'tr',
+          {},
+          admin
+            ? h(
+                'td',
+                {},
+                h('input', {
+                  type: 'checkbox',
+                  'aria-label': `Select ${s.instanceId}`,
+                  checked: selected.has(s.instanceId),
+                  onchange: (e) => {
+                    if (e.target.checked) selected.add(s.instanceId);
+                    else selected.delete(s.instanceId);
+                    drawBatchBar();
+                  },
+                }),
+              )
+            : null,
+          h('td', { class: 'id' }, h('a', { href: `#/instance/${encodeURIComponent(s.instanceId)}`, text: s.instanceId })),
+          h('td', { class: 'wrap', text: s.name }),
+          h('td', { class: `status status-${s.runtimeStatus}`, text: s.runtimeStatus }),
+          h('td', { text: formatTime(s.createdTime, ctx.tz) }),
+          h('td', { text: formatTime(s.lastUpdatedTime, ctx.tz) }),
+          h('td', { class: 'hide-narrow', text: instanceDuration(s) }),
+          h('td', { class: 'wrap hide-narrow', text: s.customStatus === null ? '' : JSON.stringify(s.customStatus).slice(0, 120) }),
+        ),
+      ),
+    );
     if (rows.length === 0) tbody.append(h('tr', {}, h('td', { colspan: 8, class: 'note', text: 'No instances match.' })));
     more.hidden = !token;
     loadedNote.textContent = `${rows.length} loaded${token ? ', more available' : ''}.`;
@@ -141,26 +213,39 @@ export function renderList(root, ctx, params, onStop) {
   // Batch bar (full-access keys only) ------------------------------------------------------------
   const allMatching = h('input', { type: 'checkbox', id: 'all-matching', onchange: () => drawBatchBar() });
   const operation = select('batch-op', BATCH_OPERATIONS, 'terminate');
-  const batchButton = h('button', { type: 'button', onclick: () => {
-    const target = allMatching.checked ? { filter } : { instanceIds: [...selected] };
-    openBatchDialog(ctx, operation.value, target, () => void load(true));
-  }, text: 'Batch…' });
+  const batchButton = h('button', {
+    type: 'button',
+    onclick: () => {
+      const target = allMatching.checked ? { filter } : { instanceIds: [...selected] };
+      openBatchDialog(ctx, operation.value, target, () => void load(true));
+    },
+    text: 'Batch…',
+  });
   const batchInfo = h('span', { class: 'note' });
   function drawBatchBar() {
     batchInfo.textContent = allMatching.checked ? 'All instances matching the filter' : `${selected.size} selected`;
     batchButton.disabled = !allMatching.checked && selected.size === 0;
   }
   const batchBar = admin
-    ? h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Batch operations' },
-      h('label', { class: 'inline' }, allMatching, 'All matching the filter'), batchInfo, field('Batch operation', operation), batchButton)
+    ? h(
+        'div',
+        { class: 'toolbar', role: 'group', 'aria-label': 'Batch operations' },
+        h('label', { class: 'inline' }, allMatching, 'All matching the filter'),
+        batchInfo,
+        field('Batch operation', operation),
+        batchButton,
+      )
     : null;
 
   async function loadCounts() {
     try {
       const { data } = await api('GET', '/instances/counts', { query: { ...filterQuery({ ...filter, statuses: [] }) } });
-      counts.replaceChildren(h('li', { text: `Total ${data.total}` }),
+      counts.replaceChildren(
+        h('li', { text: `Total ${data.total}` }),
         ...STATUSES.filter((s) => data.counts[s] > 0 || filter.statuses.includes(s)).map((s) =>
-          h('li', {}, h('span', { class: `status status-${s}`, text: s }), ` ${data.counts[s]}`)));
+          h('li', {}, h('span', { class: `status status-${s}`, text: s }), ` ${data.counts[s]}`),
+        ),
+      );
     } catch (error) {
       counts.replaceChildren(h('li', { class: 'error', text: `Counts unavailable: ${error.message}` }));
     }
@@ -191,7 +276,11 @@ export function renderList(root, ctx, params, onStop) {
 
   root.replaceChildren(
     ...[h('h1', { text: 'Orchestration instances' }), form, counts, batchBar, message].filter(Boolean),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('caption', { class: 'visually-hidden', text: 'Instances' }), h('thead', {}, head), tbody)),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h('table', {}, h('caption', { class: 'visually-hidden', text: 'Instances' }), h('thead', {}, head), tbody),
+    ),
     h('div', { class: 'toolbar' }, more, loadedNote),
   );
   void Promise.all([load(true), loadCounts()]);

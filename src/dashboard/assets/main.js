@@ -19,7 +19,16 @@ function keyForm(message) {
   nav.replaceChildren();
   sessionBox.replaceChildren();
   const input = h('input', { id: 'key', type: 'password', autocomplete: 'off', required: true });
-  const form = h('form', { class: 'keyform', onsubmit: (e) => { e.preventDefault(); session.save(input.value.trim()); void start(); } },
+  const form = h(
+    'form',
+    {
+      class: 'keyform',
+      onsubmit: (e) => {
+        e.preventDefault();
+        session.save(input.value.trim());
+        void start();
+      },
+    },
     h('h1', { text: 'Sign in' }),
     h('p', { class: 'note', text: 'The key is kept in this browser tab only (session storage) and sent as a header, never in a URL.' }),
     message ? errorBox(message) : null,
@@ -37,7 +46,14 @@ function header() {
   nav.replaceChildren(...links);
   sessionBox.replaceChildren(
     h('span', { class: 'note', text: ctx.role === 'admin' ? 'Full access' : 'Read-only key' }),
-    h('button', { type: 'button', onclick: () => { session.forget(); keyForm(); }, text: 'Forget key' }),
+    h('button', {
+      type: 'button',
+      onclick: () => {
+        session.forget();
+        keyForm();
+      },
+      text: 'Forget key',
+    }),
   );
 }
 
@@ -66,7 +82,10 @@ async function start() {
     return;
   }
   // Entities are shown only when this server has the routes.
-  ctx.entities = await api('GET', '/entities', { query: { top: 1 } }).then(() => true, () => false);
+  ctx.entities = await api('GET', '/entities', { query: { top: 1 } }).then(
+    () => true,
+    () => false,
+  );
   header();
   route();
 }

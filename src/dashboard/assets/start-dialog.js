@@ -18,31 +18,40 @@ export async function openStartDialog(ctx) {
   const id = h('input', { id: 'start-id', autocomplete: 'off' });
   const input = h('textarea', { id: 'start-input', rows: 5 });
   const message = h('div', { role: 'status' });
-  const form = h('form', { onsubmit: async (e) => {
-    e.preventDefault();
-    let body;
-    try {
-      body = parseJsonInput(input.value, 'Input');
-    } catch (error) {
-      return message.replaceChildren(errorBox(error));
-    }
-    const path = `/orchestrators/${encodeURIComponent(name.value.trim())}${id.value.trim() ? `/${encodeURIComponent(id.value.trim())}` : ''}`;
-    try {
-      const { data } = await api('POST', path, { body });
-      dialog.close();
-      ctx.navigate(`#/instance/${encodeURIComponent(data.id)}`);
-    } catch (error) {
-      message.replaceChildren(errorBox(error));
-    }
-  } },
-  h('h2', { id: 'start-title', text: 'Start orchestration' }),
-  h('label', {}, names.length ? 'Orchestrator name (registered names offered)' : 'Orchestrator name', name), list,
-  h('label', {}, 'Instance ID (optional; generated when empty)', id),
-  h('label', {}, 'Input (JSON, optional)', input),
-  message,
-  h('div', { class: 'row' },
-    h('button', { type: 'button', onclick: () => dialog.close(), text: 'Cancel' }),
-    h('button', { type: 'submit', class: 'primary', text: 'Start' })));
+  const form = h(
+    'form',
+    {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        let body;
+        try {
+          body = parseJsonInput(input.value, 'Input');
+        } catch (error) {
+          return message.replaceChildren(errorBox(error));
+        }
+        const path = `/orchestrators/${encodeURIComponent(name.value.trim())}${id.value.trim() ? `/${encodeURIComponent(id.value.trim())}` : ''}`;
+        try {
+          const { data } = await api('POST', path, { body });
+          dialog.close();
+          ctx.navigate(`#/instance/${encodeURIComponent(data.id)}`);
+        } catch (error) {
+          message.replaceChildren(errorBox(error));
+        }
+      },
+    },
+    h('h2', { id: 'start-title', text: 'Start orchestration' }),
+    h('label', {}, names.length ? 'Orchestrator name (registered names offered)' : 'Orchestrator name', name),
+    list,
+    h('label', {}, 'Instance ID (optional; generated when empty)', id),
+    h('label', {}, 'Input (JSON, optional)', input),
+    message,
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', onclick: () => dialog.close(), text: 'Cancel' }),
+      h('button', { type: 'submit', class: 'primary', text: 'Start' }),
+    ),
+  );
   dialog.append(form);
   document.body.append(dialog);
   dialog.showModal();

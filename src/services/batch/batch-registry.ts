@@ -72,7 +72,8 @@ export class BatchRegistry {
   private sweep(): void {
     const now = this.now();
     for (const [token, plan] of this.plans) if (plan.expiresAtInMs <= now) this.plans.delete(token);
-    for (const [id, job] of this.jobs) if (job.finishedAtInMs !== undefined && job.finishedAtInMs + JOB_TTL_IN_MS <= now) this.jobs.delete(id);
+    for (const [id, job] of this.jobs)
+      if (job.finishedAtInMs !== undefined && job.finishedAtInMs + JOB_TTL_IN_MS <= now) this.jobs.delete(id);
     // Bound memory: drop the oldest finished jobs past the cap.
     const finished = [...this.jobs].filter(([, job]) => job.finishedAtInMs !== undefined);
     for (const [id] of finished.slice(0, Math.max(0, finished.length - MAX_KEPT_JOBS))) this.jobs.delete(id);

@@ -42,12 +42,7 @@ export function skipReason(operation: BatchOperation, error: DomainError): strin
   }
 }
 
-export async function runOne(
-  service: ManagementService,
-  hub: HubRef,
-  instanceId: string,
-  request: BatchRequest,
-): Promise<BatchOutcome> {
+export async function runOne(service: ManagementService, hub: HubRef, instanceId: string, request: BatchRequest): Promise<BatchOutcome> {
   try {
     const newId = await STEPS[request.operation](service, hub, instanceId, request);
     return newId && newId !== instanceId ? { instanceId, outcome: 'done', newInstanceId: newId } : { instanceId, outcome: 'done' };

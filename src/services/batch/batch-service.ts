@@ -56,7 +56,10 @@ export function createBatchService(service: ManagementService, options: BatchSer
       const page = await service.list(hub, { ...filter, showInput: false }, { top: LIST_PAGE_SIZE, continuationToken });
       for (const status of page.instances) ids.push(status.instanceId);
       if (ids.length > MAX_BATCH_SIZE) {
-        throw new DomainError('BadRequest', `The filter matches more than ${MAX_BATCH_SIZE} instances; narrow it (a batch takes at most ${MAX_BATCH_SIZE}).`);
+        throw new DomainError(
+          'BadRequest',
+          `The filter matches more than ${MAX_BATCH_SIZE} instances; narrow it (a batch takes at most ${MAX_BATCH_SIZE}).`,
+        );
       }
       continuationToken = page.continuationToken;
     } while (continuationToken);
@@ -97,7 +100,12 @@ export function createBatchService(service: ManagementService, options: BatchSer
         filterKey: filterKey(hub, request.filter),
         instanceIds,
       });
-      return { operation: request.operation, matched: instanceIds.length, confirm: token, expiresAt: new Date(expiresAtInMs).toISOString() };
+      return {
+        operation: request.operation,
+        matched: instanceIds.length,
+        confirm: token,
+        expiresAt: new Date(expiresAtInMs).toISOString(),
+      };
     },
 
     async start(hub, request) {
@@ -105,17 +113,24 @@ export function createBatchService(service: ManagementService, options: BatchSer
       if (request.instanceIds) return launch(hub, request, request.instanceIds);
       const plan = request.confirm ? registry.plan(request.confirm) : undefined;
       if (!plan) {
-        throw new DomainError('BadRequest', "The 'confirm' token is unknown or expired (tokens live 15 minutes, in this server process): send the request without 'confirm' to plan again.");
+        throw new DomainError(
+          'BadRequest',
+          "The 'confirm' token is unknown or expired (tokens live 15 minutes, in this server process): send the request without 'confirm' to plan again.",
+        );
       }
       if (plan.operation !== request.operation || plan.filterKey !== filterKey(hub, request.filter!)) {
-        throw new DomainError('BadRequest', "The 'confirm' token was issued for another operation, filter or task hub: plan this request again.");
+        throw new DomainError(
+          'BadRequest',
+          "The 'confirm' token was issued for another operation, filter or task hub: plan this request again.",
+        );
       }
       return launch(hub, request, plan.instanceIds);
     },
 
     get(id, from = 0) {
       const job = registry.job(id);
-      if (!job) throw new DomainError('BatchNotFound', `No batch with ID '${id}' is known to this server process (batches are kept for an hour).`);
+      if (!job)
+        throw new DomainError('BatchNotFound', `No batch with ID '${id}' is known to this server process (batches are kept for an hour).`);
       return snapshot(job, from);
     },
   };
