@@ -49,7 +49,8 @@ export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope
       }),
       // Bodies arrive as raw text (see content-parsers.ts); parsed here so the schema validates the JSON.
       preValidation: async (request) => {
-        request.body = parseJsonBody(request.body) ?? {};
+        const json = parseJsonBody(request.body);
+        request.body = json ? (JSON.parse(json.text) as unknown) : {};
       },
     },
     async (request, reply) => {

@@ -129,7 +129,12 @@ describe('dashboard (Chromium)', () => {
     await page.getByRole('button', { name: 'Batch…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Count instances' }).click();
-    await dialog.getByText('Terminate will be applied to 4 instances.').waitFor();
+    await dialog
+      .getByText('Terminate will be applied to 4 instances.')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\ndialog says: ${await dialog.innerText()}`);
+      });
     await dialog.getByRole('button', { name: 'Terminate 4 instances' }).click();
     await dialog.getByText('4 of 4: 4 done, 0 skipped, 0 failed.').waitFor();
     for (const id of ids) await dialog.getByRole('table', { name: 'Outcomes' }).getByText(id).waitFor();
