@@ -64,6 +64,8 @@ export async function startDashboard(): Promise<DashboardFixture> {
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
   });
+  // The machine may be busy (CI runs the suites in parallel): generous waits, never fixed sleeps.
+  context.setDefaultTimeout(60_000);
   const consoleErrors: string[] = [];
   context.on('page', (page) => {
     page.on('console', (m) => {

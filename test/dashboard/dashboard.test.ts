@@ -46,7 +46,7 @@ async function startApproval(id: string): Promise<void> {
   await until(`${id} running`, async () => (await statusOf(id)) === 'Running');
 }
 
-describe('dashboard (Chromium)', () => {
+describe('dashboard (Chromium)', { timeout: 180_000 }, () => {
   it('serves the page offline from the project: root redirects, no external URL in any asset', async () => {
     const root = await fetch(`${ui.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
