@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The `taskhub` executable: registers tsx so the TypeScript sources run as they are, then hands the
-// process (output, environment, signals) to `run` and exits with its code.
-// Imports are relative to this file, so it works from any working directory.
-import { register } from 'tsx/esm/api';
+// The `taskhub` executable: hands the process (output, environment, signals) to `run` and exits
+// with its code. In a checkout with its dev dependencies it runs the TypeScript sources through tsx
+// (never a stale build); where there are no sources (the image, a production install) it runs the
+// compiled dist/. Imports are relative to this file, so it works from any working directory.
+import { existsSync } from 'node:fs';
 
-register();
-const { run } = await import('../src/cli/main.ts');
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const tsx = existsSync(source) ? await import('tsx/esm/api').catch(() => undefined) : undefined;
+tsx?.register();
+const { run } = await import(tsx ? source.href : '../dist/cli/main.js');
 
 const argv = process.argv.slice(2);
 const stop = new AbortController();

@@ -1,7 +1,8 @@
 // The worker's function registry and the user-code module loader.
 //
 // Public API for user code (documented in the README): a module given with `TASKHUB_APP` / `--app`
-// (a .ts or .js path) that default-exports, or exports as `register`, a function receiving the registry:
+// (a .js path, or .ts where a TypeScript loader is available: see app-module.ts) that default-exports,
+// or exports as `register`, a function receiving the registry:
 //
 // ```ts
 // import type { Registry } from 'taskhub/worker';
@@ -16,10 +17,9 @@
 // Orchestrators are exactly what `df.app.orchestration` takes (generator functions over the
 // `durable-functions` OrchestrationContext); activities are `(input, context) => result | Promise<result>`.
 
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import type { InvocationContext } from '@azure/functions';
 import type { EntityContext, OrchestrationContext } from 'durable-functions';
+import { importAppModule } from './app-module.js';
 
 /** A generator function exactly as `df.app.orchestration` accepts it. */
 export type OrchestratorFunction = (context: OrchestrationContext) => Generator<unknown, unknown, unknown>;
@@ -84,7 +84,7 @@ export type RegisterFunction = (registry: Registry) => void | Promise<void>;
 
 /** Imports the user module and lets it register its functions. */
 export async function loadAppModule(path: string, registry: Registry): Promise<void> {
-  const mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+  const mod = await importAppModule(path);
   const candidate = [mod.register, mod.default, (mod.default as Record<string, unknown> | undefined)?.register].find(
     (value) => typeof value === 'function',
   ) as RegisterFunction | undefined;
