@@ -2,11 +2,12 @@
 // default hub -> system keys -> worker (when enabled) -> app -> listen; graceful close.
 // Unreachable storage does not stop the server: it answers 503 and starts the worker once storage answers.
 
+// First import: stop signals are handled before anything slow is loaded (see signals.ts).
+import { isServerEntry, onStopSignal } from './signals.js';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -42,8 +43,16 @@ async function systemKeys(config: Config): Promise<string[]> {
   return [key];
 }
 
-export async function startServer(initial: Config): Promise<RunningServer> {
+export interface StartServerOptions {
+  /** Aborting it during start-up stops what was started so far and rejects. */
+  abortSignal?: AbortSignal;
+}
+
+export async function startServer(initial: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   const stopped = new AbortController();
+  const abandoned = () => {
+    if (stopped.signal.aborted) throw new Error('start-up abandoned: stop requested');
+  };
   const logger = pino({ level: initial.logLevel, serializers: { err: logSerializers.err } });
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -53,6 +62,7 @@ export async function startServer(initial: Config): Promise<RunningServer> {
     }
   };
 
+  options.abortSignal?.addEventListener('abort', () => stopped.abort(), { once: true });
   try {
     let config = initial;
     checkConnectionStrings(config.connections);
@@ -62,9 +72,10 @@ export async function startServer(initial: Config): Promise<RunningServer> {
       const lock = await lockDataFolder(config.dataDir);
       closers.push(() => lock.release());
       const location = join(config.dataDir, 'azurite');
-      const azurite = await startAzurite({ location });
+      const azurite = await startAzurite({ location, abortSignal: stopped.signal });
       closers.push(() => azurite.stop());
       await lock.setEmulatorPid(azurite.pid);
+      abandoned();
       config = { ...config, connections: { ...config.connections, AzureWebJobsStorage: azurite.connectionString } };
       logger.info({ location }, 'no AzureWebJobsStorage configured: using embedded Azurite');
     }
@@ -90,6 +101,7 @@ export async function startServer(initial: Config): Promise<RunningServer> {
     }
     if (await whenStorageReady(ensureDefaultHub, startWorkerIfEnabled, logger, stopped.signal)) await startWorkerIfEnabled();
 
+    abandoned();
     const keys = await systemKeys(config);
     const app = await buildApp({
       config,
@@ -101,6 +113,7 @@ export async function startServer(initial: Config): Promise<RunningServer> {
     });
     // The app closes first so in-flight requests finish before the worker and storage go away.
     closers.push(() => app.close());
+    abandoned();
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -111,9 +124,7 @@ export async function startServer(initial: Config): Promise<RunningServer> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-
-if (isEntry) {
+if (isServerEntry()) {
   let config: Config;
   try {
     config = loadConfig(process.env, process.argv.slice(2));
@@ -122,22 +133,25 @@ if (isEntry) {
     console.error(`taskhub: ${error.message}`);
     process.exit(2);
   }
-  startServer(config).then(
+  // A stop during start-up abandons it: what was started is stopped, and the process leaves within
+  // about a second even if a start-up step does not notice.
+  const startup = new AbortController();
+  onStopSignal(() => {
+    startup.abort();
+    setTimeout(() => process.exit(0), 1_500).unref();
+  });
+  startServer(config, { abortSignal: startup.signal }).then(
     (server) => {
       if (server.url) console.log(`taskhub: listening on ${server.url}`);
-      let stopping = false;
-      const shutdown = () => {
-        if (stopping) return;
-        stopping = true;
+      onStopSignal(() => {
         server.close().then(
           () => process.exit(0),
           () => process.exit(1),
         );
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      });
     },
     (error: unknown) => {
+      if (startup.signal.aborted) process.exit(0);
       console.error(`taskhub: failed to start: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
       process.exit(1);
     },

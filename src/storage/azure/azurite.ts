@@ -16,6 +16,8 @@ export interface AzuriteOptions {
   /** Folder for Azurite's data; omitted means in-memory. */
   location?: string;
   host?: string;
+  /** Aborting it while Azurite starts kills the child and rejects (a stop during start-up). */
+  abortSignal?: AbortSignal;
 }
 
 export interface RunningAzurite {
@@ -49,9 +51,10 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
-async function waitForPort(host: string, port: number, deadline: number, alive: () => boolean): Promise<void> {
+async function waitForPort(host: string, port: number, deadline: number, alive: () => boolean, signal?: AbortSignal): Promise<void> {
   while (Date.now() < deadline) {
     if (!alive()) throw new Error('Azurite exited while starting');
+    if (signal?.aborted) throw new Error('start-up abandoned');
     const open = await new Promise<boolean>((done) => {
       const socket = connect(port, host);
       socket.once('connect', () => {
@@ -69,9 +72,26 @@ async function waitForPort(host: string, port: number, deadline: number, alive: 
 /** Makes the emulator exit (after saving) when this process dies, even by SIGKILL. */
 const WATCHDOG = fileURLToPath(new URL('../../../bin/azurite-watchdog.cjs', import.meta.url));
 
+/** Thrown when no storage is configured and the optional `azurite` package is not installed. */
+export class AzuriteNotInstalledError extends Error {
+  constructor() {
+    super(
+      'No storage connection is configured (AzureWebJobsStorage) and the embedded Azurite is not installed ' +
+        '(an install or image without optional dependencies): set AzureWebJobsStorage to a connection string or ' +
+        'an identity-based connection, or install azurite (npm install azurite).',
+    );
+  }
+}
+
 function azuriteMain(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
+  let root: string;
+  try {
+    root = dirname(require.resolve('azurite/package.json'));
+  } catch {
+    throw new AzuriteNotInstalledError();
+  }
+  return join(root, 'dist', 'src', 'azurite.js');
 }
 
 /** Ports are chosen free and bound a moment later; another process may take one in between. */
@@ -116,7 +136,7 @@ async function startAzuriteOnce(options: AzuriteOptions): Promise<RunningAzurite
     const deadline = Date.now() + 30_000;
     // An emulator that dies on start (a folder it cannot use) is reported at once, not at the deadline.
     const alive = () => child.exitCode === null && child.signalCode === null;
-    for (const port of Object.values(ports)) await waitForPort(host, port, deadline, alive);
+    for (const port of Object.values(ports)) await waitForPort(host, port, deadline, alive, options.abortSignal);
     // Another process may have taken a port between freePort and Azurite's bind: then Azurite
     // exits (EADDRINUSE) while the port answers for someone else.
     await new Promise((r) => setTimeout(r, 200));
