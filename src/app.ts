@@ -6,10 +6,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 import { registerDashboard } from './dashboard/routes.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { countWaiters } from './observability/long-poll-waiters.js';
 import { installAuth } from './plugins/auth.js';
 import { installRawBodyParser } from './plugins/content-parsers.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
-import { fastifyLoggerOptions } from './plugins/logging.js';
+import { fastifyLoggerOptions, requestId } from './plugins/logging.js';
+import { installMetrics } from './plugins/metrics.js';
 import { installOpenApi } from './plugins/openapi.js';
 import { createQueryNames } from './plugins/query-names.js';
 import { registerRoutes } from './routes/index.js';
@@ -30,9 +33,11 @@ export interface BuildAppOptions {
   orchestratorNames?: () => readonly string[] | undefined;
   /** Accepted system keys; may be empty only when config.noAuth. */
   keys: string[];
+  /** The process's metrics (shared with the store wrapper and the worker); a fresh set when omitted. */
+  metrics?: Metrics;
 }
 
-const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** Percent-encoded instance ids of 256 characters can take up to 12 bytes each (4 UTF-8 bytes as %XX). */
 const MAX_PARAM_LENGTH = 3072;
@@ -57,6 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       headersTimeout: config.requestTimeoutInMs,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutInMs / 4))),
     },
+    genReqId: requestId,
     trustProxy: config.trustProxy,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
@@ -69,6 +75,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Response schemas document the API; bodies are serialised as-is so no field is ever dropped,
   // and payloads (JsonText) are written exactly as the caller sent them.
   app.setSerializerCompiler(() => (data) => stringifyJson(data));
+  // The id of every log line of this request, returned so a caller can quote it.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   for (const schema of [...SHARED_SCHEMAS, ...BATCH_SCHEMAS]) app.addSchema(schema);
 
   installErrorHandler(app);
@@ -80,13 +90,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
   installAuth(app, { keys: options.keys, readKeys: config.readKeys, noAuth: config.noAuth });
   await installOpenApi(app, VERSION);
+  const metrics = options.metrics ?? createMetrics(VERSION);
+  installMetrics(app, { metrics, public: config.metricsPublic });
 
-  const service = createManagementService({
-    stores: options.stores,
-    config,
-    events: options.events,
-    orchestratorNames: options.orchestratorNames,
-  });
+  const { service, waiters } = countWaiters(
+    createManagementService({
+      stores: options.stores,
+      config,
+      events: options.events,
+      orchestratorNames: options.orchestratorNames,
+    }),
+  );
+  metrics.longPollWaiters = waiters;
   const shutdown = new AbortController();
   app.addHook('preClose', async () => shutdown.abort());
   const batches = createBatchService(service, { abortSignal: shutdown.signal });

@@ -32,6 +32,8 @@ export interface Config {
   storageTryTimeoutInMs?: number;
   queueEncoding: 'utf8' | 'base64';
   logLevel: string;
+  /** Serve GET /metrics without the system key. */
+  metricsPublic: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -141,5 +143,6 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     maxConnections: parseInteger('TASKHUB_MAX_CONNECTIONS', merged.TASKHUB_MAX_CONNECTIONS, 1, 1_000_000) ?? 1024,
     queueEncoding: encoding,
     logLevel: merged.LOG_LEVEL || 'info',
+    metricsPublic: parseBool('TASKHUB_METRICS_PUBLIC', merged.TASKHUB_METRICS_PUBLIC, false),
   };
 }

@@ -9,10 +9,12 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
-import { buildApp } from './app.js';
+import { buildApp, VERSION } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareDataFolder } from './data-folder.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { instrumentStores } from './observability/instrumented-stores.js';
+import { createMetrics } from './observability/metrics.js';
 import { logSerializers, redactSecrets } from './plugins/logging.js';
 import { InstanceEvents } from './services/instance-events.js';
 import { checkConnectionStrings } from './storage/azure/connection-check.js';
@@ -80,7 +82,8 @@ export async function startServer(initial: Config, options: StartServerOptions =
       logger.info({ location }, 'no AzureWebJobsStorage configured: using embedded Azurite');
     }
 
-    const stores = createAzureStoreProvider(config);
+    const metrics = createMetrics(VERSION);
+    const stores = instrumentStores(createAzureStoreProvider(config), metrics);
     closers.push(() => stores.close());
     const events = new InstanceEvents();
     let worker: RunningWorker | undefined;
@@ -110,6 +113,7 @@ export async function startServer(initial: Config, options: StartServerOptions =
       events,
       orchestratorNames: config.worker ? () => worker?.orchestratorNames() : undefined,
       keys,
+      metrics,
     });
     // The app closes first so in-flight requests finish before the worker and storage go away.
     closers.push(() => app.close());

@@ -218,6 +218,15 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
         return { storage: 'unreachable' };
       }
     },
+    async readiness() {
+      try {
+        const response = await fetch(`${origin}/health/ready`);
+        const body = (await response.json()) as { storage?: 'ok' | 'unreachable'; taskHub?: 'present' | 'missing' | 'unknown' };
+        return { storage: body.storage ?? 'unreachable', taskHub: body.taskHub ?? 'unknown' };
+      } catch {
+        return { storage: 'unreachable', taskHub: 'unknown' };
+      }
+    },
   };
   return service;
 }

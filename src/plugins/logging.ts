@@ -1,6 +1,7 @@
 // Log serializers that never print secrets: Fastify's default request log includes the full URL,
 // and with it `?code=<system key>`; storage errors may quote connection-string parts.
 
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyRequest, FastifyReply } from 'fastify';
 import type { LoggerOptions } from 'pino';
 
@@ -64,4 +65,17 @@ export function fastifyLoggerOptions(
   if (!logger) return { logger: false };
   if (isLoggerInstance(logger)) return { loggerInstance: logger.child({}, { serializers: logSerializers }) };
   return { logger: { ...logger, serializers: { ...logger.serializers, ...logSerializers } } };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Request ids for the log lines of a request (`reqId` on each): the caller's `x-request-id` when it
+ * is a plain token (a proxy's or a client's trace id), else a fresh UUID. Never echoes arbitrary
+ * text into logs.
+ */
+export function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  const value = Array.isArray(given) ? given[0] : given;
+  return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
 }

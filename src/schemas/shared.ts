@@ -137,6 +137,15 @@ export const OrchestratorNames = Type.Object(
   { $id: 'OrchestratorNames', description: 'taskhub addition: orchestrators the worker can run.' },
 );
 
+export const Readiness = Type.Object(
+  {
+    status: Type.Unsafe<'ready' | 'not-ready'>({ type: 'string', enum: ['ready', 'not-ready'] }),
+    storage: Type.Unsafe<'ok' | 'unreachable'>({ type: 'string', enum: ['ok', 'unreachable'] }),
+    taskHub: Type.Unsafe<'present' | 'missing' | 'unknown'>({ type: 'string', enum: ['present', 'missing', 'unknown'] }),
+  },
+  { $id: 'Readiness', description: 'Whether this replica can serve: storage reachable and the default task hub present.' },
+);
+
 /** Registration order matters: referenced schemas first. */
 export const SHARED_SCHEMAS: TSchema[] = [
   ErrorResponse,
@@ -151,4 +160,5 @@ export const SHARED_SCHEMAS: TSchema[] = [
   StatusCounts,
   WhoAmI,
   OrchestratorNames,
+  Readiness,
 ];

@@ -130,4 +130,6 @@ export interface ManagementService {
   ): Promise<CleanEntityStorageResult>;
   /** Storage reachability, for /health. */
   health(): Promise<{ storage: 'ok' | 'unreachable' }>;
+  /** Storage reachable and the default task hub present, for /health/ready. */
+  readiness(): Promise<{ storage: 'ok' | 'unreachable'; taskHub: 'present' | 'missing' | 'unknown' }>;
 }

@@ -119,5 +119,14 @@ export function createManagementService(deps: ManagementServiceDeps): Management
         return { storage: 'unreachable' };
       }
     },
+    async readiness() {
+      const store = deps.stores.get(deps.config.defaultConnection, deps.config.hubName);
+      try {
+        await store.ping();
+        return { storage: 'ok', taskHub: (await store.exists()) ? 'present' : 'missing' };
+      } catch {
+        return { storage: 'unreachable', taskHub: 'unknown' };
+      }
+    },
   };
 }

@@ -1,0 +1,59 @@
+// GET /metrics (Prometheus text format) and the HTTP request metrics behind it. Requests are
+// labelled with the route pattern (`/runtime/webhooks/durabletask/instances/:instanceId`), never the
+// raw URL: ids would make every request a new time series. /metrics needs the system key like the
+// API unless TASKHUB_METRICS_PUBLIC=true (for a scraper inside a trusted network).
+
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../observability/metrics.js';
+
+const started = Symbol('started');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    [started]?: bigint;
+  }
+}
+
+export interface MetricsPluginOptions {
+  metrics: Metrics;
+  /** Serve /metrics without a key. */
+  public: boolean;
+}
+
+export function installMetrics(app: FastifyInstance, options: MetricsPluginOptions): void {
+  const { metrics } = options;
+  app.addHook('onRequest', async (request) => {
+    request[started] = process.hrtime.bigint();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const begin = request[started];
+    if (begin === undefined) return;
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status_code: String(reply.statusCode),
+    };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - begin) / 1e9);
+  });
+
+  app.get(
+    '/metrics',
+    {
+      config: { public: options.public },
+      schema: {
+        operationId: 'metrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        description: 'Needs the system key unless TASKHUB_METRICS_PUBLIC=true.',
+        ...(options.public ? { security: [] } : {}),
+        produces: ['text/plain'],
+        response: { 200: { type: 'string', description: 'Metrics in the Prometheus text format 0.0.4.' } },
+      },
+    },
+    async (_request, reply) => {
+      const text = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(text);
+    },
+  );
+}
