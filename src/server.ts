@@ -15,6 +15,7 @@ import { prepareDataFolder } from './data-folder.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { instrumentStores } from './observability/instrumented-stores.js';
 import { createMetrics } from './observability/metrics.js';
+import { observeHubQueues, workerObserver } from './observability/wiring.js';
 import { logSerializers, redactSecrets } from './plugins/logging.js';
 import { InstanceEvents } from './services/instance-events.js';
 import { checkConnectionStrings } from './storage/azure/connection-check.js';
@@ -84,13 +85,16 @@ export async function startServer(initial: Config, options: StartServerOptions =
 
     const metrics = createMetrics(VERSION);
     const stores = instrumentStores(createAzureStoreProvider(config), metrics);
+    observeHubQueues(metrics, config, stores);
     closers.push(() => stores.close());
     const events = new InstanceEvents();
     let worker: RunningWorker | undefined;
     const startWorkerIfEnabled = async () => {
       // Loaded on demand: a server run with --no-worker never loads the worker or user code.
       if (!config.worker || stopped.signal.aborted) return;
-      worker = await (await import('./worker/index.js')).startWorker({ config, stores, events, logger });
+      const observer = workerObserver(metrics);
+      worker = await (await import('./worker/index.js')).startWorker({ config, stores, events, logger, observer });
+      metrics.partitionsOwned = () => worker?.partitionsOwned() ?? [];
       closers.push(() => worker!.stop());
     };
     const ensureDefaultHub = () => stores.get(config.defaultConnection, config.hubName).ensure();

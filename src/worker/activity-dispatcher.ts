@@ -9,6 +9,7 @@ import type pino from 'pino';
 import type { TaskHubWorkerStore, WorkItemMessage } from '../storage/port.js';
 import { taskCompleted, taskFailed } from '../domain/index.js';
 import { errorFromThrown } from './thrown-error.js';
+import type { WorkerObserver } from './observer.js';
 import type { ActivityContext, Registry } from './registry.js';
 
 // CommonJS package: plain Node ESM cannot name its exports statically.
@@ -16,6 +17,7 @@ const { InvocationContext } = createRequire(import.meta.url)('@azure/functions')
 
 export interface ActivityOptions {
   workItemVisibilityInMs: number;
+  observer?: WorkerObserver;
 }
 
 export class ActivityDispatcher {
@@ -36,6 +38,7 @@ export class ActivityDispatcher {
     }, renewEvery);
     try {
       const answer = await this.execute(item);
+      this.options.observer?.activity(this.store.hubName, answer.EventType === 'TaskFailed' ? 'failed' : 'completed');
       await this.store.sendToInstance(item.instance, answer, { sender: item.instance, episode: item.episode });
     } finally {
       clearInterval(renewal);

@@ -11,11 +11,13 @@ import type { StoreProvider, TaskHubWorkerStore } from '../storage/port.js';
 import { ActivityDispatcher } from './activity-dispatcher.js';
 import { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { OrchestrationDispatcher } from './orchestration-dispatcher.js';
+import type { WorkerObserver } from './observer.js';
 import { PartitionOwnership } from './partition-ownership.js';
 import { loadAppModule, Registry } from './registry.js';
 import { registerSamples } from './samples.js';
 
 export { Registry } from './registry.js';
+export type { WorkerObserver, WorkOutcome } from './observer.js';
 export type { ActivityContext, ActivityFunction, EntityFunction, OrchestratorFunction, RegisterFunction } from './registry.js';
 
 export interface WorkerTuning {
@@ -51,11 +53,15 @@ export interface StartWorkerOptions {
   /** Task hubs to serve (default `[config.hubName]`), on `config.defaultConnection`. */
   hubs?: string[];
   tuning?: Partial<WorkerTuning>;
+  /** Told of each episode and activity (metrics). */
+  observer?: WorkerObserver;
 }
 
 export interface RunningWorker {
   stop(): Promise<void>;
   orchestratorNames(): string[];
+  /** Control-queue partitions whose lease this worker holds, per task hub. */
+  partitionsOwned(): { taskHub: string; count: number }[];
 }
 
 const sleep = (ms: number, signal: AbortSignal, wake?: Waker) =>
@@ -130,7 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // every poll loop waits on it
   const loops: Promise<void>[] = [];
-  const ownerships: PartitionOwnership[] = [];
+  const ownerships: { taskHub: string; ownership: PartitionOwnership }[] = [];
   const onError = (err: unknown) => logger.error({ err }, 'worker loop error');
   const controlWaker = new Waker();
   const activityWaker = new Waker();
@@ -143,13 +149,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const store: TaskHubWorkerStore = withWakeUps(stores.get(config.defaultConnection, hub), controlWaker, activityWaker);
     await store.ensure();
     const ownership = new PartitionOwnership(store, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
-    ownerships.push(ownership);
+    ownerships.push({ taskHub: hub, ownership });
     const entities = new EntityDispatcher(store, registry, logger);
     const orchestrations = new OrchestrationDispatcher(store, registry, events, logger, {
       controlVisibilityInMs: tuning.controlVisibilityInMs,
       batchSize: 32,
+      observer: options.observer,
     }, entities);
-    const activities = new ActivityDispatcher(store, registry, logger, { workItemVisibilityInMs: tuning.workItemVisibilityInMs });
+    const activities = new ActivityDispatcher(store, registry, logger, {
+      workItemVisibilityInMs: tuning.workItemVisibilityInMs,
+      observer: options.observer,
+    });
     const partitions = await store.partitionCount();
     await ownership.refresh();
     const refreshEvery = Math.max(250, Math.floor(tuning.leaseDurationInMs / 3));
@@ -176,12 +186,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let stopping: Promise<void> | undefined;
   return {
     orchestratorNames: () => [...registry.orchestrations.keys()],
+    partitionsOwned: () => ownerships.map(({ taskHub, ownership }) => ({ taskHub, count: ownership.ownedPartitions().length })),
     stop() {
       stopping ??= (async () => {
         stopListening();
         abort.abort();
         await Promise.all(loops);
-        await Promise.all(ownerships.map((o) => o.releaseAll()));
+        await Promise.all(ownerships.map(({ ownership }) => ownership.releaseAll()));
         logger.info('worker stopped');
       })();
       return stopping;

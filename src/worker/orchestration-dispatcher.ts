@@ -11,6 +11,7 @@ import { isEntityInstanceId } from '../domain/entity-id.js';
 import type { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { planEpisode, type CheckpointPlan, type RearmPlan } from './episode.js';
 import type { Registry } from './registry.js';
+import type { WorkerObserver } from './observer.js';
 
 /** Client start messages are retried this often before they are dropped (no matching Instances row). */
 const MAX_START_DEQUEUES = 10;
@@ -18,6 +19,7 @@ const MAX_START_DEQUEUES = 10;
 export interface DispatcherOptions {
   controlVisibilityInMs: number;
   batchSize: number;
+  observer?: WorkerObserver;
 }
 
 export class OrchestrationDispatcher {
@@ -47,7 +49,9 @@ export class OrchestrationDispatcher {
         try {
           if (this.entities && isEntityInstanceId(instanceId)) await this.entities.process(instanceId, list, (retry, done, delayInMs) => this.settle(retry, done, delayInMs));
           else await this.processInstance(instanceId, list);
+          this.options.observer?.episode(this.store.hubName, 'completed');
         } catch (error) {
+          this.options.observer?.episode(this.store.hubName, 'failed');
           this.logger.error({ err: error, instanceId }, 'orchestration episode failed; messages will be retried');
           // Back off like the provider (doubling per delivery, capped at 10 minutes) so a poison message cannot spin.
           const deliveries = Math.max(...list.map((m) => m.dequeueCount));
