@@ -50,7 +50,7 @@ COPY --from=build /app/dist ./dist
 USER node
 VOLUME ["/data"]
 EXPOSE 7071
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||7071)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node is PID 1: signals.js is preloaded so SIGTERM is handled before the rest of the app loads.
 CMD ["node", "--import", "./dist/signals.js", "dist/server.js"]
