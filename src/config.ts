@@ -1,6 +1,7 @@
 // Configuration: environment + CLI flags, validated once. Nothing else reads process.env.
 
 import { resolve } from 'node:path';
+import { ConnectionSettingError, readConnectionSetting } from './connection-settings.js';
 import { HUB_NAME_RULE, isValidHubName } from './domain/index.js';
 
 export interface Config {
@@ -56,9 +57,19 @@ function parseInteger(name: string, value: string | undefined, min: number, max:
   return n;
 }
 
-/** `name=ENV_VAR,...`: each named connection reads its string from the named variable. */
+/** A connection setting's value: its connection string, else its identity settings (`<name>__accountName`, ...). */
+function connectionSetting(env: Env, name: string): string | undefined {
+  try {
+    return readConnectionSetting(env, name);
+  } catch (error) {
+    if (error instanceof ConnectionSettingError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+/** `name=ENV_VAR,...`: each named connection reads its string (or identity settings) from the named variable. */
 function parseConnections(env: Env): Record<string, string | undefined> {
-  const connections: Record<string, string | undefined> = { AzureWebJobsStorage: env.AzureWebJobsStorage || undefined };
+  const connections: Record<string, string | undefined> = { AzureWebJobsStorage: connectionSetting(env, 'AzureWebJobsStorage') };
   const spec = env.TASKHUB_CONNECTIONS?.trim();
   if (!spec) return connections;
   for (const pair of spec.split(',')) {
@@ -66,8 +77,13 @@ function parseConnections(env: Env): Record<string, string | undefined> {
     if (!name || !variable || !/^[A-Za-z0-9_]+$/.test(name)) {
       throw new ConfigError(`TASKHUB_CONNECTIONS entries look like name=ENV_VAR_NAME; '${pair}' does not.`);
     }
-    const value = env[variable];
-    if (!value) throw new ConfigError(`TASKHUB_CONNECTIONS names ${variable} for '${name}', but it is not set.`);
+    const value = connectionSetting(env, variable);
+    if (!value) {
+      throw new ConfigError(
+        `TASKHUB_CONNECTIONS names ${variable} for '${name}', but neither ${variable} (a connection string) ` +
+          `nor identity settings (${variable}__accountName, or ${variable}__tableServiceUri/__queueServiceUri/__blobServiceUri) are set.`,
+      );
+    }
     connections[name] = value;
   }
   return connections;

@@ -6,7 +6,9 @@ import { RestError, TableClient, TableServiceClient } from '@azure/data-tables';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { decodeIdentityConnection } from '../../connection-settings.js';
 import { azuriteConnectionString } from './azurite.js';
+import { createIdentityAccountClients } from './identity-clients.js';
 
 export interface AccountClients {
   table(name: string): TableClient;
@@ -60,9 +62,13 @@ function tryTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
   };
 }
 
+/** Clients for a connection string, or for an identity connection (config's `identity:` form). */
 export function createAccountClients(connectionString: string, options: AccountClientOptions = {}): AccountClients {
-  const expanded = expandConnectionString(connectionString);
-  const allowInsecureConnection = /DefaultEndpointsProtocol=http;|Endpoint=http:/i.test(expanded);
+  const identity = decodeIdentityConnection(connectionString);
+  const expanded = identity ? '' : expandConnectionString(connectionString);
+  const allowInsecureConnection = identity
+    ? [identity.tableServiceUri, identity.queueServiceUri, identity.blobServiceUri].some((uri) => uri.startsWith('http:'))
+    : /DefaultEndpointsProtocol=http;|Endpoint=http:/i.test(expanded);
   const tryTimeoutInMs = options.tryTimeoutInMs ?? DEFAULT_STORAGE_TRY_TIMEOUT_IN_MS;
   const tableOptions = {
     allowInsecureConnection,
@@ -70,6 +76,7 @@ export function createAccountClients(connectionString: string, options: AccountC
     additionalPolicies: [{ policy: tryTimeoutPolicy(tryTimeoutInMs), position: 'perRetry' as const }],
   };
   const storageOptions = { retryOptions: { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 500, tryTimeoutInMs } };
+  if (identity) return createIdentityAccountClients(identity, tableOptions, storageOptions);
   const tableService = TableServiceClient.fromConnectionString(expanded, tableOptions);
   const queueService = QueueServiceClient.fromConnectionString(expanded, storageOptions);
   const blobService = BlobServiceClient.fromConnectionString(expanded, storageOptions);

@@ -1,0 +1,48 @@
+// SDK clients for an identity-based connection (Microsoft Entra tokens instead of an account key):
+// the service endpoints come from the connection settings, the credential from @azure/identity.
+
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
+import type { IdentityConnection } from '../../connection-settings.js';
+import type { AccountClients } from './clients.js';
+
+/** The credential the settings ask for; nothing is fetched until the first storage call. */
+export function identityCredential(connection: IdentityConnection): TokenCredential {
+  switch (connection.credential) {
+    case 'managedidentity':
+      if (connection.managedIdentityResourceId) return new ManagedIdentityCredential({ resourceId: connection.managedIdentityResourceId });
+      return connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId }) : new ManagedIdentityCredential();
+    case 'clientsecret':
+      return new ClientSecretCredential(connection.tenantId!, connection.clientId!, connection.clientSecret!);
+    default:
+      if (connection.managedIdentityResourceId) return new DefaultAzureCredential({ managedIdentityResourceId: connection.managedIdentityResourceId });
+      return new DefaultAzureCredential(connection.clientId ? { managedIdentityClientId: connection.clientId } : {});
+  }
+}
+
+export function createIdentityAccountClients(
+  connection: IdentityConnection,
+  tableOptions: TableServiceClientOptions,
+  storageOptions: { retryOptions: { maxTries: number; retryDelayInMs: number; maxRetryDelayInMs: number; tryTimeoutInMs: number } },
+): AccountClients {
+  const credential = identityCredential(connection);
+  const tableService = new TableServiceClient(connection.tableServiceUri, credential, tableOptions);
+  const queueService = new QueueServiceClient(connection.queueServiceUri, credential, storageOptions);
+  const blobService = new BlobServiceClient(connection.blobServiceUri, credential, storageOptions);
+  const tables = new Map<string, TableClient>();
+  return {
+    tableService,
+    table(name) {
+      let client = tables.get(name);
+      if (!client) {
+        client = new TableClient(connection.tableServiceUri, name, credential, tableOptions);
+        tables.set(name, client);
+      }
+      return client;
+    },
+    queue: (name) => queueService.getQueueClient(name),
+    container: (name) => blobService.getContainerClient(name),
+  };
+}
