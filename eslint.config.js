@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.taskhub/**', 'openapi/**', 'bin/**', 'coverage/**', 'bench/*.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.taskhub/**', 'openapi/**', 'bin/**', 'coverage/**', 'bench/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {

@@ -58,7 +58,9 @@ export function readIdentityConnection(env: Record<string, string | undefined>, 
     if (given) uris[service] = serviceUri(`${prefix}__${service}ServiceUri`, given);
     else if (account) {
       if (!/^[a-z0-9]{3,24}$/.test(account)) {
-        throw new ConnectionSettingError(`${prefix}__accountName must be a storage account name (3-24 lower-case letters and digits), got '${account}'.`);
+        throw new ConnectionSettingError(
+          `${prefix}__accountName must be a storage account name (3-24 lower-case letters and digits), got '${account}'.`,
+        );
       }
       uris[service] = `https://${account}.${service}.core.windows.net`;
     }

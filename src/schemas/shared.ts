@@ -85,10 +85,7 @@ export const CheckStatusPayload = Type.Object(
   { $id: 'CheckStatusPayload', description: 'Management URLs of one instance (answer of 202 responses).' },
 );
 
-export const PurgeResult = Type.Object(
-  { instancesDeleted: Type.Integer({ minimum: 0 }) },
-  { $id: 'PurgeHistoryResult' },
-);
+export const PurgeResult = Type.Object({ instancesDeleted: Type.Integer({ minimum: 0 }) }, { $id: 'PurgeHistoryResult' });
 
 export const TaskHubDeleted = Type.Object(
   {

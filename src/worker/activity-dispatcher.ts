@@ -34,7 +34,9 @@ export class ActivityDispatcher {
     if (!item) return false;
     const renewEvery = Math.max(1000, this.options.workItemVisibilityInMs / 3);
     const renewal = setInterval(() => {
-      this.store.renewWorkItem(item, this.options.workItemVisibilityInMs).catch((err: unknown) => this.logger.warn({ err }, 'work item renewal failed'));
+      this.store
+        .renewWorkItem(item, this.options.workItemVisibilityInMs)
+        .catch((err: unknown) => this.logger.warn({ err }, 'work item renewal failed'));
     }, renewEvery);
     try {
       const answer = await this.execute(item);
@@ -53,7 +55,8 @@ export class ActivityDispatcher {
     const taskScheduledId = scheduled.EventId;
     const fn = this.registry.findActivity(name);
     try {
-      if (!fn) throw Object.assign(new Error(`The activity function '${name}' is not registered with this worker.`), { name: 'ActivityNotFound' });
+      if (!fn)
+        throw Object.assign(new Error(`The activity function '${name}' is not registered with this worker.`), { name: 'ActivityNotFound' });
       const input = typeof scheduled.Input === 'string' && scheduled.Input !== '' ? JSON.parse(scheduled.Input) : undefined;
       const context = this.contextFor(name, item.instance.InstanceId);
       const result = await fn(input, context);

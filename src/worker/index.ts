@@ -88,7 +88,13 @@ class Waker {
 }
 
 /** Polls with exponential back-off while idle; `step` returns true when it found work. */
-async function pollLoop(step: () => Promise<boolean>, tuning: WorkerTuning, signal: AbortSignal, onError: (e: unknown) => void, wake?: Waker) {
+async function pollLoop(
+  step: () => Promise<boolean>,
+  tuning: WorkerTuning,
+  signal: AbortSignal,
+  onError: (e: unknown) => void,
+  wake?: Waker,
+) {
   let delay = tuning.minPollIntervalInMs;
   while (!signal.aborted) {
     let busy = false;
@@ -151,11 +157,18 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const ownership = new PartitionOwnership(store, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
     ownerships.push({ taskHub: hub, ownership });
     const entities = new EntityDispatcher(store, registry, logger);
-    const orchestrations = new OrchestrationDispatcher(store, registry, events, logger, {
-      controlVisibilityInMs: tuning.controlVisibilityInMs,
-      batchSize: 32,
-      observer: options.observer,
-    }, entities);
+    const orchestrations = new OrchestrationDispatcher(
+      store,
+      registry,
+      events,
+      logger,
+      {
+        controlVisibilityInMs: tuning.controlVisibilityInMs,
+        batchSize: 32,
+        observer: options.observer,
+      },
+      entities,
+    );
     const activities = new ActivityDispatcher(store, registry, logger, {
       workItemVisibilityInMs: tuning.workItemVisibilityInMs,
       observer: options.observer,
@@ -174,7 +187,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     for (let p = 0; p < partitions; p++) {
       const partition = p;
       loops.push(
-        pollLoop(async () => ownership.isOwned(partition) && (await orchestrations.pollOnce(partition)) > 0, tuning, abort.signal, onError, controlWaker),
+        pollLoop(
+          async () => ownership.isOwned(partition) && (await orchestrations.pollOnce(partition)) > 0,
+          tuning,
+          abort.signal,
+          onError,
+          controlWaker,
+        ),
       );
     }
     for (let i = 0; i < tuning.activityConcurrency; i++) {

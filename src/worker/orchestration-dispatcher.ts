@@ -47,7 +47,8 @@ export class OrchestrationDispatcher {
       [...byInstance].map(async ([instanceId, list]) => {
         list.sort((a, b) => a.insertedOn.getTime() - b.insertedOn.getTime() || a.sequenceNumber - b.sequenceNumber);
         try {
-          if (this.entities && isEntityInstanceId(instanceId)) await this.entities.process(instanceId, list, (retry, done, delayInMs) => this.settle(retry, done, delayInMs));
+          if (this.entities && isEntityInstanceId(instanceId))
+            await this.entities.process(instanceId, list, (retry, done, delayInMs) => this.settle(retry, done, delayInMs));
           else await this.processInstance(instanceId, list);
           this.options.observer?.episode(this.store.hubName, 'completed');
         } catch (error) {

@@ -79,7 +79,9 @@ describe('GET /metrics', () => {
     expect(all.get(`taskhub_worker_partitions_owned{task_hub="${hub}"}`)).toBe(2);
     const queues = find(all, 'taskhub_queue_messages{');
     expect(queues.map(([k]) => k).sort()).toEqual(
-      [`${hub}-control-00`, `${hub}-control-01`, `${hub}-workitems`].map((q) => `taskhub_queue_messages{queue="${q.toLowerCase()}"}`).sort(),
+      [`${hub}-control-00`, `${hub}-control-01`, `${hub}-workitems`]
+        .map((q) => `taskhub_queue_messages{queue="${q.toLowerCase()}"}`)
+        .sort(),
     );
     for (const [, value] of queues) expect(value).toBeGreaterThanOrEqual(0);
     expect(all.get('taskhub_long_poll_waiters')).toBe(1);

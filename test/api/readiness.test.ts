@@ -29,7 +29,15 @@ describe('GET /health/ready', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'taskhub-ready-'));
     const dead = azuriteConnectionString().replace(/:(\d+)\//g, ':1/');
     const server = await startServer(
-      loadConfig({ AzureWebJobsStorage: dead, TASKHUB_HUB_NAME: freshHubName('rdy'), TASKHUB_DATA_DIR: dataDir, TASKHUB_KEYS: 'k', TASKHUB_WORKER: 'false', PORT: '0', LOG_LEVEL: 'silent' }),
+      loadConfig({
+        AzureWebJobsStorage: dead,
+        TASKHUB_HUB_NAME: freshHubName('rdy'),
+        TASKHUB_DATA_DIR: dataDir,
+        TASKHUB_KEYS: 'k',
+        TASKHUB_WORKER: 'false',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+      }),
     );
     try {
       const ready = await fetch(`${server.url}/health/ready`);

@@ -29,7 +29,10 @@ interface Manifest {
   metadata: { name: string; labels?: Record<string, string> };
   spec?: {
     selector?: { matchLabels?: Record<string, string> } & Record<string, string>;
-    template?: { metadata: { labels: Record<string, string> }; spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean } } };
+    template?: {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean } };
+    };
     ports?: { port: number; targetPort: string | number }[];
   };
   stringData?: Record<string, string>;
@@ -40,7 +43,8 @@ const manifests: Manifest[] = readdirSync(new URL(K8S_DIR, root))
   .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')
   .flatMap((file) => parseAllDocuments(read(K8S_DIR + file)).map((doc) => doc.toJS() as Manifest));
 const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
-const deployment = (component: string) => byKind('Deployment').find((d) => d.spec?.template?.metadata.labels['app.kubernetes.io/component'] === component)!;
+const deployment = (component: string) =>
+  byKind('Deployment').find((d) => d.spec?.template?.metadata.labels['app.kubernetes.io/component'] === component)!;
 const container = (d: Manifest) => d.spec!.template!.spec.containers[0];
 
 let t: TestApp;

@@ -87,14 +87,25 @@ describe('identity-based connections', () => {
       }
       throw new Error('loadConfig accepted the settings');
     };
-    expect(refused({ AzureWebJobsStorage__queueServiceUri: 'https://q.example.net', AzureWebJobsStorage__blobServiceUri: 'https://b.example.net' })).toMatch(
-      /no AzureWebJobsStorage__tableServiceUri: set AzureWebJobsStorage__accountName, or all of/,
+    expect(
+      refused({
+        AzureWebJobsStorage__queueServiceUri: 'https://q.example.net',
+        AzureWebJobsStorage__blobServiceUri: 'https://b.example.net',
+      }),
+    ).toMatch(/no AzureWebJobsStorage__tableServiceUri: set AzureWebJobsStorage__accountName, or all of/);
+    expect(refused({ AzureWebJobsStorage__credential: 'managedidentity' })).toMatch(
+      /no AzureWebJobsStorage__tableServiceUri, AzureWebJobsStorage__queueServiceUri/,
     );
-    expect(refused({ AzureWebJobsStorage__credential: 'managedidentity' })).toMatch(/no AzureWebJobsStorage__tableServiceUri, AzureWebJobsStorage__queueServiceUri/);
-    expect(refused({ AzureWebJobsStorage__accountName: 'contoso', AzureWebJobsStorage__credential: 'password' })).toMatch(/may only be 'managedidentity'/);
+    expect(refused({ AzureWebJobsStorage__accountName: 'contoso', AzureWebJobsStorage__credential: 'password' })).toMatch(
+      /may only be 'managedidentity'/,
+    );
     expect(refused({ AzureWebJobsStorage__accountName: 'Not_An_Account' })).toMatch(/must be a storage account name/);
-    expect(refused({ AzureWebJobsStorage__tableServiceUri: 'tables', AzureWebJobsStorage__accountName: 'contoso' })).toMatch(/must be an absolute URL/);
-    expect(refused({ AzureWebJobsStorage__accountName: 'contoso', AzureWebJobsStorage__clientSecret: 's' })).toMatch(/needs AzureWebJobsStorage__tenantId/);
+    expect(refused({ AzureWebJobsStorage__tableServiceUri: 'tables', AzureWebJobsStorage__accountName: 'contoso' })).toMatch(
+      /must be an absolute URL/,
+    );
+    expect(refused({ AzureWebJobsStorage__accountName: 'contoso', AzureWebJobsStorage__clientSecret: 's' })).toMatch(
+      /needs AzureWebJobsStorage__tenantId/,
+    );
     expect(refused({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', TASKHUB_CONNECTIONS: 'Orders=ORDERS_STORAGE' })).toMatch(
       /neither ORDERS_STORAGE \(a connection string\) nor identity settings \(ORDERS_STORAGE__accountName/,
     );

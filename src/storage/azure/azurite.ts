@@ -9,8 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteOptions {
   /** Folder for Azurite's data; omitted means in-memory. */
@@ -109,14 +108,25 @@ async function startAzuriteOnce(options: AzuriteOptions): Promise<RunningAzurite
   const host = options.host ?? '127.0.0.1';
   const ports = { blob: await freePort(host), queue: await freePort(host), table: await freePort(host) };
   const args = [
-    '--require', WATCHDOG,
+    '--require',
+    WATCHDOG,
     azuriteMain(),
     '--silent',
     '--skipApiVersionCheck',
     '--loose',
     '--disableTelemetry',
-    '--blobHost', host, '--queueHost', host, '--tableHost', host,
-    '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
+    '--blobHost',
+    host,
+    '--queueHost',
+    host,
+    '--tableHost',
+    host,
+    '--blobPort',
+    String(ports.blob),
+    '--queuePort',
+    String(ports.queue),
+    '--tablePort',
+    String(ports.table),
   ];
   if (options.location) {
     mkdirSync(options.location, { recursive: true });

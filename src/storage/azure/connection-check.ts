@@ -5,9 +5,11 @@
 import { TableServiceClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { decodeIdentityConnection } from '../../connection-settings.js';
 import { expandConnectionString } from './clients.js';
 
-const SHAPE = 'it should look like DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net, or name BlobEndpoint, QueueEndpoint and TableEndpoint with a SharedAccessSignature';
+const SHAPE =
+  'it should look like DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net, or name BlobEndpoint, QueueEndpoint and TableEndpoint with a SharedAccessSignature';
 
 /** Why a connection string cannot be used, in words that never quote it; undefined when usable. */
 export function connectionStringProblem(connectionString: string): string | undefined {
@@ -35,7 +37,8 @@ export function connectionStringProblem(connectionString: string): string | unde
 /** Throws for the first configured connection whose string is unusable. */
 export function checkConnectionStrings(connections: Record<string, string | undefined>): void {
   for (const [name, value] of Object.entries(connections)) {
-    if (!value) continue;
+    // Identity-based connections were checked when the configuration was read.
+    if (!value || decodeIdentityConnection(value)) continue;
     const problem = connectionStringProblem(value);
     if (problem) throw new Error(`connection '${name}' is not a valid storage connection string: ${problem}.`);
   }

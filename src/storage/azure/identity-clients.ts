@@ -17,7 +17,8 @@ export function identityCredential(connection: IdentityConnection): TokenCredent
     case 'clientsecret':
       return new ClientSecretCredential(connection.tenantId!, connection.clientId!, connection.clientSecret!);
     default:
-      if (connection.managedIdentityResourceId) return new DefaultAzureCredential({ managedIdentityResourceId: connection.managedIdentityResourceId });
+      if (connection.managedIdentityResourceId)
+        return new DefaultAzureCredential({ managedIdentityResourceId: connection.managedIdentityResourceId });
       return new DefaultAzureCredential(connection.clientId ? { managedIdentityClientId: connection.clientId } : {});
   }
 }
