@@ -1,12 +1,21 @@
 // POST /instances/{instanceId}/raiseEvent/{eventName} — send an external event.
 
-import { DomainError } from '../domain/index.js';
+import { DomainError, instanceGone, isTerminal } from '../domain/index.js';
+import type { JsonText } from '../services/json-text.js';
 import { anyJsonBody, query, raiseEventParams } from '../schemas/queries.js';
-import { hubOf, parseJsonBody, type App, type RouteDeps } from './http-support.js';
+import { hubOf, jsonBodyText, type App, type RouteDeps } from './http-support.js';
 import { accepted, errors, scoped, type SchemaScope } from './route-schema.js';
 
-const isJsonMediaType = (contentType: string | undefined) =>
-  contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
+const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
+
+function eventData(contentType: string | undefined, body: unknown): JsonText {
+  if (!isJsonMediaType(contentType)) {
+    throw new DomainError('BadRequest', 'The event data must be sent with Content-Type: application/json.');
+  }
+  const data = jsonBodyText(body);
+  if (data === undefined) throw new DomainError('InvalidJson', 'The event data must be a JSON value; the body is empty.');
+  return data;
+}
 
 export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.post(
@@ -16,7 +25,9 @@ export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope
         operationId: 'raiseEvent',
         tags: ['instances'],
         summary: 'Raise an event',
-        description: 'The body is the event data and must be JSON (Content-Type: application/json, not empty).',
+        description:
+          'The body is the event data and must be JSON (Content-Type: application/json, not empty); ' +
+          'checked after the instance: 404 unknown, 410 finished, then 400.',
         params: raiseEventParams,
         querystring: query({}),
         body: anyJsonBody,
@@ -24,13 +35,18 @@ export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope
       }),
     },
     async (request, reply) => {
-      if (!isJsonMediaType(request.headers['content-type'])) {
-        throw new DomainError('BadRequest', 'The event data must be sent with Content-Type: application/json.');
-      }
-      const data = parseJsonBody(request.body);
-      if (data === undefined) throw new DomainError('InvalidJson', 'The event data must be a JSON value; the body is empty.');
       const { instanceId, eventName } = request.params;
-      await deps.service.raiseEvent(hubOf(deps.config, request.query), instanceId, eventName, data);
+      const hub = hubOf(deps.config, request.query);
+      let data: JsonText | undefined;
+      try {
+        data = eventData(request.headers['content-type'], request.body);
+      } catch (problem) {
+        // As the extension answers: an unknown instance is 404 and a finished one 410, whatever the body.
+        const status = await deps.service.getStatus(hub, instanceId, { showInput: false });
+        if (isTerminal(status.runtimeStatus)) throw instanceGone(instanceId, status.runtimeStatus);
+        throw problem;
+      }
+      await deps.service.raiseEvent(hub, instanceId, eventName, data);
       return reply.code(202).send(undefined);
     },
   );

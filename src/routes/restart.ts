@@ -13,17 +13,17 @@ export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): 
       schema: scoped(scope, {
         operationId: 'restartInstance',
         tags: ['instances'],
-        summary: 'Restart a finished instance',
+        summary: 'Restart an instance',
         description:
           'Starts the same orchestrator with the same version and input, under a new instance ID unless ' +
-          'restartWithNewInstanceId=false. 410 while the instance is still running. Optional ' +
+          'restartWithNewInstanceId=false (then 409 while the instance is still active). Optional ' +
           'timeout/pollingInterval wait as on start.',
         params: instanceParams,
         querystring: restartQuery,
         response: {
           200: Type.Unknown({ description: 'Wait finished: the output (Completed) or the status object.' }),
           202: ref(CheckStatusPayload, 'Restarted; the payload names the new instance.', CHECK_STATUS_HEADERS),
-          ...errors(404, 410),
+          ...errors(404, 409),
         },
       }),
     },

@@ -3,6 +3,7 @@
 // their completions, results only on request.
 
 import { RUNTIME_STATUSES, type HistoryEvent } from '../domain/index.js';
+import { ownFields } from './history-event-fields.js';
 import { storedPayload } from './json-text.js';
 
 export interface HistoryViewOptions {
@@ -38,7 +39,7 @@ export function toHistoryView(events: readonly HistoryEvent[], options: HistoryV
     if (SCHEDULING.has(event.EventType) && completedIds.has(`${event.EventType}:${event.EventId}`)) continue;
 
     const { EventType, EventId: _id, IsPlayed: _played, ...rest } = event;
-    const out: Record<string, unknown> = { EventType, ...rest };
+    const out: Record<string, unknown> = { EventType, ...ownFields(EventType, rest) };
     delete out.$type;
 
     if (EventType === 'ExecutionStarted') {

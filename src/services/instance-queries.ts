@@ -10,16 +10,13 @@ import { toStatusObject } from './status-object.js';
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
-export async function getStatus(
-  store: TaskHubWorkerStore,
-  instanceId: string,
-  options: StatusOptions = {},
-): Promise<StatusObject> {
+export async function getStatus(store: TaskHubWorkerStore, instanceId: string, options: StatusOptions = {}): Promise<StatusObject> {
   const showInput = options.showInput !== false;
   const state = await store.getInstance(instanceId, { fetchInput: showInput });
   if (!state) throw instanceNotFound(instanceId);
   const status = toStatusObject(state, { showInput });
-  if (options.showHistory) {
+  // The extension reads no history for a Pending instance and leaves the field out.
+  if (options.showHistory && state.runtimeStatus !== 'Pending') {
     const history = await store.readHistory(instanceId);
     status.historyEvents = toHistoryView(history.events, {
       showInput,
@@ -29,11 +26,7 @@ export async function getStatus(
   return status;
 }
 
-export async function listInstances(
-  store: TaskHubWorkerStore,
-  filter: ListFilter,
-  options: ListOptions = {},
-): Promise<ListPage> {
+export async function listInstances(store: TaskHubWorkerStore, filter: ListFilter, options: ListOptions = {}): Promise<ListPage> {
   const showInput = filter.showInput !== false;
   const top = Math.min(Math.max(options.top ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
   const page = await store.queryInstances(
@@ -48,7 +41,8 @@ export async function listInstances(
 
 /** The storage query of a filter; empty parts mean "no condition". */
 export function toInstanceQuery(filter: InstanceFilter): InstanceQuery {
-  const name = filter.name?.exact !== undefined ? { exact: filter.name.exact } : filter.name?.prefix ? { prefix: filter.name.prefix } : undefined;
+  const name =
+    filter.name?.exact !== undefined ? { exact: filter.name.exact } : filter.name?.prefix ? { prefix: filter.name.prefix } : undefined;
   return {
     createdTimeFrom: filter.createdTimeFrom,
     createdTimeTo: filter.createdTimeTo,
@@ -59,11 +53,7 @@ export function toInstanceQuery(filter: InstanceFilter): InstanceQuery {
   };
 }
 
-export async function countInstances(
-  store: TaskHubWorkerStore,
-  filter: InstanceFilter,
-  abortSignal?: AbortSignal,
-): Promise<StatusCounts> {
+export async function countInstances(store: TaskHubWorkerStore, filter: InstanceFilter, abortSignal?: AbortSignal): Promise<StatusCounts> {
   const counts = await store.countInstances(toInstanceQuery(filter), { abortSignal });
   return { counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
 }

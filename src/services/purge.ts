@@ -19,10 +19,15 @@ export async function purgeByFilter(
   if (!(filter.createdTimeFrom instanceof Date) || Number.isNaN(filter.createdTimeFrom.getTime())) {
     throw invalidQuery('createdTimeFrom', 'is required to purge by filter');
   }
-  const statuses = filter.runtimeStatus?.length ? filter.runtimeStatus : [...TERMINAL_STATUSES];
-  const running = statuses.filter((status) => !isTerminal(status));
-  if (running.length > 0) {
-    throw invalidQuery('runtimeStatus', `may only name finished statuses (${TERMINAL_STATUSES.join(', ')}); got ${running.join(', ')}`);
+  // As the provider does, non-terminal statuses in the list are dropped; naming only those is an
+  // error here (the provider would then purge every instance in the window, running ones included).
+  const named = filter.runtimeStatus?.length ? filter.runtimeStatus : [...TERMINAL_STATUSES];
+  const statuses = named.filter((status) => isTerminal(status));
+  if (statuses.length === 0) {
+    throw invalidQuery(
+      'runtimeStatus',
+      `must name at least one finished status (${TERMINAL_STATUSES.join(', ')}); got ${named.join(', ')}`,
+    );
   }
   const deleted = await store.purgeInstances(
     { createdTimeFrom: filter.createdTimeFrom, createdTimeTo: filter.createdTimeTo, runtimeStatus: [...new Set(statuses)] },

@@ -1,6 +1,15 @@
 // Starting and restarting orchestrations.
 
-import { DomainError, instanceNotFound, ACTIVE_STATUSES, isTerminal, assertValidInstanceId, newInstanceId, newExecutionId } from '../domain/index.js';
+import {
+  DomainError,
+  instanceNotFound,
+  stateConflict,
+  ACTIVE_STATUSES,
+  isTerminal,
+  assertValidInstanceId,
+  newInstanceId,
+  newExecutionId,
+} from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
 import type { StartOptions } from './contract.js';
 import { payloadText } from './json-text.js';
@@ -35,14 +44,12 @@ export async function startInstance(
   options: StartOptions,
   knownNames: readonly string[] | undefined,
 ): Promise<{ instanceId: string }> {
-  let name = options.name;
+  const name = options.name;
   if (!name || name.trim() === '') throw new DomainError('BadRequest', 'The orchestrator name must not be empty.');
-  if (knownNames) {
-    const registered = knownNames.find((known) => known.toLowerCase() === name.toLowerCase());
-    if (!registered) {
-      throw new DomainError('UnknownOrchestrator', `The orchestrator function '${name}' is not registered with the worker.`);
-    }
-    name = registered;
+  // Names match case-insensitively, but the caller's spelling is what is stored and shown, as in
+  // the extension; the worker finds the function whatever the case.
+  if (knownNames && !knownNames.some((known) => known.toLowerCase() === name.toLowerCase())) {
+    throw new DomainError('UnknownOrchestrator', `The orchestrator function '${name}' is not registered with the worker.`);
   }
   const instanceId = options.instanceId ?? newInstanceId();
   assertValidInstanceId(instanceId);
@@ -60,11 +67,10 @@ export async function restartInstance(
 ): Promise<{ instanceId: string }> {
   const original = await store.getInstance(instanceId, { fetchInput: true });
   if (!original) throw instanceNotFound(instanceId);
-  if (!isTerminal(original.runtimeStatus)) {
-    throw new DomainError(
-      'InstanceGone',
-      `Instance '${instanceId}' is ${original.runtimeStatus}; only a finished instance can be restarted.`,
-    );
+  // Under a new id the original may still be running (the extension restarts it then too); under
+  // the same id an active instance is a conflict, as starting with an active id is.
+  if (!restartWithNewInstanceId && !isTerminal(original.runtimeStatus)) {
+    throw stateConflict(`Instance '${instanceId}' is ${original.runtimeStatus}; restart it under a new id, or once it has finished.`);
   }
   return create(store, {
     name: original.name,

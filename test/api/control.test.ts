@@ -36,7 +36,10 @@ describe('POST /instances/{id}/raiseEvent/{name}', () => {
 
   it('accepts application/json with parameters in any case', async () => {
     const id = await startInstance(t, 'Approval', 'raise-charset');
-    const res = await t.call('POST', `${BASE}/instances/${id}/raiseEvent/E`, { body: 'true', headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    const res = await t.call('POST', `${BASE}/instances/${id}/raiseEvent/E`, {
+      body: 'true',
+      headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+    });
     expect(res.statusCode).toBe(202);
   });
 
@@ -126,12 +129,13 @@ describe('POST /instances/{id}/rewind', () => {
 });
 
 describe('POST /instances/{id}/restart', () => {
-  it('answers 404 unknown and 410 while the instance is still running', async () => {
+  it('answers 404 unknown; an active instance restarts under a new id, and is 409 under its own', async () => {
     expect((await t.call('POST', `${BASE}/instances/nobody/restart`)).statusCode).toBe(404);
     const id = await startInstance(t, 'Again', 'restart-running');
-    const res = await t.call('POST', `${BASE}/instances/${id}/restart`);
-    expect(res.statusCode).toBe(410);
-    expect(res.json().error).toBe('InstanceGone');
+    expect((await t.call('POST', `${BASE}/instances/${id}/restart`)).statusCode).toBe(202);
+    const same = await t.call('POST', `${BASE}/instances/${id}/restart?restartWithNewInstanceId=false`);
+    expect(same.statusCode).toBe(409);
+    expect(same.json().error).toBe('InstanceStateConflict');
   });
 
   it('starts a new instance with the same name, version and input', async () => {

@@ -40,7 +40,7 @@ describe('DELETE /instances (by filter)', () => {
     const missing = await p.call('DELETE', `${BASE}/instances`);
     expect(missing.statusCode).toBe(400);
     expect(missing.json()).toMatchObject({ error: 'InvalidQueryParameter', message: expect.stringContaining('createdTimeFrom') });
-    for (const q of ['runtimeStatus=Running', 'runtimeStatus=Completed,Pending', 'runtimeStatus=suspended', 'createdTimeFrom=soon']) {
+    for (const q of ['runtimeStatus=Running', 'runtimeStatus=Running,Pending', 'runtimeStatus=suspended', 'createdTimeFrom=soon']) {
       const res = await p.call('DELETE', `${BASE}/instances/?createdTimeFrom=2020-01-01T00:00:00Z&${q}`);
       expect(res.statusCode, q).toBe(400);
     }
@@ -152,7 +152,10 @@ describe('wait for completion', () => {
     // Complete whatever instance the sample route created.
     const complete = (async () => {
       for (let i = 0; i < 200; i++) {
-        const list = (await t.call('GET', `${BASE}/instances?runtimeStatus=Pending&showInput=true`)).json() as { instanceId: string; input: unknown }[];
+        const list = (await t.call('GET', `${BASE}/instances?runtimeStatus=Pending&showInput=true`)).json() as {
+          instanceId: string;
+          input: unknown;
+        }[];
         const mine = list.find((s) => JSON.stringify(s.input) === '{"x":1}');
         if (mine) return setInstanceState(t.store, mine.instanceId, 'Completed', { output: '"sync done"' });
         await new Promise((r) => setTimeout(r, 20));

@@ -62,7 +62,10 @@ describe('POST /orchestrators/{name}', () => {
   });
 
   it('takes the body as input whatever the content type; empty body means null input', async () => {
-    const plain = await t.call('POST', `${BASE}/orchestrators/Hello/input-plain`, { body: '[1,2]', headers: { 'content-type': 'text/plain' } });
+    const plain = await t.call('POST', `${BASE}/orchestrators/Hello/input-plain`, {
+      body: '[1,2]',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(plain.statusCode).toBe(202);
     const none = await t.call('POST', `${BASE}/orchestrators/Hello/input-none`, { headers: { 'content-type': 'application/json' } });
     expect(none.statusCode).toBe(202);
@@ -77,7 +80,10 @@ describe('POST /orchestrators/{name}', () => {
   });
 
   it('rejects invalid JSON with 400 InvalidJson and stores nothing', async () => {
-    const res = await t.call('POST', `${BASE}/orchestrators/Hello/bad-json`, { body: '{"a":', headers: { 'content-type': 'application/json' } });
+    const res = await t.call('POST', `${BASE}/orchestrators/Hello/bad-json`, {
+      body: '{"a":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'InvalidJson' });
     expect(await instanceRow(t.hub, 'bad-json')).toBeUndefined();
@@ -85,11 +91,17 @@ describe('POST /orchestrators/{name}', () => {
 
   it('rejects JSON nested deeper than a .NET worker reads (64 levels) with 400, accepts 64', async () => {
     const nested = (depth: number) => '['.repeat(depth) + '"[{\\"]"' + ']'.repeat(depth);
-    const deep = await t.call('POST', `${BASE}/orchestrators/Hello/too-deep`, { body: nested(5000), headers: { 'content-type': 'application/json' } });
+    const deep = await t.call('POST', `${BASE}/orchestrators/Hello/too-deep`, {
+      body: nested(5000),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(deep.statusCode).toBe(400);
     expect(deep.json()).toMatchObject({ error: 'InvalidJson' });
     expect(await instanceRow(t.hub, 'too-deep')).toBeUndefined();
-    const ok = await t.call('POST', `${BASE}/orchestrators/Hello/deep-enough`, { body: nested(64), headers: { 'content-type': 'application/json' } });
+    const ok = await t.call('POST', `${BASE}/orchestrators/Hello/deep-enough`, {
+      body: nested(64),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(ok.statusCode).toBe(202);
   });
 
@@ -174,7 +186,8 @@ describe('orchestrator registry check', () => {
     expect(unknown.json()).toMatchObject({ error: 'UnknownOrchestrator' });
     const known = await withRegistry.call('POST', `${BASE}/orchestrators/hellosequence/reg-1`);
     expect(known.statusCode).toBe(202);
-    expect((await instanceRow(withRegistry.hub, 'reg-1'))?.Name).toBe('HelloSequence');
+    // The caller's spelling is stored, as the extension stores it.
+    expect((await instanceRow(withRegistry.hub, 'reg-1'))?.Name).toBe('hellosequence');
   });
 });
 

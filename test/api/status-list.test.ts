@@ -20,8 +20,24 @@ describe('GET /instances/{id}', () => {
     expect(res.headers.location).toBe(`http://api.example.test${url}`);
     expect(res.headers['retry-after']).toBe('5');
     const body = res.json() as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['name', 'instanceId', 'runtimeStatus', 'input', 'customStatus', 'output', 'createdTime', 'lastUpdatedTime']);
-    expect(body).toMatchObject({ name: 'Hello', instanceId: id, runtimeStatus: 'Pending', input: { a: 1 }, customStatus: null, output: null });
+    expect(Object.keys(body)).toEqual([
+      'name',
+      'instanceId',
+      'runtimeStatus',
+      'input',
+      'customStatus',
+      'output',
+      'createdTime',
+      'lastUpdatedTime',
+    ]);
+    expect(body).toMatchObject({
+      name: 'Hello',
+      instanceId: id,
+      runtimeStatus: 'Pending',
+      input: { a: 1 },
+      customStatus: null,
+      output: null,
+    });
     expect(body.createdTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(body.lastUpdatedTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
@@ -66,12 +82,15 @@ describe('GET /instances/{id}', () => {
     expect(hidden.input).toBeNull();
     expect('input' in hidden && 'output' in hidden).toBe(true);
     expect('historyEvents' in hidden).toBe(false);
+    // A Pending instance has no history to show (the field is left out); a running one has.
+    await setInstanceState(t.store, id, 'Running');
     const withHistory = (await t.call('GET', `${BASE}/instances/${id}?showHistory=true`)).json() as Record<string, unknown>;
     expect(Array.isArray(withHistory.historyEvents)).toBe(true);
   });
 
   it('shows the stored history as historyEvents, with results only on request', async () => {
     const id = await startInstance(t, 'Hello', 'status-history', '"in"');
+    await setInstanceState(t.store, id, 'Running');
     const { executionId } = (await t.store.getInstance(id))!;
     const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString();
     await t.store.checkpoint({
@@ -80,7 +99,15 @@ describe('GET /instances/{id}', () => {
       existingCount: 0,
       newEvents: [
         { EventType: 'OrchestratorStarted', EventId: -1, Timestamp: at(0) },
-        { EventType: 'ExecutionStarted', EventId: -1, Timestamp: at(0), Name: 'Hello', Version: '', Input: '"in"', OrchestrationInstance: { InstanceId: id, ExecutionId: executionId } },
+        {
+          EventType: 'ExecutionStarted',
+          EventId: -1,
+          Timestamp: at(0),
+          Name: 'Hello',
+          Version: '',
+          Input: '"in"',
+          OrchestrationInstance: { InstanceId: id, ExecutionId: executionId },
+        },
         { EventType: 'TaskScheduled', EventId: 0, Timestamp: at(1), Name: 'SayHello', Version: '', Input: '"Tokyo"' },
         { EventType: 'OrchestratorCompleted', EventId: -1, Timestamp: at(1) },
         { EventType: 'TaskCompleted', EventId: -1, Timestamp: at(2), TaskScheduledId: 0, Result: '"Hello Tokyo!"' },
@@ -89,7 +116,10 @@ describe('GET /instances/{id}', () => {
     const plain = (await t.call('GET', `${BASE}/instances/${id}?showHistory=true`)).json() as { historyEvents: Record<string, unknown>[] };
     expect(plain.historyEvents.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TaskCompleted']);
     expect(plain.historyEvents[0]).toMatchObject({ FunctionName: 'Hello', Input: '"in"' });
-    expect(plain.historyEvents[1]).toMatchObject({ FunctionName: 'SayHello', ScheduledTime: expect.stringMatching(/^2024-01-01T00:00:01/) });
+    expect(plain.historyEvents[1]).toMatchObject({
+      FunctionName: 'SayHello',
+      ScheduledTime: expect.stringMatching(/^2024-01-01T00:00:01/),
+    });
     expect('Result' in plain.historyEvents[1]).toBe(false);
     const withOutput = (await t.call('GET', `${BASE}/instances/${id}?showHistory=true&showHistoryOutput=true`)).json() as {
       historyEvents: Record<string, unknown>[];

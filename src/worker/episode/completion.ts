@@ -21,25 +21,41 @@ export function completeEpisode(ctx: EpisodeContext, execution: Execution, execu
   const events = execution.newEvents;
   if (scheduled) events.push(...scheduled.events);
   let status: RuntimeStatus = 'Running';
-  let output: string | undefined;
+  let output: string | null | undefined;
   const toParent: Outbound[] = [];
   if (result.failure) {
     status = 'Failed';
     output = `${result.failure.ErrorType}: ${result.failure.ErrorMessage}`;
-    events.push(historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Failed', Result: result.failure.ErrorMessage, FailureDetails: result.failure }, -1, now));
+    events.push(
+      historyEvent(
+        'ExecutionCompleted',
+        { OrchestrationStatus: 'Failed', Result: result.failure.ErrorMessage, FailureDetails: result.failure },
+        -1,
+        now,
+      ),
+    );
     if (parent) toParent.push(notifyParent(parent, result.failure));
   } else if (result.done) {
     status = 'Completed';
     output = values.output ?? 'null';
     events.push(historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Completed', Result: output, FailureDetails: null }, -1, now));
     if (parent) toParent.push(notifyParent(parent, undefined, output));
+  } else {
+    // The provider writes a resume's reason into the Output column (where the suspend reason was).
+    const resumed = [...events].reverse().find((e) => e.EventType === 'ExecutionResumed');
+    if (resumed) output = (resumed.Reason as string | null | undefined) ?? null;
   }
   events.push(historyEvent('OrchestratorCompleted', {}, -1, now));
   const terminal = status !== 'Running';
   return checkpointPlan(
     ctx,
     execution,
-    { runtimeStatus: status, customStatus: values.customStatus, ...(output !== undefined ? { output } : {}), ...(terminal ? { completedTime: now } : {}) },
+    {
+      runtimeStatus: status,
+      customStatus: values.customStatus,
+      ...(output !== undefined ? { output } : {}),
+      ...(terminal ? { completedTime: now } : {}),
+    },
     { workItems: scheduled?.workItems, outbound: [...(scheduled?.outbound ?? []), ...toParent], childRows: scheduled?.childRows },
   );
 }

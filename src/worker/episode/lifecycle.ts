@@ -20,10 +20,15 @@ export function terminateOrSuspend(ctx: EpisodeContext, execution: Execution, ac
   const { now } = ctx;
   const terminated = accepted.find((e) => e.EventType === 'ExecutionTerminated');
   if (terminated) {
-    const reason = (terminated.Input as string | null | undefined) ?? '';
-    execution.newEvents.push(historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Terminated', Result: reason, FailureDetails: null }, -1, now));
+    // No reason stays null, as the provider stores it.
+    const reason = (terminated.Input as string | null | undefined) ?? null;
+    execution.newEvents.push(
+      historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Terminated', Result: reason, FailureDetails: null }, -1, now),
+    );
     execution.newEvents.push(historyEvent('OrchestratorCompleted', {}, -1, now));
-    const toParent = ctx.parent ? [notifyParent(ctx.parent, { ErrorType: 'TerminatedError', ErrorMessage: `Terminated: ${reason}` })] : [];
+    const toParent = ctx.parent
+      ? [notifyParent(ctx.parent, { ErrorType: 'TerminatedError', ErrorMessage: `Terminated: ${reason ?? ''}` })]
+      : [];
     return checkpointPlan(ctx, execution, { runtimeStatus: 'Terminated', output: reason, completedTime: now }, { outbound: toParent });
   }
   const events = eventsOf(execution);
