@@ -98,7 +98,7 @@ function nestingDepth(text: string): number {
 }
 
 /** Raw body text -> the same text, checked to be JSON; undefined for an empty body. */
-export function jsonBodyText(body: unknown): JsonText | undefined {
+export function parseJsonBody(body: unknown): JsonText | undefined {
   if (body === undefined || body === null) return undefined;
   const text = typeof body === 'string' ? body : String(body);
   if (text.trim() === '') return undefined;
@@ -112,11 +112,6 @@ export function jsonBodyText(body: unknown): JsonText | undefined {
     throw new DomainError('InvalidJson', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   }
   return value;
-}
-
-/** Raw body text -> the parsed value (for bodies that are requests, not payloads); undefined when empty. */
-export function parseJsonBody(body: unknown): unknown {
-  return jsonBodyText(body)?.toJSON();
 }
 
 export interface WaitSeconds {

@@ -3,7 +3,7 @@
 import { DomainError, instanceGone, isTerminal } from '../domain/index.js';
 import type { JsonText } from '../services/json-text.js';
 import { anyJsonBody, query, raiseEventParams } from '../schemas/queries.js';
-import { hubOf, jsonBodyText, type App, type RouteDeps } from './http-support.js';
+import { hubOf, parseJsonBody, type App, type RouteDeps } from './http-support.js';
 import { accepted, errors, scoped, type SchemaScope } from './route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
@@ -12,7 +12,7 @@ function eventData(contentType: string | undefined, body: unknown): JsonText {
   if (!isJsonMediaType(contentType)) {
     throw new DomainError('BadRequest', 'The event data must be sent with Content-Type: application/json.');
   }
-  const data = jsonBodyText(body);
+  const data = parseJsonBody(body);
   if (data === undefined) throw new DomainError('InvalidJson', 'The event data must be a JSON value; the body is empty.');
   return data;
 }

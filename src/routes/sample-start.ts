@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { anyJsonBody, query, statusFlags } from '../schemas/queries.js';
-import { answerWait, hubOf, jsonBodyText, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
+import { answerWait, hubOf, parseJsonBody, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
 import { errors } from './route-schema.js';
 import { WAIT_DESCRIPTION } from './wait.js';
 
@@ -35,7 +35,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const input = jsonBodyText(request.body);
+      const input = parseJsonBody(request.body);
       const hub = hubOf(deps.config, request.query);
       const { instanceId } = await deps.service.start(hub, { name: request.params.functionName, input });
       return sendCheckStatus(reply, request, deps, hub, instanceId);
@@ -63,7 +63,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
     async (request, reply) => {
       const { query: q } = request;
       const wait = waitSeconds(q.timeout ?? 10, q.retryInterval, 'retryInterval');
-      const input = jsonBodyText(request.body);
+      const input = parseJsonBody(request.body);
       const hub = hubOf(deps.config, q);
       const { instanceId } = await deps.service.start(hub, { name: request.params.functionName, input });
       return answerWait(reply, request, deps, hub, instanceId, wait, q);

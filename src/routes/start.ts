@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { anyJsonBody, startParams, startQuery } from '../schemas/queries.js';
-import { answerWait, hubOf, optionalWait, jsonBodyText, sendCheckStatus, type App, type RouteDeps } from './http-support.js';
+import { answerWait, hubOf, optionalWait, parseJsonBody, sendCheckStatus, type App, type RouteDeps } from './http-support.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
 const DESCRIPTION =
@@ -39,7 +39,7 @@ export function registerStart(app: App, deps: RouteDeps, scope: SchemaScope): vo
         const { query, params } = request;
         // Validate everything before anything is created.
         const wait = optionalWait(query.timeout, query.pollingInterval, 'pollingInterval');
-        const input = jsonBodyText(request.body);
+        const input = parseJsonBody(request.body);
         const hub = hubOf(deps.config, query);
         const { instanceId } = await deps.service.start(hub, {
           name: params.functionName,
