@@ -9,6 +9,18 @@
 import { createRequire } from 'node:module';
 import type * as DurableFunctions from 'durable-functions';
 import { EVENT_TYPES, type HistoryEvent } from '../domain/index.js';
+import {
+  ENTITY_ACTION,
+  entityTaskRequest,
+  fireAndForgetIds,
+  fireAndForgetRequests,
+  recordFireAndForgetActions,
+  releasesAtEnd,
+  SendStamps,
+  stampInOrder,
+  type OrchestrationRef,
+  type SendEventRequest,
+} from './entities/orchestration-entities.js';
 import type { OrchestratorFunction } from './registry.js';
 import { checkReplay, type ReplayedTask } from './replay-check.js';
 import { errorFromThrown } from './thrown-error.js';
@@ -81,19 +93,17 @@ const Action = {
   WhenAll: 12,
 } as const;
 const UNSUPPORTED: Record<number, string> = {
-  7: 'callEntity',
   8: 'callHttp',
-  9: 'signalEntity',
-  13: 'lock (entities)',
-  14: 'lock (entities)',
 };
+recordFireAndForgetActions();
 /** ReplaySchema.V4, the newest durable-functions 3.5 knows. */
 const SCHEMA_VERSION = 3;
 
 export type ScheduleRequest =
   | { kind: 'activity'; id: number; name: string; input: string }
   | { kind: 'timer'; id: number; fireAt: Date }
-  | { kind: 'subOrchestration'; id: number; name: string; instanceId?: string; version?: string; input: string };
+  | { kind: 'subOrchestration'; id: number; name: string; instanceId?: string; version?: string; input: string }
+  | SendEventRequest;
 
 export interface FailureDetails {
   ErrorType: string;
@@ -126,7 +136,7 @@ export interface ExecutionRequest {
   log?: (level: string, message: string) => void;
 }
 
-const SCHEDULING_EVENTS = new Set(['TaskScheduled', 'TimerCreated', 'SubOrchestrationInstanceCreated']);
+const SCHEDULING_EVENTS = new Set(['TaskScheduled', 'TimerCreated', 'SubOrchestrationInstanceCreated', 'EventSent']);
 
 /** Payload text as the host writes it: strings were already JSON-encoded by durable-functions. */
 export function payloadText(value: unknown, alreadyEncodedStrings: boolean): string {
@@ -192,10 +202,16 @@ function replayedTasks(executor: DfExecutor): Map<number, ReplayedTask> {
     if (retryTimerAfterAttempt !== undefined) out.set(id, { kind: 'timer' });
     else out.set(id, { kind: (action && KIND_OF_ACTION[action.actionType]) ?? 'other', name: action?.functionName });
   }
+  for (const id of fireAndForgetIds(executor)) out.set(id, { kind: 'other' });
   return out;
 }
 
-function scheduleRequest(task: DfTask, id: number, now: Date): ScheduleRequest | string {
+interface EntitySending {
+  ref: OrchestrationRef;
+  stamps: SendStamps;
+}
+
+function scheduleRequest(task: DfTask, id: number, now: Date, entities: EntitySending): ScheduleRequest | string {
   const { action, retryTimerAfterAttempt, retry } = actionOf(task);
   if (retryTimerAfterAttempt !== undefined) {
     // durable-functions still waits for a timer after the last attempt; like DurableTask.Core's
@@ -220,6 +236,9 @@ function scheduleRequest(task: DfTask, id: number, now: Date): ScheduleRequest |
       };
     case Action.CreateTimer:
       return { kind: 'timer', id, fireAt: new Date(action.fireAt as Date) };
+    case ENTITY_ACTION.CallEntity:
+    case ENTITY_ACTION.LockEntities:
+      return entityTaskRequest(action, id, entities.ref);
     default:
       return UNSUPPORTED[action.actionType] ?? `action type ${action.actionType}`;
   }
@@ -292,8 +311,8 @@ async function unconsumedEvents(fn: OrchestratorFunction, request: ExecutionRequ
   return counts;
 }
 
-function failed(failure: FailureDetails, customStatus: unknown): ExecutionResult {
-  return { done: true, failure, customStatus, newTasks: [], unconsumedEvents: new Map() };
+function failed(failure: FailureDetails, customStatus: unknown, newTasks: ScheduleRequest[] = []): ExecutionResult {
+  return { done: true, failure, customStatus, newTasks, unconsumedEvents: new Map() };
 }
 
 /** Replays the history through the durable-functions executor and reports its decisions. */
@@ -303,17 +322,22 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
   const scheduled = new Set(history.filter((e) => SCHEDULING_EVENTS.has(e.EventType)).map((e) => e.EventId));
   const run = await runOnce(fn, request, history);
   const { customStatus } = run;
+  // Entity messages recorded before the end are sent even when the orchestration ends now, and
+  // a critical section still open at the end is released.
+  const entities = entitySending(request, history);
+  const sentAtEnd = () =>
+    stampInOrder([...fireAndForgetRequests(run.executor, entities.ref, scheduled), ...releasesAtEnd(run.executor, entities.ref)], entities.stamps, request.now);
   // A replay that contradicts the history wins over whatever the contradiction led to.
   const nonDeterminism = run.executor && checkReplay(history, replayedTasks(run.executor));
   if (nonDeterminism) return failed(nonDeterminism, customStatus);
-  if (!run.state || !run.executor) return failed(failureOf(run.error), customStatus);
+  if (!run.state || !run.executor) return failed(failureOf(run.error), customStatus, sentAtEnd());
   const executor = run.executor;
   const actions = flatten(executor.actions);
   const unsupported = actions.find((a) => UNSUPPORTED[a.actionType] !== undefined);
   if (unsupported) {
     const what = UNSUPPORTED[unsupported.actionType];
-    const message = `taskhub's worker does not support ${what}: durable entities and durable HTTP are not available.`;
-    return failed({ ErrorType: 'NotSupportedError', ErrorMessage: message }, customStatus);
+    const message = `taskhub's worker does not support ${what}: durable HTTP is not available.`;
+    return failed({ ErrorType: 'NotSupportedError', ErrorMessage: message }, customStatus, sentAtEnd());
   }
   const continueAsNew = actions.find((a) => a.actionType === Action.ContinueAsNew);
   if (run.state.isDone) {
@@ -327,7 +351,7 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
       const unconsumed = await unconsumedEvents(fn, request, history, executor);
       return { done: true, continueAsNewInput: input, customStatus, newTasks: [], unconsumedEvents: unconsumed };
     }
-    return { done: true, output: run.state.output, customStatus, newTasks: [], unconsumedEvents: new Map() };
+    return { done: true, output: run.state.output, customStatus, newTasks: sentAtEnd(), unconsumedEvents: new Map() };
   }
   const newTasks: ScheduleRequest[] = [];
   const ids = Object.keys(executor.openTasks).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
@@ -335,14 +359,21 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
     if (scheduled.has(id)) continue;
     let next: ScheduleRequest | string;
     try {
-      next = scheduleRequest(executor.openTasks[id], id, request.now);
+      next = scheduleRequest(executor.openTasks[id], id, request.now, entities);
     } catch (error) {
-      return failed(unserializable(request.name, `input of the task with sequence number ${id}`, error), customStatus);
+      return failed(unserializable(request.name, `input of the task with sequence number ${id}`, error), customStatus, sentAtEnd());
     }
     if (typeof next === 'string') {
-      return failed({ ErrorType: 'NotSupportedError', ErrorMessage: `taskhub's worker cannot schedule ${next}.` }, customStatus);
+      return failed({ ErrorType: 'NotSupportedError', ErrorMessage: `taskhub's worker cannot schedule ${next}.` }, customStatus, sentAtEnd());
     }
     newTasks.push(next);
   }
-  return { done: false, customStatus, newTasks, unconsumedEvents: new Map() };
+  newTasks.push(...fireAndForgetRequests(executor, entities.ref, scheduled));
+  return { done: false, customStatus, newTasks: stampInOrder(newTasks, entities.stamps, request.now), unconsumedEvents: new Map() };
+}
+
+function entitySending(request: ExecutionRequest, history: HistoryEvent[]): EntitySending {
+  const started = history.find((e) => e.EventType === 'ExecutionStarted');
+  const executionId = (started?.OrchestrationInstance as { ExecutionId?: string } | undefined)?.ExecutionId ?? '';
+  return { ref: { instanceId: request.instanceId, executionId, now: request.now }, stamps: new SendStamps(history) };
 }

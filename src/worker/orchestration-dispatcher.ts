@@ -9,6 +9,7 @@ import type { InstanceEvents } from '../services/instance-events.js';
 import type { ControlMessage, TaskHubWorkerStore } from '../storage/port.js';
 import { isEntityInstanceId } from '../domain/entity-id.js';
 import type { EntityDispatcher } from './entities/entity-dispatcher.js';
+import { sendInOrder } from './entities/ordered-send.js';
 import { planEpisode, type CheckpointPlan, type RearmPlan } from './episode.js';
 import type { Registry } from './registry.js';
 import type { WorkerObserver } from './observer.js';
@@ -146,7 +147,7 @@ export class OrchestrationDispatcher {
     await Promise.all(childRows.map((row) => this.store.updateInstance(row)));
     await Promise.all([
       ...workItems.map((event) => this.store.sendWorkItem(self, event)),
-      ...plan.outbound.map((o) => this.store.sendToInstance(o.instance, o.event, { sender: self, visibilityDelayInMs: o.delayInMs })),
+      sendInOrder(plan.outbound, (o) => this.store.sendToInstance(o.instance, o.event, { sender: self, visibilityDelayInMs: o.delayInMs })),
     ]);
   }
 

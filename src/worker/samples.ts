@@ -2,6 +2,7 @@
 // behaviour are part of the contract: the README and the tests use them.
 
 import type { OrchestrationContext, Task } from 'durable-functions';
+import { registerEntitySamples } from './entity-samples.js';
 import type { Registry } from './registry.js';
 
 /** FlakySequence's memory: instances whose flaky step already failed once (in-process on purpose). */
@@ -14,6 +15,7 @@ function asRecord(value: unknown): Record<string, unknown> {
 }
 
 export function registerSamples(registry: Registry): void {
+  registerEntitySamples(registry);
   registry.activity('E1_SayHello', (name) => `Hello ${String(name)}!`);
 
   registry.orchestration('E1_HelloSequence', function* (context: OrchestrationContext) {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
+import { toTicks } from '../../src/domain/entity-ordering.js';
 import { executeOrchestrator } from '../../src/worker/df-host.js';
 import { historyEvent as ev } from '../../src/domain/index.js';
 import { Registry } from '../../src/worker/registry.js';
@@ -103,11 +104,30 @@ describe('executeOrchestrator', () => {
     expect(again.newTasks).toEqual([{ kind: 'activity', id: 2, name: 'Act', input: '"x"' }]);
   });
 
-  it('fails the orchestration on entity calls', async () => {
+  it('sends entity calls and signals as EventSent requests in the order they were issued', async () => {
     const fn = function* (context: OrchestrationContext): Generator<unknown, unknown, unknown> {
-      return yield context.df.callEntity(new df.EntityId('counter', 'k'), 'add', 1);
+      context.df.signalEntity(new df.EntityId('Counter', 'k'), 'add', 2);
+      return yield context.df.callEntity(new df.EntityId('counter', 'k'), 'get');
     };
     const result = await run('E', started('E', null), fn);
-    expect(result.failure?.ErrorMessage).toMatch(/callEntity/);
+    expect(result.failure).toBeUndefined();
+    expect(result.newTasks.map((t) => [t.kind, t.id, 'instanceId' in t ? t.instanceId : undefined])).toEqual([
+      ['sendEvent', 0, '@counter@k'],
+      ['sendEvent', 1, '@counter@k'],
+    ]);
+    const [signal, call] = result.newTasks.map((t) => JSON.parse((t as { input: string }).input) as Record<string, unknown>);
+    expect(signal).toMatchObject({ op: 'add', signal: true, input: '2', parent: 'i1' });
+    expect(call).toMatchObject({ op: 'get', parent: 'i1' });
+    expect(call.signal).toBeUndefined();
+    expect(toTicks(String(call.Timestamp))! > toTicks(String(signal.Timestamp))!).toBe(true);
+    expect(call.Predecessor).toBe(signal.Timestamp);
+  });
+
+  it('fails the orchestration on durable HTTP calls', async () => {
+    const fn = function* (context: OrchestrationContext): Generator<unknown, unknown, unknown> {
+      return yield context.df.callHttp({ method: 'GET', url: 'http://127.0.0.1:9/' });
+    };
+    const result = await run('E', started('E', null), fn);
+    expect(result.failure?.ErrorMessage).toMatch(/callHttp/);
   });
 });

@@ -36,8 +36,8 @@ async function buildRegistry(): Promise<Registry> {
   registry.orchestration('Throws', function* (): Gen {
     throw new Error('child exploded');
   });
-  registry.orchestration('UsesEntity', function* (context: OrchestrationContext): Gen {
-    return yield context.df.callEntity(new df.EntityId('counter', 'k'), 'get');
+  registry.orchestration('UsesHttp', function* (context: OrchestrationContext): Gen {
+    return yield context.df.callHttp({ method: 'GET', url: 'http://127.0.0.1:9/' });
   });
   return registry;
 }
@@ -78,10 +78,10 @@ describe('user code', () => {
     expect(String(status.output)).toContain('child exploded');
   });
 
-  it('fails orchestrations that use durable entities with a clear message', async () => {
-    const id = await start('UsesEntity');
+  it('fails orchestrations that use durable HTTP with a clear message', async () => {
+    const id = await start('UsesHttp');
     const status = await pollStatus(h, id, (s) => s.runtimeStatus === 'Failed');
-    expect(String(status.output)).toMatch(/does not support callEntity/);
+    expect(String(status.output)).toMatch(/does not support callHttp/);
   });
 
   it('wakes an in-process wait from the worker checkpoint, not a polling tick', async () => {

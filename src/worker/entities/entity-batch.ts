@@ -20,7 +20,7 @@ import {
   serializeResponse,
   type RequestMessage,
 } from '../../domain/entity-messages.js';
-import { labelFromEntity } from '../../domain/entity-ordering.js';
+import { labelFromEntity, toTicks } from '../../domain/entity-ordering.js';
 import type { SchedulerState } from '../../domain/entity-state.js';
 import { type HistoryEvent, type OrchestrationInstanceRef, historyEvent } from '../../domain/index.js';
 import type { BatchOutcome } from './entity-executor.js';
@@ -56,11 +56,16 @@ const raised = (name: string, input: string | null, now: Date) => historyEvent('
 export function receiveMessages(instanceId: string, state: SchedulerState, events: HistoryEvent[], now: Date): EntityWork {
   const work: EntityWork = { operations: [], outbound: [], touched: [], duplicates: 0 };
   const lockHolder: RequestMessage[] = [];
-  for (const event of events) {
+  for (const event of inSenderOrder(events)) {
     if (event.EventType !== 'EventRaised') continue;
     const name = String(event.Name ?? '');
     if (isRequestEventName(name)) {
-      const request = parseRequest(event.Input);
+      let request: RequestMessage;
+      try {
+        request = parseRequest(event.Input);
+      } catch {
+        continue; // not a request this scheduler can read: dropped, as the provider fails only that message
+      }
       if (state.processed.has(request.id)) {
         work.duplicates++;
         work.touched.push(request.id);
@@ -101,6 +106,32 @@ export function receiveMessages(instanceId: string, state: SchedulerState, event
     work.operations.push(request);
   }
   return work;
+}
+
+/**
+ * Requests from one orchestration or entity run in the order it sent them: within the batch they
+ * take their sender's Timestamp order (the .NET MessageSorter's stamps); others keep queue order.
+ */
+function inSenderOrder(events: HistoryEvent[]): HistoryEvent[] {
+  const stamped = events.map((event) => {
+    if (event.EventType !== 'EventRaised' || !isRequestEventName(String(event.Name ?? ''))) return undefined;
+    try {
+      const r = parseRequest(event.Input);
+      return r.parent ? { parent: r.parent, ticks: toTicks(r.Timestamp) } : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  const out = [...events];
+  const byParent = new Map<string, number[]>();
+  stamped.forEach((s, i) => {
+    if (s?.ticks !== undefined) byParent.set(s.parent, [...(byParent.get(s.parent) ?? []), i]);
+  });
+  for (const slots of byParent.values()) {
+    const ordered = [...slots].sort((a, b) => (stamped[a]!.ticks! < stamped[b]!.ticks! ? -1 : stamped[a]!.ticks! > stamped[b]!.ticks! ? 1 : 0));
+    slots.forEach((slot, k) => (out[slot] = events[ordered[k]]));
+  }
+  return out;
 }
 
 /** A GUID-shaped id derived from `seed`, so a re-run batch re-sends the same ids (deduplicated by the receiver). */

@@ -14,14 +14,30 @@ import { CheckpointConflict, historyEvent, newExecutionId } from '../../domain/i
 import type { ControlMessage, TaskHubWorkerStore } from '../../storage/port.js';
 import type { Registry } from '../registry.js';
 import { finishBatch, receiveMessages, type EntityWork } from './entity-batch.js';
+import { sendInOrder } from './ordered-send.js';
 import { failedBatch, runEntityBatch, type BatchOutcome, type OperationOutcome } from './entity-executor.js';
 
 /** Settles a batch's messages: abandon `retry` after `delayInMs`, delete `done`. */
 export type Settle = (retry: ControlMessage[], done: ControlMessage[], delayInMs: number) => Promise<void>;
 
 const DELETE_OPERATION = 'delete';
+/** Entities whose last committed state this worker remembers (the provider's extended sessions, in effect). */
+const CACHED_ENTITIES = 10_000;
+
+interface Committed {
+  /** Scheduler state text as checkpointed. */
+  input: string;
+  sentinelETag: string;
+}
 
 export class EntityDispatcher {
+  /**
+   * What this worker itself last committed per entity: the next batch starts from it instead of
+   * reading the history again. A stale entry (another worker wrote since) fails the guarded
+   * checkpoint, is dropped, and the batch is retried from storage.
+   */
+  private readonly committed = new Map<string, Committed>();
+
   constructor(
     private readonly store: TaskHubWorkerStore,
     private readonly registry: Registry,
@@ -31,16 +47,15 @@ export class EntityDispatcher {
   async process(instanceId: string, messages: ControlMessage[], settle: Settle): Promise<void> {
     const self = parseSchedulerId(instanceId)!;
     const now = new Date();
-    const page = await this.store.readHistory(instanceId);
-    const started = page.events.find((e) => e.EventType === 'ExecutionStarted');
-    const state = parseSchedulerState((started?.Input as string | null | undefined) ?? null);
+    const known = this.committed.get(instanceId) ?? (await this.readCommitted(instanceId));
+    const state = parseSchedulerState(known?.input ?? null);
     const work = receiveMessages(instanceId, state, messages.map((m) => m.event), now);
     const outcome = await this.execute(self, state, work.operations);
     const outbound = finishBatch(instanceId, state, work, outcome, now);
 
     const executionId = newExecutionId();
     const sender = { InstanceId: instanceId, ExecutionId: executionId };
-    await Promise.all(outbound.map((o) => this.store.sendToInstance(o.instance, o.event, { sender, visibilityDelayInMs: o.delayInMs })));
+    await sendInOrder(outbound, (o) => this.store.sendToInstance(o.instance, o.event, { sender, visibilityDelayInMs: o.delayInMs }));
     const input = serializeSchedulerState(state);
     const start = historyEvent('ExecutionStarted', {
       OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
@@ -50,19 +65,22 @@ export class EntityDispatcher {
       Input: input,
       Tags: null,
     }, -1, now);
+    let sentinelETag: string;
     try {
-      await this.store.checkpoint({
+      sentinelETag = await this.store.checkpoint({
         instanceId,
         executionId,
         existingCount: 0,
         newEvents: [historyEvent('OrchestratorStarted', {}, -1, now), start, historyEvent('OrchestratorCompleted', {}, -1, now)],
-        sentinelETag: page.sentinelETag,
+        sentinelETag: known?.sentinelETag,
       });
     } catch (error) {
+      this.committed.delete(instanceId);
       if (!(error instanceof CheckpointConflict)) throw error;
       this.logger.warn({ instanceId }, 'entity checkpoint conflict; retrying the batch');
       return settle(messages, [], 100);
     }
+    this.remember(instanceId, { input, sentinelETag });
     await this.store.updateInstance({
       instanceId,
       executionId,
@@ -76,7 +94,22 @@ export class EntityDispatcher {
       lastUpdatedTime: now,
     });
     logBatch(this.logger, instanceId, work, state);
-    await settle([], messages, 0);
+    // Deleting is not awaited: the messages stay invisible meanwhile, and a copy that comes back
+    // (the delete failed or the process died) is recognised by its request id.
+    void settle([], messages, 0).catch(() => undefined);
+  }
+
+  private async readCommitted(instanceId: string): Promise<Committed | undefined> {
+    const page = await this.store.readHistory(instanceId);
+    if (!page.sentinelETag) return undefined;
+    const started = page.events.find((e) => e.EventType === 'ExecutionStarted');
+    return { input: (started?.Input as string | null | undefined) ?? 'null', sentinelETag: page.sentinelETag };
+  }
+
+  private remember(instanceId: string, committed: Committed): void {
+    this.committed.delete(instanceId);
+    this.committed.set(instanceId, committed);
+    if (this.committed.size > CACHED_ENTITIES) this.committed.delete(this.committed.keys().next().value!);
   }
 
   /**

@@ -4,6 +4,7 @@
 
 import type { ControlMessage } from '../../storage/port.js';
 import { type HistoryEvent, completionKey } from '../../domain/index.js';
+import { entityResponseKey } from '../entities/orchestration-entities.js';
 import type { Outbound } from './types.js';
 
 /** Azure queues cap visibility at 7 days; longer timers are re-armed when they surface early. */
@@ -19,7 +20,8 @@ export interface AcceptedMessages {
 }
 
 export function acceptMessages(history: HistoryEvent[], messages: ControlMessage[], now: Date): AcceptedMessages {
-  const seen = new Set(history.map(completionKey).filter((k) => k !== undefined));
+  const keyOf = (event: HistoryEvent) => completionKey(event) ?? entityResponseKey(event);
+  const seen = new Set(history.map(keyOf).filter((k) => k !== undefined));
   let hasStart = history.some((e) => e.EventType === 'ExecutionStarted');
   const rearmed: Outbound[] = [];
   const accepted: HistoryEvent[] = [];
@@ -29,7 +31,7 @@ export function acceptMessages(history: HistoryEvent[], messages: ControlMessage
       if (hasStart) continue;
       hasStart = true;
     }
-    const key = completionKey(event);
+    const key = keyOf(event);
     if (key && seen.has(key)) continue; // duplicate delivery
     if (event.EventType === 'TimerFired' && typeof event.FireAt === 'string') {
       const remaining = Date.parse(event.FireAt) - now.getTime();

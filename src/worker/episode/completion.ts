@@ -17,7 +17,8 @@ export function completeEpisode(ctx: EpisodeContext, execution: Execution, execu
   const values = storableValues(ctx.name, result);
   if (values.failure) result = failedWith(result, values.failure);
 
-  const scheduled = result.done ? undefined : scheduleTasks(result.newTasks, ctx, execution.executionId);
+  // A finished orchestration has only its last entity messages (signals, lock releases) left to send.
+  const scheduled = scheduleTasks(result.newTasks, ctx, execution.executionId);
   const events = execution.newEvents;
   if (scheduled) events.push(...scheduled.events);
   let status: RuntimeStatus = 'Running';
