@@ -13,7 +13,7 @@ import type {
   StatusCounts,
   StatusObject,
 } from '../services/contract.js';
-import { stringifyJson } from '../services/json-text.js';
+import { JsonText, stringifyJson } from '../services/json-text.js';
 
 const BASE_PATH = '/runtime/webhooks/durabletask';
 
@@ -186,7 +186,7 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
     },
     async getEntity(hub, name, key) {
       const response = await call('GET', entityPath(name, key), { query: hubQuery(hub) });
-      return json<unknown>(response);
+      return JsonText.parse(await response.text());
     },
     async signalEntity(hub, name, key, { operation, input }) {
       const response = await call('POST', entityPath(name, key), { query: { ...hubQuery(hub), op: operation }, body: input });

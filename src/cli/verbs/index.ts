@@ -1,5 +1,6 @@
 // Every verb, in the order `taskhub --help` lists them.
 import type { Verb } from '../verb.js';
+import { cleanEntityStorage, getEntity, listEntities, signalEntity } from './entity-verbs.js';
 import { deleteTaskHub, getInstances, purgeHistory } from './hub-verbs.js';
 import { getRuntimeStatus, purge, raiseEvent, restart, resume, rewind, startNew, suspend, terminate } from './instance-verbs.js';
 import { getHistory, wait } from './observe-verbs.js';
@@ -19,4 +20,8 @@ export const VERBS: readonly Verb[] = [
   restart,
   purge,
   wait,
+  getEntity,
+  signalEntity,
+  listEntities,
+  cleanEntityStorage,
 ];
