@@ -15,6 +15,7 @@ import {
 import { jsonNetDate, requestEventName, RELEASE_EVENT_NAME, serializeRelease, serializeRequest } from '../domain/entity-messages.js';
 import { parseEntityStatus, parseSchedulerState, statusSaysExists } from '../domain/entity-state.js';
 import { DomainError, eventRaised, type InstanceState } from '../domain/index.js';
+import { JsonText } from './json-text.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
 
 export const DEFAULT_ENTITY_PAGE_SIZE = 100;
@@ -64,14 +65,41 @@ export function toEntityId(name: string, key: string): EntityId {
   return entityId(name, key === EMPTY_KEY_SYMBOL ? '' : key);
 }
 
-/** Entity state JSON text -> value; text that is not JSON comes back as the string (DurableEntityStatus). */
-function stateValue(text: string | undefined): unknown {
+/** Entity state JSON text, kept verbatim; text that is not JSON comes back as a string (DurableEntityStatus). */
+function stateValue(text: string | undefined): JsonText | string | null {
   if (text === undefined) return null;
   try {
-    return JSON.parse(text) as unknown;
+    return JsonText.parse(text);
   } catch {
     return text;
   }
+}
+
+/** JSON text without the whitespace between tokens (Json.NET's Formatting.None), numbers untouched. */
+export function compactJson(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (!/\s/.test(ch)) {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** The operation input as the request message carries it: JSON text (a string input is a JSON string). */
+function inputText(input: unknown): string | null {
+  if (input === undefined) return null;
+  if (input instanceof JsonText) return compactJson(input.text);
+  return JSON.stringify(input) ?? null;
 }
 
 export async function readEntityState(store: TaskHubWorkerStore, id: EntityId): Promise<{ exists: false } | { exists: true; state: unknown }> {
@@ -96,7 +124,7 @@ export async function signalEntity(store: TaskHubWorkerStore, id: EntityId, opti
   const request = serializeRequest({
     op: options.operation,
     signal: true,
-    input: options.input === undefined ? null : JSON.stringify(options.input),
+    input: inputText(options.input),
     id: randomUUID(),
     due: due ? jsonNetDate(due) : null,
   });

@@ -1,6 +1,7 @@
 // GET /entities/{entityName}/{entityKey} — the entity's state, or 404 when it does not exist.
 
 import { entityParams, query } from '../../schemas/queries.js';
+import { stringifyJson } from '../../services/json-text.js';
 import { EntityState } from '../../schemas/entities.js';
 import { hubOf, JSON_TYPE, type App, type RouteDeps } from '../http-support.js';
 import { errors, scoped, type SchemaScope } from '../route-schema.js';
@@ -22,7 +23,7 @@ export function registerGetEntity(app: App, deps: RouteDeps, scope: SchemaScope)
     async (request, reply) => {
       const { entityName, entityKey } = request.params;
       const state = await deps.service.getEntity(hubOf(deps.config, request.query), entityName, entityKey);
-      return reply.code(200).type(JSON_TYPE).send(JSON.stringify(state ?? null));
+      return reply.code(200).type(JSON_TYPE).send(stringifyJson(state ?? null));
     },
   );
 }
