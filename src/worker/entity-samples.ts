@@ -47,19 +47,20 @@ export function registerEntitySamples(registry: Registry): void {
     }
   });
 
-  // input: { from, to, amount }; output: { transferred, fromBalance, toBalance } (transferred false when funds are short).
+  // input: { from, to, amount }; output: { transferred, amount } (transferred false when the balance is too low).
   registry.orchestration('Transfer', function* (context: OrchestrationContext) {
     const { from, to, amount } = context.df.getInput() as TransferInput;
     const source = new EntityId('Account', String(from));
     const target = new EntityId('Account', String(to));
     const lock = (yield context.df.lock(source, target)) as { release(): void };
     try {
-      const fromBalance = (yield context.df.callEntity(source, 'get')) as number;
-      if (fromBalance < amount) return { transferred: false, fromBalance };
-      yield context.df.callEntity(source, 'withdraw', amount);
+      try {
+        yield context.df.callEntity(source, 'withdraw', amount);
+      } catch {
+        return { transferred: false, amount };
+      }
       yield context.df.callEntity(target, 'deposit', amount);
-      const toBalance = (yield context.df.callEntity(target, 'get')) as number;
-      return { transferred: true, fromBalance: fromBalance - amount, toBalance };
+      return { transferred: true, amount };
     } finally {
       lock.release();
     }

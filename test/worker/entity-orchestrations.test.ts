@@ -78,7 +78,7 @@ describe('orchestrations and entities', () => {
     await deposit('t1a', 100);
     const id = await start('Transfer', { from: 't1a', to: 't1b', amount: 30 });
     const done = await pollStatus(h, id, finished, '', 30_000);
-    expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { transferred: true, fromBalance: 70, toBalance: 30 } });
+    expect(done).toMatchObject({ runtimeStatus: 'Completed', output: { transferred: true, amount: 30 } });
     expect([await balance('t1a'), await balance('t1b')]).toEqual([70, 30]);
     const deadline = Date.now() + 10_000;
     while (((await lockOf('t1a')) || (await lockOf('t1b'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
