@@ -49,7 +49,12 @@ async function waitFor(store: TaskHubWorkerStore, keys: string[]): Promise<void>
 
 async function run(connectionString: string, entities: number): Promise<number> {
   const hub = `bench${entities}e${Date.now().toString(36)}`;
-  const config = loadConfig({ AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: values.partitions, TASKHUB_NO_AUTH: 'true' });
+  const config = loadConfig({
+    AzureWebJobsStorage: connectionString,
+    TASKHUB_HUB_NAME: hub,
+    TASKHUB_PARTITION_COUNT: values.partitions,
+    TASKHUB_NO_AUTH: 'true',
+  });
   const stores = createAzureStoreProvider(config);
   const store = stores.get(config.defaultConnection, hub);
   await store.ensure();
@@ -69,7 +74,9 @@ const azurite = await startAzurite();
 try {
   console.log(`entity throughput: ${N} signals per run, ${values.partitions} partitions, one in-process worker, Azurite in memory`);
   const one = await run(azurite.connectionString, 1);
-  console.log(`  1 entity    : ${one.toFixed(1)} operations/s on one entity (provider's published target: ${PROVIDER_TARGET_PER_ENTITY}/s per entity)`);
+  console.log(
+    `  1 entity    : ${one.toFixed(1)} operations/s on one entity (provider's published target: ${PROVIDER_TARGET_PER_ENTITY}/s per entity)`,
+  );
   const hundred = await run(azurite.connectionString, 100);
   console.log(`  100 entities: ${hundred.toFixed(1)} operations/s in total, ${(hundred / 100).toFixed(1)}/s per entity`);
 } finally {

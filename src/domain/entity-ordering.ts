@@ -43,7 +43,10 @@ export function nextStamps(previous: string | undefined, now: Date): Stamps {
 
 /** Labels a message from an entity, updating the sorter's LastSentToInstance like the .NET sender. */
 export function labelFromEntity(sorter: Record<string, unknown>, destination: string, now: Date): Stamps {
-  const sent = (sorter.LastSentToInstance && typeof sorter.LastSentToInstance === 'object' ? sorter.LastSentToInstance : {}) as Record<string, string>;
+  const sent = (sorter.LastSentToInstance && typeof sorter.LastSentToInstance === 'object' ? sorter.LastSentToInstance : {}) as Record<
+    string,
+    string
+  >;
   const horizon = BigInt(now.getTime() - REORDER_WINDOW_IN_MS) * TICKS_PER_MS;
   for (const [target, at] of Object.entries(sent)) if ((toTicks(at) ?? 0n) < horizon) delete sent[target];
   const key = Object.keys(sent).find((k) => k.toLowerCase() === destination.toLowerCase()) ?? destination;

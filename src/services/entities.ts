@@ -102,7 +102,10 @@ function inputText(input: unknown): string | null {
   return JSON.stringify(input) ?? null;
 }
 
-export async function readEntityState(store: TaskHubWorkerStore, id: EntityId): Promise<{ exists: false } | { exists: true; state: unknown }> {
+export async function readEntityState(
+  store: TaskHubWorkerStore,
+  id: EntityId,
+): Promise<{ exists: false } | { exists: true; state: unknown }> {
   const row = await store.getInstance(schedulerId(id), { fetchInput: true });
   const scheduler = row ? parseStoredState(row) : undefined;
   if (!scheduler?.exists) return { exists: false };

@@ -7,7 +7,10 @@ import { parseRequest } from '../../src/domain/entity-messages.js';
 import { BASE, LEGACY, createTestApp, type TestApp } from './helpers.js';
 import { peekControlMessages } from './storage-peek.js';
 
-const fixtureRow = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/entities/instances-row.json'), 'utf8')) as Record<string, string>;
+const fixtureRow = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/entities/instances-row.json'), 'utf8')) as Record<
+  string,
+  string
+>;
 
 async function writeEntityRow(t: TestApp, instanceId: string, input: string | null, customStatus: string, createdTime = new Date()) {
   await t.store.updateInstance({
@@ -32,7 +35,10 @@ interface Signal {
 
 async function signals(t: TestApp): Promise<Signal[]> {
   return (await peekControlMessages(t.hub)).map((m) => {
-    const task = m.json.TaskMessage as { Event: Record<string, string>; OrchestrationInstance: { InstanceId: string; ExecutionId: unknown } };
+    const task = m.json.TaskMessage as {
+      Event: Record<string, string>;
+      OrchestrationInstance: { InstanceId: string; ExecutionId: unknown };
+    };
     return {
       instanceId: task.OrchestrationInstance.InstanceId,
       executionId: task.OrchestrationInstance.ExecutionId,
@@ -51,7 +57,16 @@ describe('entity routes', () => {
     await writeEntityRow(t, '@counter@', '{"exists":true,"state":"{\\"n\\":1}","sorter":{}}', '{"entityExists":true}');
     await writeEntityRow(t, '@counter@gone', '{"sorter":{}}', '{}');
     await writeEntityRow(t, '@account@a', '{"state":"100","sorter":{}}', '{"entityExists":true}');
-    await t.store.updateInstance({ instanceId: 'plain-1', executionId: 'e1', name: 'Hello', version: '', runtimeStatus: 'Completed', input: 'null', lastUpdatedTime: new Date(), createdTime: new Date() });
+    await t.store.updateInstance({
+      instanceId: 'plain-1',
+      executionId: 'e1',
+      name: 'Hello',
+      version: '',
+      runtimeStatus: 'Completed',
+      input: 'null',
+      lastUpdatedTime: new Date(),
+      createdTime: new Date(),
+    });
   });
   afterAll(async () => t.close());
 
@@ -139,7 +154,8 @@ describe('entity routes', () => {
   });
 
   it('leaves entities out of the instance list unless asked; their instance routes still work', async () => {
-    const ids = async (query: string) => ((await t.call('GET', `${BASE}/instances${query}`)).json() as { instanceId: string }[]).map((i) => i.instanceId);
+    const ids = async (query: string) =>
+      ((await t.call('GET', `${BASE}/instances${query}`)).json() as { instanceId: string }[]).map((i) => i.instanceId);
     expect(await ids('')).toEqual(['plain-1']);
     expect((await ids('?excludeEntities=false')).length).toBe(5);
     expect((await ids('?instanceIdPrefix=@counter@')).sort()).toEqual(['@counter@', '@counter@gone', '@counter@one']);
@@ -158,8 +174,12 @@ describe('entity routes', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ numberOfEmptyEntitiesRemoved: 1, numberOfOrphanedLocksRemoved: 1 });
       expect(await hub.store.getInstance('@counter@gone')).toBeUndefined();
-      const release = (await peekControlMessages(hub.hub)).map((m) => (m.json.TaskMessage as { Event: { Name: string; Input: string } }).Event);
-      expect(release).toEqual([expect.objectContaining({ Name: 'release', Input: '{"parent":"no-such-orchestration","id":"fix-orphaned-lock"}' })]);
+      const release = (await peekControlMessages(hub.hub)).map(
+        (m) => (m.json.TaskMessage as { Event: { Name: string; Input: string } }).Event,
+      );
+      expect(release).toEqual([
+        expect.objectContaining({ Name: 'release', Input: '{"parent":"no-such-orchestration","id":"fix-orphaned-lock"}' }),
+      ]);
     } finally {
       await hub.close();
     }

@@ -45,16 +45,41 @@ for (const transport of ['direct', 'http'] as const) {
     });
 
     it('signal-entity queues the operation for the entity', async () => {
-      const sent = await runCli(['signal-entity', ...args(), '--entity-name', 'Counter', '--entity-key', 'two', '--operation', 'add', '--input', '5', '--json']);
+      const sent = await runCli([
+        'signal-entity',
+        ...args(),
+        '--entity-name',
+        'Counter',
+        '--entity-key',
+        'two',
+        '--operation',
+        'add',
+        '--input',
+        '5',
+        '--json',
+      ]);
       expect(parseJson(sent)).toEqual({ entityId: { name: 'counter', key: 'two' }, operation: 'add', requested: 'signal-entity' });
       expect(await queuedEventTypes(hub, '@counter@two')).toEqual(['EventRaised']);
-      const bad = await runCli(['signal-entity', ...args(), '--entity-name', 'counter', '--entity-key', 'two', '--operation', 'add', '--input', '{nope']);
+      const bad = await runCli([
+        'signal-entity',
+        ...args(),
+        '--entity-name',
+        'counter',
+        '--entity-key',
+        'two',
+        '--operation',
+        'add',
+        '--input',
+        '{nope',
+      ]);
       expect(bad.code).not.toBe(0);
     });
 
     it('list-entities shows existing entities, with state on request', async () => {
       const listed = parseJson<{ entities: unknown[] }>(await runCli(['list-entities', ...args(), '--fetch-state', '--json']));
-      expect(listed.entities).toEqual([{ entityId: { name: 'counter', key: 'one' }, lastOperationTime: '2026-01-02T03:04:05.5Z', state: expect.anything() }]);
+      expect(listed.entities).toEqual([
+        { entityId: { name: 'counter', key: 'one' }, lastOperationTime: '2026-01-02T03:04:05.5Z', state: expect.anything() },
+      ]);
       const text = await runCli(['list-entities', ...args(), '--entity-name', 'counter']);
       expect(text.stdout).toMatch(/^NAME\s+KEY\s+LAST OPERATION\ncounter\s+one\s+2026-01-02T03:04:05.5Z\n$/);
     });

@@ -44,7 +44,10 @@ describe('entity messages', () => {
   it('round-trips a forwarded lock request', () => {
     const text = fixture('request-lock.json');
     const message = parseRequest(text);
-    expect(message.lockset).toEqual([{ name: 'account', key: 'a' }, { name: 'account', key: 'b' }]);
+    expect(message.lockset).toEqual([
+      { name: 'account', key: 'a' },
+      { name: 'account', key: 'b' },
+    ]);
     expect(message.pos).toBe(1);
     expect(serializeRequest(message)).toBe(text);
   });

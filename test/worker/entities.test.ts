@@ -76,7 +76,12 @@ describe('entities in the worker', () => {
   });
 
   it('keeps the order of signals from one client and survives a failing operation', async () => {
-    for (const [op, body] of [['a', 1], ['b', 2], ['c', 3]] as const) expect((await signal('Log', 'order', op, body)).status).toBe(202);
+    for (const [op, body] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ] as const)
+      expect((await signal('Log', 'order', op, body)).status).toBe(202);
     await until('log', 'order', (r) => r.status === 200 && (r.body as string[]).length === 3);
     expect((await stateOf('log', 'order')).body).toEqual(['a:1', 'b:2', 'c:3']);
 
@@ -137,7 +142,15 @@ describe('entities in the worker', () => {
       existingCount: 0,
       newEvents: [
         { EventType: 'OrchestratorStarted', EventId: -1, Timestamp: new Date().toISOString() },
-        { EventType: 'ExecutionStarted', EventId: -1, Timestamp: new Date().toISOString(), Name: '@counter@dotnet', Version: '', Input: '{"state":"40","sorter":{}}', OrchestrationInstance: { InstanceId: '@counter@dotnet', ExecutionId: 'e0' } },
+        {
+          EventType: 'ExecutionStarted',
+          EventId: -1,
+          Timestamp: new Date().toISOString(),
+          Name: '@counter@dotnet',
+          Version: '',
+          Input: '{"state":"40","sorter":{}}',
+          OrchestrationInstance: { InstanceId: '@counter@dotnet', ExecutionId: 'e0' },
+        },
         { EventType: 'OrchestratorCompleted', EventId: -1, Timestamp: new Date().toISOString() },
       ],
     });

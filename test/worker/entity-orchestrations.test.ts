@@ -49,7 +49,11 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function start(name: string, input: unknown): Promise<string> {
-  const res = await h.http().post(`${BASE}/orchestrators/${name}?code=${KEY}`).set('content-type', 'application/json').send(JSON.stringify(input));
+  const res = await h
+    .http()
+    .post(`${BASE}/orchestrators/${name}?code=${KEY}`)
+    .set('content-type', 'application/json')
+    .send(JSON.stringify(input));
   expect(res.status).toBe(202);
   return res.body.id as string;
 }
@@ -62,7 +66,11 @@ async function balance(key: string): Promise<number> {
 }
 
 async function deposit(key: string, amount: number): Promise<void> {
-  const res = await h.http().post(`${BASE}/entities/Account/${key}?op=deposit&code=${KEY}`).set('content-type', 'application/json').send(String(amount));
+  const res = await h
+    .http()
+    .post(`${BASE}/entities/Account/${key}?op=deposit&code=${KEY}`)
+    .set('content-type', 'application/json')
+    .send(String(amount));
   expect(res.status).toBe(202);
   const deadline = Date.now() + 20_000;
   while ((await balance(key)) < amount && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -128,7 +136,9 @@ describe('orchestrations and entities', () => {
     await deposit('inv-a', 500);
     await deposit('inv-b', 500);
     const ids = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => start('Transfer', i % 2 === 0 ? { from: 'inv-a', to: 'inv-b', amount: 7 } : { from: 'inv-b', to: 'inv-a', amount: 3 })),
+      Array.from({ length: 50 }, (_, i) =>
+        start('Transfer', i % 2 === 0 ? { from: 'inv-a', to: 'inv-b', amount: 7 } : { from: 'inv-b', to: 'inv-a', amount: 3 }),
+      ),
     );
     const results = await Promise.all(ids.map((id) => pollStatus(h, id, finished, '', 400_000)));
     expect(results.every((r) => r.runtimeStatus === 'Completed' && (r.output as { transferred: boolean }).transferred)).toBe(true);

@@ -40,7 +40,8 @@ export const signalEntity: Verb = {
     const operation = requireString(ctx.values, 'operation');
     const input = jsonValue(ctx.values, 'input', ctx.cwd);
     await (await ctx.service()).signalEntity(ctx.hub, name, key, { operation, input });
-    if (ctx.json) printJson(ctx.io, { entityId: { name: name.toLowerCase(), key: key === '$' ? '' : key }, operation, requested: 'signal-entity' });
+    if (ctx.json)
+      printJson(ctx.io, { entityId: { name: name.toLowerCase(), key: key === '$' ? '' : key }, operation, requested: 'signal-entity' });
     else ctx.io.out(`Signalled '${operation}' on entity ${name.toLowerCase()}/${key}.`);
   },
 };
@@ -48,13 +49,22 @@ export const signalEntity: Verb = {
 export const listEntities: Verb = {
   name: 'list-entities',
   summary: 'List existing entities, one page at a time (or all pages with --all).',
-  synopsis: '[--entity-name <name>] [--fetch-state] [--last-operation-after <date>] [--last-operation-before <date>] [--top <n>] [--continuation-token <token>] [--all]',
+  synopsis:
+    '[--entity-name <name>] [--fetch-state] [--last-operation-after <date>] [--last-operation-before <date>] [--top <n>] [--continuation-token <token>] [--all]',
   notes: ['--json prints {"entities":[...],"continuationToken":"..."} in the HTTP API\'s entity status shape.'],
   options: {
     'entity-name': { type: 'string', value: '<name>', description: 'Only entities of this name.' },
     'fetch-state': { type: 'boolean', description: 'Include each entity state.' },
-    'last-operation-after': { type: 'string', value: '<date>', description: 'Only entities that ran an operation at or after this ISO-8601 time.' },
-    'last-operation-before': { type: 'string', value: '<date>', description: 'Only entities whose last operation ran at or before this ISO-8601 time.' },
+    'last-operation-after': {
+      type: 'string',
+      value: '<date>',
+      description: 'Only entities that ran an operation at or after this ISO-8601 time.',
+    },
+    'last-operation-before': {
+      type: 'string',
+      value: '<date>',
+      description: 'Only entities whose last operation ran at or before this ISO-8601 time.',
+    },
     top: { type: 'string', value: '<n>', description: 'Page size, 1 to 1000 (default 100). A page may hold fewer.' },
     'continuation-token': { type: 'string', value: '<token>', description: 'Resume from the token printed by the previous page.' },
     all: { type: 'boolean', description: 'Follow continuation tokens and list every matching entity.' },
@@ -85,7 +95,12 @@ export const listEntities: Verb = {
     if (ctx.json) printJson(ctx.io, { entities, continuationToken });
     else {
       const headers = ['NAME', 'KEY', 'LAST OPERATION', ...(filter.fetchState ? ['STATE'] : [])];
-      const rows = entities.map((e) => [e.entityId.name, e.entityId.key, e.lastOperationTime, ...(filter.fetchState ? [compact(e.state, 80)] : [])]);
+      const rows = entities.map((e) => [
+        e.entityId.name,
+        e.entityId.key,
+        e.lastOperationTime,
+        ...(filter.fetchState ? [compact(e.state, 80)] : []),
+      ]);
       ctx.io.out(entities.length ? table(headers, rows) : 'No entities.');
       if (continuationToken) ctx.io.out(`\nMore entities: --continuation-token ${continuationToken}`);
     }
@@ -96,7 +111,7 @@ export const cleanEntityStorage: Verb = {
   name: 'clean-entity-storage',
   summary: 'Remove deleted, idle entities and release locks held by orchestrations that are gone.',
   synopsis: '[--remove-empty-entities] [--release-orphaned-locks]',
-  notes: ['Without either option both are done (the client API\'s CleanEntityStorageAsync(true, true)).'],
+  notes: ["Without either option both are done (the client API's CleanEntityStorageAsync(true, true))."],
   options: {
     'remove-empty-entities': { type: 'boolean', description: 'Purge entities that are deleted, idle and unlocked.' },
     'release-orphaned-locks': { type: 'boolean', description: 'Release locks whose orchestration is no longer running.' },
@@ -105,8 +120,13 @@ export const cleanEntityStorage: Verb = {
     const remove = ctx.values['remove-empty-entities'] === true;
     const release = ctx.values['release-orphaned-locks'] === true;
     const both = !remove && !release;
-    const result = await (await ctx.service()).cleanEntityStorage(ctx.hub, { removeEmptyEntities: both || remove, releaseOrphanedLocks: both || release });
+    const result = await (
+      await ctx.service()
+    ).cleanEntityStorage(ctx.hub, { removeEmptyEntities: both || remove, releaseOrphanedLocks: both || release });
     if (ctx.json) printJson(ctx.io, result);
-    else ctx.io.out(`Removed ${result.numberOfEmptyEntitiesRemoved} empty entities; released ${result.numberOfOrphanedLocksRemoved} orphaned locks.`);
+    else
+      ctx.io.out(
+        `Removed ${result.numberOfEmptyEntitiesRemoved} empty entities; released ${result.numberOfOrphanedLocksRemoved} orphaned locks.`,
+      );
   },
 };

@@ -23,7 +23,10 @@ export function registerGetEntity(app: App, deps: RouteDeps, scope: SchemaScope)
     async (request, reply) => {
       const { entityName, entityKey } = request.params;
       const state = await deps.service.getEntity(hubOf(deps.config, request.query), entityName, entityKey);
-      return reply.code(200).type(JSON_TYPE).send(stringifyJson(state ?? null));
+      return reply
+        .code(200)
+        .type(JSON_TYPE)
+        .send(stringifyJson(state ?? null));
     },
   );
 }

@@ -7,8 +7,7 @@ import { anyJsonBody, entityNameParams, entityOperationQuery, entityParams, quer
 import { hubOf, parseJsonBody, type App, type RouteDeps } from '../http-support.js';
 import { accepted, errors, scoped, type SchemaScope } from '../route-schema.js';
 
-const isJsonMediaType = (contentType: string | undefined) =>
-  contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
+const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 
 /** application/json bodies are parsed (400 when invalid); any other body is passed on as a string. */
 function operationInput(body: unknown, contentType: string | undefined): unknown {

@@ -75,7 +75,11 @@ export function receiveMessages(instanceId: string, state: SchedulerState, event
       const early = due ? due.getTime() - now.getTime() : 0;
       if (early > EARLY_TOLERANCE_IN_MS) {
         const at = new Date(Math.min(due!.getTime(), now.getTime() + MAX_DELAY_IN_MS));
-        work.outbound.push({ instance: { InstanceId: instanceId, ExecutionId: null }, event: raised(requestEventName(at), serializeRequest(request), now), delayInMs: at.getTime() - now.getTime() });
+        work.outbound.push({
+          instance: { InstanceId: instanceId, ExecutionId: null },
+          event: raised(requestEventName(at), serializeRequest(request), now),
+          delayInMs: at.getTime() - now.getTime(),
+        });
         continue;
       }
       work.touched.push(request.id);
@@ -128,7 +132,9 @@ function inSenderOrder(events: HistoryEvent[]): HistoryEvent[] {
     if (s?.ticks !== undefined) byParent.set(s.parent, [...(byParent.get(s.parent) ?? []), i]);
   });
   for (const slots of byParent.values()) {
-    const ordered = [...slots].sort((a, b) => (stamped[a]!.ticks! < stamped[b]!.ticks! ? -1 : stamped[a]!.ticks! > stamped[b]!.ticks! ? 1 : 0));
+    const ordered = [...slots].sort((a, b) =>
+      stamped[a]!.ticks! < stamped[b]!.ticks! ? -1 : stamped[a]!.ticks! > stamped[b]!.ticks! ? 1 : 0,
+    );
     slots.forEach((slot, k) => (out[slot] = events[ordered[k]]));
   }
   return out;
@@ -141,7 +147,13 @@ export function derivedId(seed: string): string {
 }
 
 /** Responses, signals and lock messages after the batch ran; updates `state` with the outcome. */
-export function finishBatch(instanceId: string, state: SchedulerState, work: EntityWork, outcome: BatchOutcome, now: Date): EntityOutbound[] {
+export function finishBatch(
+  instanceId: string,
+  state: SchedulerState,
+  work: EntityWork,
+  outcome: BatchOutcome,
+  now: Date,
+): EntityOutbound[] {
   const out: EntityOutbound[] = [...work.outbound];
   state.exists = outcome.exists;
   state.state = outcome.exists ? outcome.state : undefined;
@@ -149,7 +161,10 @@ export function finishBatch(instanceId: string, state: SchedulerState, work: Ent
     if (request.signal || !request.parent) return;
     const result = outcome.results[i] ?? { isError: false };
     const response = serializeResponse({ result: result.result ?? null, exceptionType: result.isError ? OUT_OF_PROC_ERROR_TYPE : null });
-    out.push({ instance: { InstanceId: request.parent, ExecutionId: request.parentExecution ?? null }, event: raised(request.id, response, now) });
+    out.push({
+      instance: { InstanceId: request.parent, ExecutionId: request.parentExecution ?? null },
+      event: raised(request.id, response, now),
+    });
   });
   const perRequest = new Map<string, number>();
   for (const signal of outcome.signals) {

@@ -49,7 +49,12 @@ export class EntityDispatcher {
     const now = new Date();
     const known = this.committed.get(instanceId) ?? (await this.readCommitted(instanceId));
     const state = parseSchedulerState(known?.input ?? null);
-    const work = receiveMessages(instanceId, state, messages.map((m) => m.event), now);
+    const work = receiveMessages(
+      instanceId,
+      state,
+      messages.map((m) => m.event),
+      now,
+    );
     const outcome = await this.execute(self, state, work.operations);
     const outbound = finishBatch(instanceId, state, work, outcome, now);
 
@@ -57,14 +62,19 @@ export class EntityDispatcher {
     const sender = { InstanceId: instanceId, ExecutionId: executionId };
     await sendInOrder(outbound, (o) => this.store.sendToInstance(o.instance, o.event, { sender, visibilityDelayInMs: o.delayInMs }));
     const input = serializeSchedulerState(state);
-    const start = historyEvent('ExecutionStarted', {
-      OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
-      ParentInstance: null,
-      Name: instanceId,
-      Version: '',
-      Input: input,
-      Tags: null,
-    }, -1, now);
+    const start = historyEvent(
+      'ExecutionStarted',
+      {
+        OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
+        ParentInstance: null,
+        Name: instanceId,
+        Version: '',
+        Input: input,
+        Tags: null,
+      },
+      -1,
+      now,
+    );
     let sentinelETag: string;
     try {
       sentinelETag = await this.store.checkpoint({
@@ -130,8 +140,16 @@ export class EntityDispatcher {
         operations: ops.map((r) => ({ id: r.id, name: r.op ?? '', input: r.input, isSignal: r.signal === true })),
         log: (level: string, message: string) => this.logger.info({ entity: self, level }, message),
       };
-      const out = fn ? await runEntityBatch(fn, batch) : failedBatch(batch, `The entity function '${self.name}' is not registered with this worker.`);
-      const untouchedDelete = ops.length === 1 && ops[0].op === DELETE_OPERATION && !out.results[0]?.isError && out.signals.length === 0 && out.exists === total.exists && out.state === total.state;
+      const out = fn
+        ? await runEntityBatch(fn, batch)
+        : failedBatch(batch, `The entity function '${self.name}' is not registered with this worker.`);
+      const untouchedDelete =
+        ops.length === 1 &&
+        ops[0].op === DELETE_OPERATION &&
+        !out.results[0]?.isError &&
+        out.signals.length === 0 &&
+        out.exists === total.exists &&
+        out.state === total.state;
       total.exists = untouchedDelete ? false : out.exists;
       total.state = untouchedDelete ? undefined : out.state;
       total.results.push(...out.results.map((r): OperationOutcome => r));
@@ -153,7 +171,14 @@ export class EntityDispatcher {
 
 function logBatch(logger: pino.Logger, instanceId: string, work: EntityWork, state: SchedulerState): void {
   logger.debug(
-    { instanceId, operations: work.operations.length, lock: work.lockRequest?.parent, duplicates: work.duplicates, queued: state.queue.length, exists: state.exists },
+    {
+      instanceId,
+      operations: work.operations.length,
+      lock: work.lockRequest?.parent,
+      duplicates: work.duplicates,
+      queued: state.queue.length,
+      exists: state.exists,
+    },
     'entity batch',
   );
 }

@@ -7,7 +7,13 @@
 
 import { createRequire } from 'node:module';
 import { schedulerId, type EntityId } from '../../domain/entity-id.js';
-import { RELEASE_EVENT_NAME, REQUEST_EVENT_NAME, serializeRelease, serializeRequest, type RequestMessage } from '../../domain/entity-messages.js';
+import {
+  RELEASE_EVENT_NAME,
+  REQUEST_EVENT_NAME,
+  serializeRelease,
+  serializeRequest,
+  type RequestMessage,
+} from '../../domain/entity-messages.js';
 import { nextStamps } from '../../domain/entity-ordering.js';
 import type { HistoryEvent } from '../../domain/index.js';
 import { derivedId } from './entity-batch.js';
@@ -53,7 +59,9 @@ interface RecordingExecutor {
 
 const require = createRequire(import.meta.url);
 const { TaskOrchestrationExecutor } = require('durable-functions/lib/src/orchestrations/TaskOrchestrationExecutor.js') as {
-  TaskOrchestrationExecutor: { prototype: { recordFireAndForgetAction(this: RecordingExecutor, action: DfEntityAction, increment?: number): void } };
+  TaskOrchestrationExecutor: {
+    prototype: { recordFireAndForgetAction(this: RecordingExecutor, action: DfEntityAction, increment?: number): void };
+  };
 };
 
 function lastLock(actions: DfEntityAction[]): DfEntityAction | undefined {
@@ -107,13 +115,22 @@ export class SendStamps {
 
 const inputText = (value: unknown) => (value === undefined ? null : (JSON.stringify(value) ?? null));
 
-function send(id: number, target: string, ref: OrchestrationRef, fields: Omit<RequestMessage, 'parent' | 'parentExecution'>): SendEventRequest {
+function send(
+  id: number,
+  target: string,
+  ref: OrchestrationRef,
+  fields: Omit<RequestMessage, 'parent' | 'parentExecution'>,
+): SendEventRequest {
   const request: RequestMessage = { ...fields, parent: ref.instanceId, parentExecution: ref.executionId };
   return { kind: 'sendEvent', id, instanceId: target, name: REQUEST_EVENT_NAME, input: '', request };
 }
 
 /** Orders the episode's sends by EventId and stamps the requests in that order (the order they were issued). */
-export function stampInOrder<T extends { id: number }>(tasks: (T | SendEventRequest)[], stamps: SendStamps, now: Date): (T | SendEventRequest)[] {
+export function stampInOrder<T extends { id: number }>(
+  tasks: (T | SendEventRequest)[],
+  stamps: SendStamps,
+  now: Date,
+): (T | SendEventRequest)[] {
   const sorted = [...tasks].sort((a, b) => a.id - b.id);
   for (const task of sorted) {
     if ('kind' in task && task.kind === 'sendEvent' && task.request) {
@@ -141,7 +158,14 @@ export function fireAndForgetRequests(executor: object | undefined, ref: Orchest
     if (action.actionType === ENTITY_ACTION.SignalEntity) {
       if (sent.has(id)) continue;
       const requestId = derivedId(`${ref.instanceId}:${ref.executionId}:${id}`);
-      out.push(send(id, String(action.instanceId), ref, { op: action.operation ?? '', signal: true, input: inputText(action.input), id: requestId }));
+      out.push(
+        send(id, String(action.instanceId), ref, {
+          op: action.operation ?? '',
+          signal: true,
+          input: inputText(action.input),
+          id: requestId,
+        }),
+      );
     } else if (action.actionType === ENTITY_ACTION.ReleaseEntities && recorded.lock) {
       out.push(...releases(recorded.lock, id, ref.instanceId).filter((r) => !sent.has(r.id)));
     }
@@ -158,7 +182,13 @@ export function fireAndForgetIds(executor: object | undefined): number[] {
 
 function releases(lock: { lockRequestId: string; lockSet: EntityId[] }, firstId: number, instanceId: string): SendEventRequest[] {
   const body = serializeRelease({ parent: instanceId, id: lock.lockRequestId });
-  return lock.lockSet.map((entity, i) => ({ kind: 'sendEvent', id: firstId + i, instanceId: schedulerId(entity), name: RELEASE_EVENT_NAME, input: body }));
+  return lock.lockSet.map((entity, i) => ({
+    kind: 'sendEvent',
+    id: firstId + i,
+    instanceId: schedulerId(entity),
+    name: RELEASE_EVENT_NAME,
+    input: body,
+  }));
 }
 
 /** Locks still held (or requested) when the orchestration ends are released, as the extension does. */
@@ -172,7 +202,12 @@ export function releasesAtEnd(executor: object | undefined, ref: OrchestrationRe
 
 /** Responses from entities are EventRaised named by the request id; a second copy is a duplicate. */
 export function entityResponseKey(event: HistoryEvent): string | undefined {
-  if (event.EventType !== 'EventRaised' || typeof event.Name !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(event.Name)) return undefined;
+  if (
+    event.EventType !== 'EventRaised' ||
+    typeof event.Name !== 'string' ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(event.Name)
+  )
+    return undefined;
   if (typeof event.Input !== 'string' || !event.Input.startsWith('{"result"')) return undefined;
   return `entity-response:${event.Name.toLowerCase()}`;
 }

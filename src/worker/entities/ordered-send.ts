@@ -2,7 +2,10 @@
 // entity operations from one sender must run in the order they were issued), different
 // instances in parallel.
 
-export async function sendInOrder<T extends { instance: { InstanceId: string } }>(messages: T[], send: (message: T) => Promise<void>): Promise<void> {
+export async function sendInOrder<T extends { instance: { InstanceId: string } }>(
+  messages: T[],
+  send: (message: T) => Promise<void>,
+): Promise<void> {
   const byTarget = new Map<string, T[]>();
   for (const m of messages) {
     const list = byTarget.get(m.instance.InstanceId) ?? [];
