@@ -4,7 +4,7 @@
 // messages, so a crash at any point replays the episode instead of losing events.
 
 import type pino from 'pino';
-import { CheckpointConflict, type InstanceState } from '../domain/index.js';
+import { CheckpointConflict, type HistoryEvent, type InstanceState } from '../domain/index.js';
 import type { InstanceEvents } from '../services/instance-events.js';
 import type { ControlMessage, TaskHubWorkerStore } from '../storage/port.js';
 import { isEntityInstanceId } from '../domain/entity-id.js';
@@ -12,6 +12,7 @@ import type { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { sendInOrder } from './entities/ordered-send.js';
 import { planEpisode, type CheckpointPlan, type RearmPlan } from './episode.js';
 import type { Registry } from './registry.js';
+import { rowRepair } from './status-from-history.js';
 import type { WorkerObserver } from './observer.js';
 
 /** Client start messages are retried this often before they are dropped (no matching Instances row). */
@@ -92,7 +93,12 @@ export class OrchestrationDispatcher {
       now: new Date(),
       log: (level, message) => this.logger.info({ instanceId, level }, message),
     });
-    if (plan.kind === 'idle') return this.settle([], drop.concat(current), 0);
+    if (plan.kind === 'idle') {
+      // Nothing new to apply, but an earlier checkpoint may have saved its history and failed
+      // its row write: the history is the truth, so bring the row in line before letting go.
+      await this.repairRow(row, executionId, page.events);
+      return this.settle([], drop.concat(current), 0);
+    }
     await this.sendOutbound(instanceId, plan);
     if (plan.kind === 'checkpoint') {
       try {
@@ -112,6 +118,14 @@ export class OrchestrationDispatcher {
       this.events.notify({ taskHub: this.store.hubName, instanceId, runtimeStatus: plan.update.runtimeStatus });
     }
     await this.settle([], drop.concat(current), 0);
+  }
+
+  private async repairRow(row: InstanceState | undefined, executionId: string, history: HistoryEvent[]): Promise<void> {
+    const update = rowRepair(row, executionId, history, new Date());
+    if (!update) return;
+    this.logger.warn({ instanceId: update.instanceId, runtimeStatus: update.runtimeStatus }, 'status row behind its history; repaired');
+    await this.store.updateInstance(update);
+    this.events.notify({ taskHub: this.store.hubName, instanceId: update.instanceId, runtimeStatus: update.runtimeStatus });
   }
 
   private startMatchesRow(start: ControlMessage, row: InstanceState | undefined): boolean {

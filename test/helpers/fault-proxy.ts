@@ -1,0 +1,82 @@
+// An HTTP proxy in front of one Azurite endpoint that fails chosen requests the way a network
+// does: the connection is reset before the request reaches storage, or after storage applied it
+// (the answer is lost). Tests point a connection string at it and arm rules.
+
+import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FaultRule {
+  /** Which requests: method, path (with the table name and keys, decoded) and body text. */
+  matches(method: string, path: string, body: string): boolean;
+  /** How many matching requests to fail; afterwards the rule is spent. */
+  times: number;
+  /** Reset before forwarding (nothing applied) or after the answer arrived (applied, answer lost). */
+  when: 'before' | 'after';
+}
+
+export interface FaultProxy {
+  port: number;
+  /** Rewrites the endpoint with `targetPort` in a connection string to go through the proxy. */
+  route(connectionString: string): string;
+  arm(rule: FaultRule): void;
+  /** Requests failed so far. */
+  failed(): { method: string; path: string }[];
+  close(): Promise<void>;
+}
+
+function reset(socket: Socket): void {
+  // RST rather than FIN: the client sees ECONNRESET, as with a dropped connection.
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
+}
+
+export async function startFaultProxy(targetHost: string, targetPort: number): Promise<FaultProxy> {
+  const rules: (FaultRule & { left: number })[] = [];
+  const failures: { method: string; path: string }[] = [];
+  const sockets = new Set<Socket>();
+
+  const take = (req: IncomingMessage, body: string): FaultRule | undefined => {
+    const path = decodeURIComponent(req.url ?? '');
+    const rule = rules.find((r) => r.left > 0 && r.matches(req.method ?? '', path, body));
+    if (!rule) return undefined;
+    (rule as { left: number }).left--;
+    failures.push({ method: req.method ?? '', path });
+    return rule;
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const rule = take(req, body.toString('utf8'));
+    if (rule?.when === 'before') return reset(req.socket);
+    const upstream = forward({ host: targetHost, port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      if (rule?.when === 'after') {
+        answer.resume();
+        answer.once('end', () => reset(req.socket));
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.once('error', () => reset(req.socket));
+    upstream.end(body);
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    route: (connectionString) => connectionString.replace(`:${targetPort}/`, `:${port}/`),
+    arm: (rule) => rules.push({ ...rule, left: rule.times }),
+    failed: () => [...failures],
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
