@@ -177,8 +177,13 @@ export class AzureManagementStore implements TaskHubManagementStore {
     const write = existing
       ? this.instances.client.updateEntity(row as never, 'Replace', { etag: existing.etag })
       : this.instances.client.createEntity(row as never);
-    // As the provider: a concurrent writer won, its message and row stay consistent with each other.
-    await write.catch((error: unknown) => (isConflict(error) ? undefined : Promise.reject(error)));
+    // Insert-if-absent, or replace only the row that was read (ETag): of concurrent starts of one id
+    // exactly one writes its row. The others' start messages are already queued; the worker drops a
+    // start whose execution id is not the row's, so only the winner's input runs.
+    await write.catch((error: unknown) => {
+      if (!isConflict(error)) throw error;
+      throw new DomainError('InstanceStateConflict', `Instance '${request.instanceId}' was started by another request at the same time.`);
+    });
   }
 
   async sendEvent(instanceId: string, event: HistoryEvent): Promise<void> {
