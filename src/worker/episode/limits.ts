@@ -5,12 +5,12 @@
 // values that are not JSON, and sub-orchestration ids and names no Instances row can hold.
 // Inputs, outputs and event data of any size are fine: they go through large-message blobs.
 
+// A child's id becomes a table key like any other, so it gets the client API's length limit.
+import { MAX_INSTANCE_ID_LENGTH } from '../../domain/index.js';
 import { orchestratorFailed, type ExecutionResult, type FailureDetails } from '../df-host.js';
 
 /** The extension's limit on a custom status, in KB of UTF-16 JSON. */
 export const MAX_CUSTOM_STATUS_KB = 16;
-/** Instance ids the client API accepts; a child's id becomes a table key like any other. */
-const MAX_INSTANCE_ID_LENGTH = 256;
 /** Azure Table DateTime range (TimerCreated.FireAt is a DateTime column; a past time is stored as given). */
 const MIN_TABLE_DATE = Date.UTC(1601, 0, 1);
 const MAX_TABLE_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
