@@ -326,7 +326,11 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
   // a critical section still open at the end is released.
   const entities = entitySending(request, history);
   const sentAtEnd = () =>
-    stampInOrder([...fireAndForgetRequests(run.executor, entities.ref, scheduled), ...releasesAtEnd(run.executor, entities.ref)], entities.stamps, request.now);
+    stampInOrder(
+      [...fireAndForgetRequests(run.executor, entities.ref, scheduled), ...releasesAtEnd(run.executor, entities.ref)],
+      entities.stamps,
+      request.now,
+    );
   // A replay that contradicts the history wins over whatever the contradiction led to.
   const nonDeterminism = run.executor && checkReplay(history, replayedTasks(run.executor));
   if (nonDeterminism) return failed(nonDeterminism, customStatus);
@@ -354,7 +358,10 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
     return { done: true, output: run.state.output, customStatus, newTasks: sentAtEnd(), unconsumedEvents: new Map() };
   }
   const newTasks: ScheduleRequest[] = [];
-  const ids = Object.keys(executor.openTasks).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  const ids = Object.keys(executor.openTasks)
+    .map(Number)
+    .filter(Number.isInteger)
+    .sort((a, b) => a - b);
   for (const id of ids) {
     if (scheduled.has(id)) continue;
     let next: ScheduleRequest | string;
@@ -364,7 +371,11 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
       return failed(unserializable(request.name, `input of the task with sequence number ${id}`, error), customStatus, sentAtEnd());
     }
     if (typeof next === 'string') {
-      return failed({ ErrorType: 'NotSupportedError', ErrorMessage: `taskhub's worker cannot schedule ${next}.` }, customStatus, sentAtEnd());
+      return failed(
+        { ErrorType: 'NotSupportedError', ErrorMessage: `taskhub's worker cannot schedule ${next}.` },
+        customStatus,
+        sentAtEnd(),
+      );
     }
     newTasks.push(next);
   }

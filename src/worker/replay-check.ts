@@ -37,7 +37,8 @@ export function checkReplay(history: HistoryEvent[], replayed: ReadonlyMap<numbe
     const expected = EXPECTED_KIND[event.EventType];
     if (!expected) continue;
     const detail = mismatch(event, expected, replayed.get(event.EventId));
-    if (detail) return { ErrorType: 'NonDeterministicOrchestrationException', ErrorMessage: `Non-Deterministic workflow detected: ${detail}` };
+    if (detail)
+      return { ErrorType: 'NonDeterministicOrchestrationException', ErrorMessage: `Non-Deterministic workflow detected: ${detail}` };
   }
   return undefined;
 }
@@ -51,7 +52,8 @@ function mismatch(event: HistoryEvent, expected: ReplayedTask['kind'], actual: R
   switch (expected) {
     case 'activity': {
       const what = `A previous execution of this orchestration scheduled an activity task with sequence number ${id} named '${name}'`;
-      if (!actual) return `A previous execution of this orchestration scheduled an activity task with sequence ID ${id} and name '${name}' (version '${version}'), ${missing}. ${CHANGED}`;
+      if (!actual)
+        return `A previous execution of this orchestration scheduled an activity task with sequence ID ${id} and name '${name}' (version '${version}'), ${missing}. ${CHANGED}`;
       if (actual.kind !== 'activity') return `${what}, but the current orchestration replay instead ${produced}. ${CHANGED}`;
       if (!sameName(name, actual.name)) {
         return `${what}, but the current orchestration replay instead scheduled an activity task named '${actual.name}' with this sequence number. ${CHANGED}`;
@@ -59,8 +61,10 @@ function mismatch(event: HistoryEvent, expected: ReplayedTask['kind'], actual: R
       return undefined;
     }
     case 'timer':
-      if (!actual) return `A previous execution of this orchestration scheduled a timer task with sequence number ${id} ${missing}. ${CHANGED}`;
-      if (actual.kind !== 'timer') return `A previous execution of this orchestration scheduled a timer task with sequence number ${id}, but the current orchestration replay instead ${produced}. ${CHANGED}`;
+      if (!actual)
+        return `A previous execution of this orchestration scheduled a timer task with sequence number ${id} ${missing}. ${CHANGED}`;
+      if (actual.kind !== 'timer')
+        return `A previous execution of this orchestration scheduled a timer task with sequence number ${id}, but the current orchestration replay instead ${produced}. ${CHANGED}`;
       return undefined;
     case 'subOrchestration': {
       const what = `A previous execution of this orchestration scheduled a sub-orchestration task with sequence ID ${id} and name '${name}' (version '${version}', instance ID '${String(event.InstanceId ?? '')}')`;
@@ -73,6 +77,8 @@ function mismatch(event: HistoryEvent, expected: ReplayedTask['kind'], actual: R
     }
     default:
       // EventSent: durable-functions 3.x sends events only to entities, which this worker refuses.
-      return actual ? undefined : `A previous execution of this orchestration scheduled a send event task with sequence ID ${id}, name '${name}', ${missing}. ${CHANGED}`;
+      return actual
+        ? undefined
+        : `A previous execution of this orchestration scheduled a send event task with sequence ID ${id}, name '${name}', ${missing}. ${CHANGED}`;
   }
 }

@@ -34,7 +34,12 @@ export interface StartOptions {
 
 export function executionStarted(name: string, options: StartOptions = {}): HistoryEvent {
   const parent = options.parent
-    ? { Name: 'Parent', Version: '', TaskScheduleId: options.parent.taskScheduleId, OrchestrationInstance: { InstanceId: options.parent.instanceId, ExecutionId: options.parent.executionId } }
+    ? {
+        Name: 'Parent',
+        Version: '',
+        TaskScheduleId: options.parent.taskScheduleId,
+        OrchestrationInstance: { InstanceId: options.parent.instanceId, ExecutionId: options.parent.executionId },
+      }
     : null;
   return ev(
     'ExecutionStarted',
@@ -53,7 +58,12 @@ export function executionStarted(name: string, options: StartOptions = {}): Hist
 
 /** The first episode as stored: started, then whatever the orchestrator scheduled. */
 export function started(name: string, options: StartOptions = {}, ...scheduled: HistoryEvent[]): HistoryEvent[] {
-  return [ev('OrchestratorStarted', {}, -1, options.at ?? T0), executionStarted(name, options), ...scheduled, ev('OrchestratorCompleted', {}, -1, options.at ?? T0)];
+  return [
+    ev('OrchestratorStarted', {}, -1, options.at ?? T0),
+    executionStarted(name, options),
+    ...scheduled,
+    ev('OrchestratorCompleted', {}, -1, options.at ?? T0),
+  ];
 }
 
 /** A later episode as stored: the events that arrived, then what the orchestrator scheduled. */
@@ -61,17 +71,32 @@ export function episode(when: Date, arrived: HistoryEvent[], scheduled: HistoryE
   return [ev('OrchestratorStarted', {}, -1, when), ...arrived, ...scheduled, ev('OrchestratorCompleted', {}, -1, when)];
 }
 
-export const taskScheduled = (id: number, name: string, input: unknown = null) => ev('TaskScheduled', { Name: name, Version: '', Input: JSON.stringify(input) }, id, T0);
-export const taskCompleted = (id: number, result: unknown, when = T0) => ev('TaskCompleted', { TaskScheduledId: id, Result: JSON.stringify(result) }, -1, when);
+export const taskScheduled = (id: number, name: string, input: unknown = null) =>
+  ev('TaskScheduled', { Name: name, Version: '', Input: JSON.stringify(input) }, id, T0);
+export const taskCompleted = (id: number, result: unknown, when = T0) =>
+  ev('TaskCompleted', { TaskScheduledId: id, Result: JSON.stringify(result) }, -1, when);
 export const taskFailed = (id: number, message: string, when = T0) =>
-  ev('TaskFailed', { TaskScheduledId: id, Reason: message, Details: '', FailureDetails: { ErrorType: 'Error', ErrorMessage: message } }, -1, when);
+  ev(
+    'TaskFailed',
+    { TaskScheduledId: id, Reason: message, Details: '', FailureDetails: { ErrorType: 'Error', ErrorMessage: message } },
+    -1,
+    when,
+  );
 export const timerCreated = (id: number, fireAt: Date) => ev('TimerCreated', { FireAt: fireAt.toISOString() }, id, T0);
 export const timerFired = (id: number, fireAt: Date) => ev('TimerFired', { TimerId: id, FireAt: fireAt.toISOString() }, -1, fireAt);
-export const subCreated = (id: number, name: string, instanceId: string) => ev('SubOrchestrationInstanceCreated', { Name: name, Version: '', InstanceId: instanceId, Input: 'null' }, id, T0);
-export const subCompleted = (id: number, result: unknown, when = T0) => ev('SubOrchestrationInstanceCompleted', { TaskScheduledId: id, Result: JSON.stringify(result) }, -1, when);
+export const subCreated = (id: number, name: string, instanceId: string) =>
+  ev('SubOrchestrationInstanceCreated', { Name: name, Version: '', InstanceId: instanceId, Input: 'null' }, id, T0);
+export const subCompleted = (id: number, result: unknown, when = T0) =>
+  ev('SubOrchestrationInstanceCompleted', { TaskScheduledId: id, Result: JSON.stringify(result) }, -1, when);
 export const subFailed = (id: number, message: string, when = T0) =>
-  ev('SubOrchestrationInstanceFailed', { TaskScheduledId: id, Reason: message, Details: '', FailureDetails: { ErrorType: 'Error', ErrorMessage: message } }, -1, when);
-export const eventRaised = (name: string, input: unknown, when = T0) => ev('EventRaised', { Name: name, Input: JSON.stringify(input) }, -1, when);
+  ev(
+    'SubOrchestrationInstanceFailed',
+    { TaskScheduledId: id, Reason: message, Details: '', FailureDetails: { ErrorType: 'Error', ErrorMessage: message } },
+    -1,
+    when,
+  );
+export const eventRaised = (name: string, input: unknown, when = T0) =>
+  ev('EventRaised', { Name: name, Input: JSON.stringify(input) }, -1, when);
 export const terminated = (reason: string, when = T0) => ev('ExecutionTerminated', { Input: reason }, -1, when);
 export const suspended = (reason: string, when = T0) => ev('ExecutionSuspended', { Reason: reason }, -1, when);
 export const resumed = (reason: string, when = T0) => ev('ExecutionResumed', { Reason: reason }, -1, when);

@@ -85,7 +85,11 @@ describe('executeOrchestrator', () => {
     const early = [...started('HumanApproval', null), ev('EventRaised', { Name: 'Approval', Input: '"yes"' })];
     expect(await run('HumanApproval', early)).toMatchObject({ done: true, output: 'yes' });
 
-    const counter = [...started('Counter', '5'), ev('EventRaised', { Name: 'Add', Input: '2' }), ev('EventRaised', { Name: 'Add', Input: '3' })];
+    const counter = [
+      ...started('Counter', '5'),
+      ev('EventRaised', { Name: 'Add', Input: '2' }),
+      ev('EventRaised', { Name: 'Add', Input: '3' }),
+    ];
     const result = await run('Counter', counter);
     expect(result).toMatchObject({ done: true, continueAsNewInput: '7', customStatus: 7 });
     expect(result.unconsumedEvents.get('Add')).toBe(1);

@@ -83,10 +83,14 @@ describe('non-deterministic replays', () => {
     const status = await pollStatus(h, id, finished, '&showHistory=true');
     expect(status.runtimeStatus).toBe('Failed');
     const output = String(status.output);
-    expect(output).toContain("Non-Deterministic workflow detected: A previous execution of this orchestration scheduled an activity task with sequence number 0 named 'A'");
+    expect(output).toContain(
+      "Non-Deterministic workflow detected: A previous execution of this orchestration scheduled an activity task with sequence number 0 named 'A'",
+    );
     expect(output).toContain(detail);
     const events = status.historyEvents as { EventType: string; FailureDetails?: { ErrorType?: string } }[];
-    expect(events.find((e) => e.EventType === 'ExecutionCompleted')).toMatchObject({ FailureDetails: { ErrorType: 'NonDeterministicOrchestrationException' } });
+    expect(events.find((e) => e.EventType === 'ExecutionCompleted')).toMatchObject({
+      FailureDetails: { ErrorType: 'NonDeterministicOrchestrationException' },
+    });
   });
 });
 
@@ -95,7 +99,9 @@ describe('limits', () => {
     const id = await start('BigStatus', length);
     const status = await pollStatus(h, id, finished);
     expect(status).toMatchObject({ runtimeStatus: 'Failed', customStatus: null });
-    expect(String(status.output)).toContain("Orchestrator function 'BigStatus' failed: The UTF-16 size of the JSON-serialized payload must not exceed 16 KB.");
+    expect(String(status.output)).toContain(
+      "Orchestrator function 'BigStatus' failed: The UTF-16 size of the JSON-serialized payload must not exceed 16 KB.",
+    );
   });
 
   it('a custom status under 16 KB is shown while running and kept at completion', async () => {
@@ -129,7 +135,12 @@ describe('activities that throw something other than an Error', () => {
     const failure = await pollStatus(h, failed, finished, '&showHistory=true');
     expect(failure.runtimeStatus).toBe('Failed');
     expect(String(failure.output)).toContain(text);
-    const events = failure.historyEvents as { EventType: string; Reason?: string; Details?: string; FailureDetails?: { ErrorMessage?: string } }[];
+    const events = failure.historyEvents as {
+      EventType: string;
+      Reason?: string;
+      Details?: string;
+      FailureDetails?: { ErrorMessage?: string };
+    }[];
     expect(events.find((e) => e.EventType === 'TaskFailed')).toMatchObject({ FailureDetails: { ErrorMessage: text } });
   });
 });

@@ -41,8 +41,19 @@ registry.orchestration('Year1000Timer', function* (context: OrchestrationContext
   return yield context.df.createTimer(new Date(Date.UTC(1000, 0, 1)));
 });
 
-async function first(name: string, input?: unknown, parent?: { instanceId: string; executionId: string; taskScheduleId: number }): Promise<CheckpointPlan> {
-  const plan = await planEpisode({ instanceId: INSTANCE, executionId: EXECUTION, history: [], messages: [message(executionStarted(name, { input, parent }))], registry, now: T0 });
+async function first(
+  name: string,
+  input?: unknown,
+  parent?: { instanceId: string; executionId: string; taskScheduleId: number },
+): Promise<CheckpointPlan> {
+  const plan = await planEpisode({
+    instanceId: INSTANCE,
+    executionId: EXECUTION,
+    history: [],
+    messages: [message(executionStarted(name, { input, parent }))],
+    registry,
+    now: T0,
+  });
   if (plan.kind !== 'checkpoint') throw new Error(`expected a checkpoint, got ${plan.kind}`);
   return plan;
 }
@@ -61,7 +72,10 @@ function expectFailed(plan: CheckpointPlan, text: string | RegExp) {
 describe('custom status', () => {
   it('over 16 KB of UTF-16 JSON fails the instance with the host message (and stores no status)', async () => {
     const plan = await first('Status', 20_000);
-    expectFailed(plan, "Orchestrator function 'Status' failed: The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is 39 KB.");
+    expectFailed(
+      plan,
+      "Orchestrator function 'Status' failed: The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is 39 KB.",
+    );
     expect(plan.update.customStatus).toBeNull();
   });
 
@@ -78,7 +92,10 @@ describe('custom status', () => {
   it('a failing child tells its parent', async () => {
     const plan = await first('Status', 100_000, { instanceId: 'p', executionId: 'pe', taskScheduleId: 2 });
     expect(plan.outbound).toEqual([
-      expect.objectContaining({ instance: { InstanceId: 'p', ExecutionId: 'pe' }, event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceFailed', TaskScheduledId: 2 }) }),
+      expect.objectContaining({
+        instance: { InstanceId: 'p', ExecutionId: 'pe' },
+        event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceFailed', TaskScheduledId: 2 }),
+      }),
     ]);
   });
 });

@@ -5,7 +5,20 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/domain/index.js';
 import { planEpisode, type CheckpointPlan } from '../../src/worker/episode.js';
 import { Registry } from '../../src/worker/registry.js';
-import { at, episode, EXECUTION, INSTANCE, message, started, subCreated, taskCompleted, taskScheduled, timerCreated, timerFired, T0 } from './canned-histories.js';
+import {
+  at,
+  episode,
+  EXECUTION,
+  INSTANCE,
+  message,
+  started,
+  subCreated,
+  taskCompleted,
+  taskScheduled,
+  timerCreated,
+  timerFired,
+  T0,
+} from './canned-histories.js';
 
 type Gen = Generator<unknown, unknown, unknown>;
 const registry = new Registry();
@@ -32,7 +45,14 @@ registry.orchestration('Unchanged', function* (context: OrchestrationContext): G
 
 async function checkpoint(name: string, scheduled: HistoryEvent[], arriving: HistoryEvent[]): Promise<CheckpointPlan> {
   const history = started(name, {}, ...scheduled);
-  const plan = await planEpisode({ instanceId: INSTANCE, executionId: EXECUTION, history, messages: arriving.map((e) => message(e)), registry, now: at(61) });
+  const plan = await planEpisode({
+    instanceId: INSTANCE,
+    executionId: EXECUTION,
+    history,
+    messages: arriving.map((e) => message(e)),
+    registry,
+    now: at(61),
+  });
   if (plan.kind !== 'checkpoint') throw new Error(`expected a checkpoint, got ${plan.kind}`);
   return plan;
 }
@@ -40,7 +60,10 @@ async function checkpoint(name: string, scheduled: HistoryEvent[], arriving: His
 function expectNonDeterministic(plan: CheckpointPlan, ...fragments: string[]) {
   expect(plan.update.runtimeStatus).toBe('Failed');
   const completed = plan.newEvents.find((e) => e.EventType === 'ExecutionCompleted');
-  expect(completed).toMatchObject({ OrchestrationStatus: 'Failed', FailureDetails: { ErrorType: 'NonDeterministicOrchestrationException' } });
+  expect(completed).toMatchObject({
+    OrchestrationStatus: 'Failed',
+    FailureDetails: { ErrorType: 'NonDeterministicOrchestrationException' },
+  });
   const message = String(completed?.Result);
   expect(message).toMatch(/^Non-Deterministic workflow detected: A previous execution of this orchestration scheduled /);
   expect(message).toMatch(/Was a change made to the orchestrator code after this instance had already started running\?$/);
@@ -53,12 +76,20 @@ function expectNonDeterministic(plan: CheckpointPlan, ...fragments: string[]) {
 describe('replay validation', () => {
   it('activity replayed under another name', async () => {
     const plan = await checkpoint('NowCallsB', [taskScheduled(0, 'A')], [taskCompleted(0, 'from A', at(1))]);
-    expectNonDeterministic(plan, "an activity task with sequence number 0 named 'A'", "instead scheduled an activity task named 'B' with this sequence number");
+    expectNonDeterministic(
+      plan,
+      "an activity task with sequence number 0 named 'A'",
+      "instead scheduled an activity task named 'B' with this sequence number",
+    );
   });
 
   it('activity replayed as a timer', async () => {
     const plan = await checkpoint('NowWaitsOnTimer', [taskScheduled(0, 'A')], [taskCompleted(0, 'from A', at(1))]);
-    expectNonDeterministic(plan, "an activity task with sequence number 0 named 'A'", 'instead produced a CreateTimerOrchestratorAction action');
+    expectNonDeterministic(
+      plan,
+      "an activity task with sequence number 0 named 'A'",
+      'instead produced a CreateTimerOrchestratorAction action',
+    );
   });
 
   it('activity replayed as a sub-orchestration', async () => {
@@ -70,7 +101,12 @@ describe('replay validation', () => {
     const timer = await checkpoint('NowCallsB', [timerCreated(0, at(60))], [timerFired(0, at(60))]);
     expectNonDeterministic(timer, 'a timer task with sequence number 0', 'instead produced a ScheduleTaskOrchestratorAction action');
     const child = await checkpoint('NowCallsB', [subCreated(0, 'Child', 'child-1')], [taskCompleted(0, 'x', at(1))]);
-    expectNonDeterministic(child, "a sub-orchestration task with sequence ID 0 and name 'Child'", "instance ID 'child-1'", 'ScheduleTaskOrchestratorAction');
+    expectNonDeterministic(
+      child,
+      "a sub-orchestration task with sequence ID 0 and name 'Child'",
+      "instance ID 'child-1'",
+      'ScheduleTaskOrchestratorAction',
+    );
     const gone = await checkpoint('NowCallsNothing', [taskScheduled(0, 'A')], [taskCompleted(0, 'x', at(1))]);
     expectNonDeterministic(gone, "an activity task with sequence ID 0 and name 'A'", "hasn't (yet?) scheduled this task");
   });
@@ -85,7 +121,15 @@ describe('replay validation', () => {
       instanceId: INSTANCE,
       executionId: EXECUTION,
       history,
-      messages: [message({ EventType: 'SubOrchestrationInstanceCompleted', EventId: -1, Timestamp: T0.toISOString(), TaskScheduledId: 2, Result: '"c"' })],
+      messages: [
+        message({
+          EventType: 'SubOrchestrationInstanceCompleted',
+          EventId: -1,
+          Timestamp: T0.toISOString(),
+          TaskScheduledId: 2,
+          Result: '"c"',
+        }),
+      ],
       registry,
       now: at(61),
     });

@@ -70,7 +70,11 @@ describe('accepting messages', () => {
   it('starts a fresh execution: start columns on the row, the first activity scheduled and sent', async () => {
     const p = await checkpoint([], [executionStarted('Seq', { input: 'x' })]);
     expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'TaskScheduled', 'OrchestratorCompleted']);
-    expect(p).toMatchObject({ executionId: EXECUTION, existingCount: 0, workItems: [{ EventType: 'TaskScheduled', Name: 'A', EventId: 0 }] });
+    expect(p).toMatchObject({
+      executionId: EXECUTION,
+      existingCount: 0,
+      workItems: [{ EventType: 'TaskScheduled', Name: 'A', EventId: 0 }],
+    });
     expect(p.update).toMatchObject({ runtimeStatus: 'Running', name: 'Seq', input: '"x"', createdTime: T0, customStatus: null });
   });
 
@@ -104,7 +108,10 @@ describe('accepting messages', () => {
 
 describe('running the orchestrator', () => {
   it('completes when the last activity answers: output JSON on the row and in ExecutionCompleted', async () => {
-    const history = [...started('Seq', {}, taskScheduled(0, 'A', 1)), ...episode(at(1), [taskCompleted(0, 'a')], [taskScheduled(1, 'B', 2)])];
+    const history = [
+      ...started('Seq', {}, taskScheduled(0, 'A', 1)),
+      ...episode(at(1), [taskCompleted(0, 'a')], [taskScheduled(1, 'B', 2)]),
+    ];
     const p = await checkpoint(history, [taskCompleted(1, 'b', at(2))], at(2));
     expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'TaskCompleted', 'ExecutionCompleted', 'OrchestratorCompleted']);
     expect(p.newEvents[2]).toMatchObject({ OrchestrationStatus: 'Completed', Result: '["a","b"]' });
@@ -114,7 +121,13 @@ describe('running the orchestrator', () => {
   it('arms a timer: TimerCreated in history, TimerFired sent to self with the remaining delay', async () => {
     const p = await checkpoint([], [executionStarted('Timer')], at(0));
     expect(p.newEvents[2]).toMatchObject({ EventType: 'TimerCreated', EventId: 0, FireAt: at(60).toISOString() });
-    expect(p.outbound).toEqual([expect.objectContaining({ instance: { InstanceId: INSTANCE, ExecutionId: EXECUTION }, delayInMs: 60_000, event: expect.objectContaining({ EventType: 'TimerFired', TimerId: 0 }) })]);
+    expect(p.outbound).toEqual([
+      expect.objectContaining({
+        instance: { InstanceId: INSTANCE, ExecutionId: EXECUTION },
+        delayInMs: 60_000,
+        event: expect.objectContaining({ EventType: 'TimerFired', TimerId: 0 }),
+      }),
+    ]);
     const fired = await checkpoint(started('Timer', {}, timerCreated(0, at(60))), [timerFired(0, at(60))], at(60));
     expect(fired.update).toMatchObject({ runtimeStatus: 'Completed', output: '"fired"' });
   });
@@ -139,7 +152,12 @@ describe('running the orchestrator', () => {
   it('fails an orchestrator that is not registered, catchably for a parent', async () => {
     const p = await checkpoint([], [executionStarted('Nope', { parent: { instanceId: 'p', executionId: 'pe', taskScheduleId: 3 } })]);
     expect(p.update).toMatchObject({ runtimeStatus: 'Failed', output: expect.stringContaining("'Nope' is not registered") });
-    expect(p.outbound).toEqual([expect.objectContaining({ instance: { InstanceId: 'p', ExecutionId: 'pe' }, event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceFailed', TaskScheduledId: 3 }) })]);
+    expect(p.outbound).toEqual([
+      expect.objectContaining({
+        instance: { InstanceId: 'p', ExecutionId: 'pe' },
+        event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceFailed', TaskScheduledId: 3 }),
+      }),
+    ]);
   });
 });
 
@@ -150,15 +168,26 @@ describe('sub-orchestrations', () => {
     expect(p.childRows).toEqual([expect.objectContaining({ instanceId: 'child-1', name: 'Seq', runtimeStatus: 'Pending' })]);
     expect(p.outbound[0]).toMatchObject({
       instance: { InstanceId: 'child-1' },
-      event: { EventType: 'ExecutionStarted', ParentInstance: { TaskScheduleId: 0, OrchestrationInstance: { InstanceId: INSTANCE, ExecutionId: EXECUTION } } },
+      event: {
+        EventType: 'ExecutionStarted',
+        ParentInstance: { TaskScheduleId: 0, OrchestrationInstance: { InstanceId: INSTANCE, ExecutionId: EXECUTION } },
+      },
     });
   });
 
   it('a child that completes answers its parent with the output', async () => {
     const parent = { instanceId: 'p', executionId: 'pe', taskScheduleId: 4 };
-    const history = [...started('Seq', { parent }, taskScheduled(0, 'A', 1)), ...episode(at(1), [taskCompleted(0, 'a')], [taskScheduled(1, 'B', 2)])];
+    const history = [
+      ...started('Seq', { parent }, taskScheduled(0, 'A', 1)),
+      ...episode(at(1), [taskCompleted(0, 'a')], [taskScheduled(1, 'B', 2)]),
+    ];
     const p = await checkpoint(history, [taskCompleted(1, 'b', at(2))], at(2));
-    expect(p.outbound).toEqual([expect.objectContaining({ instance: { InstanceId: 'p', ExecutionId: 'pe' }, event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceCompleted', TaskScheduledId: 4, Result: '["a","b"]' }) })]);
+    expect(p.outbound).toEqual([
+      expect.objectContaining({
+        instance: { InstanceId: 'p', ExecutionId: 'pe' },
+        event: expect.objectContaining({ EventType: 'SubOrchestrationInstanceCompleted', TaskScheduledId: 4, Result: '["a","b"]' }),
+      }),
+    ]);
   });
 
   it('the parent resumes on the child completion, and catches the child failure', async () => {
@@ -174,10 +203,20 @@ describe('terminate, suspend, resume', () => {
   it('terminates without running user code and tells the parent', async () => {
     const parent = { instanceId: 'p', executionId: 'pe', taskScheduleId: 1 };
     const p = await checkpoint(started('Seq', { parent }, taskScheduled(0, 'A', 1)), [taskCompleted(0, 'a'), terminated('enough')]);
-    expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'TaskCompleted', 'ExecutionTerminated', 'ExecutionCompleted', 'OrchestratorCompleted']);
+    expect(types(p.newEvents)).toEqual([
+      'OrchestratorStarted',
+      'TaskCompleted',
+      'ExecutionTerminated',
+      'ExecutionCompleted',
+      'OrchestratorCompleted',
+    ]);
     expect(p.workItems).toEqual([]);
     expect(p.update).toMatchObject({ runtimeStatus: 'Terminated', output: 'enough' });
-    expect(p.outbound[0].event).toMatchObject({ EventType: 'SubOrchestrationInstanceFailed', TaskScheduledId: 1, FailureDetails: { ErrorType: 'TerminatedError' } });
+    expect(p.outbound[0].event).toMatchObject({
+      EventType: 'SubOrchestrationInstanceFailed',
+      TaskScheduledId: 1,
+      FailureDetails: { ErrorType: 'TerminatedError' },
+    });
   });
 
   it('while suspended records what arrives without running; on resume it runs', async () => {
@@ -201,7 +240,13 @@ describe('continue-as-new', () => {
     // Generation 1 took Add 2 (7); the carried Add 3 made generation 2 continue (10); generation 3 waits.
     expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'OrchestratorCompleted']);
     expect(p.newEvents[1]).toMatchObject({ Input: '10', OrchestrationInstance: { InstanceId: INSTANCE, ExecutionId: p.executionId } });
-    expect(p.update).toMatchObject({ runtimeStatus: 'Running', input: '10', createdTime: at(1), customStatus: '10', executionId: p.executionId });
+    expect(p.update).toMatchObject({
+      runtimeStatus: 'Running',
+      input: '10',
+      createdTime: at(1),
+      customStatus: '10',
+      executionId: p.executionId,
+    });
   });
 });
 
@@ -227,7 +272,11 @@ describe('continue-as-new without a cap on generations', () => {
         expect(handedOver).toEqual(['100', '200']);
         return;
       }
-      expect(p.update).toMatchObject({ runtimeStatus: 'Running', executionId: p.executionId, customStatus: String(Number(p.update.input) - 1) });
+      expect(p.update).toMatchObject({
+        runtimeStatus: 'Running',
+        executionId: p.executionId,
+        customStatus: String(Number(p.update.input) - 1),
+      });
       expect(types(p.newEvents)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'OrchestratorCompleted']);
       const wake = p.outbound.find((o) => o.event.EventType === 'GenericEvent');
       expect(wake?.instance).toEqual({ InstanceId: INSTANCE, ExecutionId: p.executionId });

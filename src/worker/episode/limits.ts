@@ -67,11 +67,17 @@ export function unschedulable(orchestrator: string, result: ExecutionResult): Fa
     if (task.kind !== 'subOrchestration') continue;
     const id = task.instanceId;
     if (id !== undefined && (id.length > MAX_INSTANCE_ID_LENGTH || id.startsWith('@'))) {
-      const why = id.length > MAX_INSTANCE_ID_LENGTH ? `is longer than ${MAX_INSTANCE_ID_LENGTH} characters` : "starts with '@' (reserved for entities)";
+      const why =
+        id.length > MAX_INSTANCE_ID_LENGTH
+          ? `is longer than ${MAX_INSTANCE_ID_LENGTH} characters`
+          : "starts with '@' (reserved for entities)";
       return orchestratorFailed(orchestrator, `The instance ID of sub-orchestration '${task.name.slice(0, 100)}' ${why}.`);
     }
     if (task.name.length > MAX_COLUMN_CHARS || (task.version ?? '').length > MAX_COLUMN_CHARS) {
-      return orchestratorFailed(orchestrator, `The name or version of the sub-orchestration with sequence number ${task.id} is longer than ${MAX_COLUMN_CHARS} characters.`);
+      return orchestratorFailed(
+        orchestrator,
+        `The name or version of the sub-orchestration with sequence number ${task.id} is longer than ${MAX_COLUMN_CHARS} characters.`,
+      );
     }
   }
   return undefined;

@@ -24,7 +24,11 @@ function startColumns(start: HistoryEvent) {
 
 export function checkpointPlan(ctx: EpisodeContext, execution: Execution, status: StatusFields, sends: Sends = {}): CheckpointPlan {
   // A generation begun by continue-as-new was created now; a fresh start keeps the client's time.
-  const columns = execution.continued ? { ...startColumns(execution.start), createdTime: ctx.now } : ctx.freshStart ? startColumns(execution.start) : {};
+  const columns = execution.continued
+    ? { ...startColumns(execution.start), createdTime: ctx.now }
+    : ctx.freshStart
+      ? startColumns(execution.start)
+      : {};
   return {
     kind: 'checkpoint',
     executionId: execution.executionId,

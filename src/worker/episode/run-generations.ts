@@ -64,7 +64,13 @@ function nextGeneration(ctx: EpisodeContext, previous: Execution, result: Execut
     ctx.now,
   );
   const carried = carryOver(eventsOf(previous), result.unconsumedEvents);
-  return { executionId, history: [], newEvents: [historyEvent('OrchestratorStarted', {}, -1, ctx.now), start, ...carried], start, continued: true };
+  return {
+    executionId,
+    history: [],
+    newEvents: [historyEvent('OrchestratorStarted', {}, -1, ctx.now), start, ...carried],
+    start,
+    continued: true,
+  };
 }
 
 /** A message to self whose only effect is that a later episode runs the handed-over generation. */
@@ -74,7 +80,13 @@ export function wakeUp(ctx: EpisodeContext, execution: Execution): Outbound {
 }
 
 function failedResult(message: string): ExecutionResult {
-  return { done: true, failure: { ErrorType: 'OrchestratorNotFound', ErrorMessage: message }, customStatus: undefined, newTasks: [], unconsumedEvents: new Map() };
+  return {
+    done: true,
+    failure: { ErrorType: 'OrchestratorNotFound', ErrorMessage: message },
+    customStatus: undefined,
+    newTasks: [],
+    unconsumedEvents: new Map(),
+  };
 }
 
 /** The newest `count` EventRaised events of each unconsumed name, in their original order. */

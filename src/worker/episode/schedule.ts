@@ -33,16 +33,30 @@ function scheduleOne(task: ScheduleRequest, ctx: EpisodeContext, executionId: st
     const fireAt = task.fireAt.toISOString();
     out.events.push(historyEvent('TimerCreated', { FireAt: fireAt }, task.id, now));
     const delay = Math.min(Math.max(0, task.fireAt.getTime() - now.getTime()), MAX_TIMER_DELAY_IN_MS);
-    out.outbound.push({ instance: self, event: historyEvent('TimerFired', { TimerId: task.id, FireAt: fireAt }, -1, now), delayInMs: delay });
+    out.outbound.push({
+      instance: self,
+      event: historyEvent('TimerFired', { TimerId: task.id, FireAt: fireAt }, -1, now),
+      delayInMs: delay,
+    });
   } else if (task.kind === 'sendEvent') {
     // An entity request or release: recorded as EventSent, delivered to the entity's current execution.
     out.events.push(historyEvent('EventSent', { InstanceId: task.instanceId, Name: task.name, Input: task.input }, task.id, now));
-    out.outbound.push({ instance: { InstanceId: task.instanceId, ExecutionId: null }, event: historyEvent('EventRaised', { Name: task.name, Input: task.input }, -1, now) });
+    out.outbound.push({
+      instance: { InstanceId: task.instanceId, ExecutionId: null },
+      event: historyEvent('EventRaised', { Name: task.name, Input: task.input }, -1, now),
+    });
   } else {
     const childId = task.instanceId ?? `${instanceId}:${task.id}`;
     // Deterministic, so replaying this episode after a crash re-sends the same start (deduplicated).
     const childExecution = createHash('sha256').update(`${executionId}:${task.id}`).digest('hex').slice(0, 32);
-    out.events.push(historyEvent('SubOrchestrationInstanceCreated', { Name: task.name, Version: task.version ?? '', InstanceId: childId, Input: task.input }, task.id, now));
+    out.events.push(
+      historyEvent(
+        'SubOrchestrationInstanceCreated',
+        { Name: task.name, Version: task.version ?? '', InstanceId: childId, Input: task.input },
+        task.id,
+        now,
+      ),
+    );
     const start = historyEvent(
       'ExecutionStarted',
       {
