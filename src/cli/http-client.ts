@@ -67,7 +67,7 @@ function hubQuery(hub: HubRef): Query {
   return { taskHub: hub.taskHub || undefined, connection: hub.connection || undefined };
 }
 
-async function toDomainError(response: Response): Promise<DomainError> {
+export async function toDomainError(response: Response): Promise<DomainError> {
   const text = await response.text().catch(() => '');
   let code = CODE_BY_STATUS[response.status] ?? 'InternalError';
   let message = `The server answered ${response.status} ${response.statusText}.`.replace(' .', '.');

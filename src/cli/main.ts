@@ -12,6 +12,7 @@ import { globalHelp, serveHelp, verbHelp } from './help.js';
 import { resolveTarget, type Connection } from './transport.js';
 import type { Io, Verb } from './verb.js';
 import { VERBS } from './verbs/index.js';
+import { BATCH_OPERATIONS } from '../services/batch/batch-contract.js';
 
 export interface CliWriter {
   write(text: string): unknown;
@@ -80,6 +81,7 @@ async function runVerb(verb: Verb, args: string[], cliIo: CliIo): Promise<number
       hub: target.hub,
       overHttp: target.overHttp,
       service: async () => (connection ??= await target.connect()).service,
+      batches: async () => (connection ??= await target.connect()).batches,
     });
     return code ?? 0;
   } finally {
@@ -102,6 +104,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (name === 'serve') return serve(rest, io);
+  // `batch terminate ...`: the operation is part of the verb's name.
+  if (name === 'batch' && rest[0] && !rest[0].startsWith('-')) {
+    const [operation, ...options] = rest;
+    const batchVerb = VERBS.find((v) => v.name === `batch ${operation}`);
+    if (!batchVerb) throw new UsageError(`Unknown batch operation '${operation}'; use ${BATCH_OPERATIONS.join(', ')}.`);
+    return runVerb(batchVerb, options, io);
+  }
   const verb = VERBS.find((v) => v.name === name);
   if (!verb) throw new UsageError(`Unknown command '${name}'; run 'taskhub --help' for the list.`);
   return runVerb(verb, rest, io);

@@ -4,12 +4,14 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { HUB_NAME_RULE, isValidHubName } from '../domain/index.js';
 import type { HubRef, ManagementService } from '../services/contract.js';
+import type { BatchClient } from './batch-client.js';
 import { stringValue, type Values } from './args.js';
 import { directEnv, keyFromEnv, type Env } from './environment.js';
 import { UsageError } from './failures.js';
 
 export interface Connection {
   service: ManagementService;
+  batches: BatchClient;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,12 @@ function httpTarget(env: Env, url: string, values: Values, connection: string | 
     overHttp: true,
     async connect() {
       const { createHttpManagementService } = await import('./http-client.js');
-      return { service: createHttpManagementService({ baseUrl: url, key }), close: async () => {} };
+      const { createHttpBatchClient } = await import('./batch-client.js');
+      return {
+        service: createHttpManagementService({ baseUrl: url, key }),
+        batches: createHttpBatchClient({ baseUrl: url, key }),
+        close: async () => {},
+      };
     },
   };
 }
@@ -80,8 +87,10 @@ function directTarget(processEnv: Env, setting: string, taskHub: string | undefi
         import('../storage/azure/index.js'),
         import('../services/management-service.js'),
       ]);
+      const { createLocalBatchClient } = await import('./batch-client.js');
       const stores = createAzureStoreProvider(config);
-      return { service: createManagementService({ stores, config }), close: () => stores.close() };
+      const service = createManagementService({ stores, config });
+      return { service, batches: createLocalBatchClient(service), close: () => stores.close() };
     },
   };
 }

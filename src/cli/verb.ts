@@ -3,6 +3,7 @@
 import type { HubRef, ManagementService } from '../services/contract.js';
 import { stringifyJson } from '../services/json-text.js';
 import type { OptionSpecs, Values } from './args.js';
+import type { BatchClient } from './batch-client.js';
 import type { ProgressStream } from './progress.js';
 
 export interface Io {
@@ -22,6 +23,8 @@ export interface VerbContext {
   overHttp: boolean;
   /** Connects lazily: verbs validate all their input before calling this, so bad input sends nothing. */
   service(): Promise<ManagementService>;
+  /** Batch operations over the same transport. */
+  batches(): Promise<BatchClient>;
 }
 
 export interface Verb {

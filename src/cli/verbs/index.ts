@@ -1,5 +1,6 @@
 // Every verb, in the order `taskhub --help` lists them.
 import type { Verb } from '../verb.js';
+import { BATCH_VERBS } from './batch-verbs.js';
 import { cleanEntityStorage, getEntity, listEntities, signalEntity } from './entity-verbs.js';
 import { deleteTaskHub, getInstances, purgeHistory } from './hub-verbs.js';
 import { getRuntimeStatus, purge, raiseEvent, restart, resume, rewind, startNew, suspend, terminate } from './instance-verbs.js';
@@ -24,4 +25,5 @@ export const VERBS: readonly Verb[] = [
   signalEntity,
   listEntities,
   cleanEntityStorage,
+  ...BATCH_VERBS,
 ];
