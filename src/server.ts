@@ -13,6 +13,7 @@ import { buildApp, VERSION } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareDataFolder } from './data-folder.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { localUrl, publishServerAddress } from './server-address.js';
 import { instrumentStores } from './observability/instrumented-stores.js';
 import { createMetrics } from './observability/metrics.js';
 import { observeHubQueues, workerObserver } from './observability/wiring.js';
@@ -125,6 +126,12 @@ export async function startServer(initial: Config, options: StartServerOptions =
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    try {
+      // Removed first on a clean stop (closers run in reverse).
+      closers.push(await publishServerAddress(config.dataDir, { url: localUrl(address.address, address.port), key: keys[0] }));
+    } catch (error) {
+      logger.warn({ err: error }, `cannot write the server address into ${config.dataDir}; the CLI will not find this server on its own`);
+    }
     return { url: `http://${host}:${address.port}`, close: closeAll };
   } catch (error) {
     await closeAll();

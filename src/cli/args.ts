@@ -62,12 +62,38 @@ function expandSpaceSeparated(argv: string[], specs: OptionSpecs): string[] {
   return out;
 }
 
+const BOOLEAN_TEXT = /^(true|false)$/i;
+
+/**
+ * Core Tools' switches also take an explicit value (`--show-input true`, `--show-input=false`), as
+ * the documentation prints them: `true` keeps the switch, `false` drops it.
+ */
+function explicitBooleans(argv: string[], specs: OptionSpecs): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const spec = flag.startsWith('--') ? specs[flag.slice(2)] : undefined;
+    if (spec?.type !== 'boolean') {
+      out.push(arg);
+      continue;
+    }
+    let value = inline;
+    if (value === undefined && BOOLEAN_TEXT.test(argv[i + 1] ?? '')) value = argv[++i];
+    if (value !== undefined && !BOOLEAN_TEXT.test(value)) throw new UsageError(`${flag} takes true or false, got '${value}'.`);
+    if (value === undefined || value.toLowerCase() === 'true') out.push(flag);
+  }
+  return out;
+}
+
 export function parseCommandLine(argv: string[], specs: OptionSpecs): Values {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(specs))
     options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
   try {
-    const { values } = parseArgs({ args: expandSpaceSeparated(argv, specs), options, strict: true, allowPositionals: false });
+    const args = expandSpaceSeparated(explicitBooleans(argv, specs), specs);
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
     return values as Values;
   } catch (error) {
     // parseArgs messages run over several sentences; keep the first one.

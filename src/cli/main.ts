@@ -70,7 +70,7 @@ async function runVerb(verb: Verb, args: string[], cliIo: CliIo): Promise<number
     out: (text) => cliIo.stdout.write(`${text}\n`),
     progressStream: { isTTY: cliIo.isTTY, columns: cliIo.columns, write: (text) => cliIo.stderr.write(text) },
   };
-  const target = resolveTarget(values, cliIo.env);
+  const target = resolveTarget(values, cliIo.env, { cwd: cliIo.cwd, notice: (text) => cliIo.stderr.write(`${text}\n`) });
   let connection: Connection | undefined;
   try {
     const code = await verb.run({

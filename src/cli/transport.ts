@@ -8,6 +8,7 @@ import type { BatchClient } from './batch-client.js';
 import { stringValue, type Values } from './args.js';
 import { directEnv, keyFromEnv, type Env } from './environment.js';
 import { UsageError } from './failures.js';
+import { dataFolder, findServerAddress } from '../server-address.js';
 
 export interface Connection {
   service: ManagementService;
@@ -24,7 +25,14 @@ export interface Target {
 
 const DEFAULT_SETTING = 'AzureWebJobsStorage';
 
-export function resolveTarget(values: Values, env: Env): Target {
+export interface TargetContext {
+  /** Where the data folder of a local server is looked for. */
+  cwd: string;
+  /** One line for the user (stderr): which server or storage the command uses when not obvious. */
+  notice(text: string): void;
+}
+
+export function resolveTarget(values: Values, env: Env, context: TargetContext): Target {
   const taskHub = stringValue(values, 'task-hub-name');
   if (taskHub !== undefined && !isValidHubName(taskHub)) {
     throw new UsageError(`--task-hub-name must be ${HUB_NAME_RULE}, got '${taskHub}'.`);
@@ -34,7 +42,19 @@ export function resolveTarget(values: Values, env: Env): Target {
     throw new UsageError(`--connection-string-setting names an environment setting (letters, digits, _), got '${setting}'.`);
   }
   const url = stringValue(values, 'url');
-  return url === undefined ? directTarget(env, setting ?? DEFAULT_SETTING, taskHub) : httpTarget(env, url, values, setting, taskHub);
+  if (url !== undefined) return httpTarget(env, url, values, setting, taskHub);
+  // No connection string and no --url: the server started from this folder, if one is running.
+  let hint = '';
+  if (setting === undefined && !env[DEFAULT_SETTING]) {
+    const folder = dataFolder(env, context.cwd);
+    const local = findServerAddress(folder);
+    if (local) {
+      context.notice(`taskhub: ${DEFAULT_SETTING} is not set; using the server at ${local.url} (found in ${folder}).`);
+      return httpTarget(env, local.url, { ...values, key: stringValue(values, 'key') ?? keyFromEnv(env) ?? local.key }, setting, taskHub);
+    }
+    hint = `, and no taskhub server started from this folder is running (none found in ${folder}); start one (npm start) or use --url`;
+  }
+  return directTarget(env, setting ?? DEFAULT_SETTING, taskHub, hint);
 }
 
 function httpTarget(env: Env, url: string, values: Values, connection: string | undefined, taskHub: string | undefined): Target {
@@ -58,7 +78,7 @@ function httpTarget(env: Env, url: string, values: Values, connection: string | 
   };
 }
 
-function directTarget(processEnv: Env, setting: string, taskHub: string | undefined): Target {
+function directTarget(processEnv: Env, setting: string, taskHub: string | undefined, hint = ''): Target {
   const { env, connectionFound } = directEnv(processEnv, setting);
   // The setting's own name becomes the connection name, so messages speak of what the user typed.
   // The same string stays the default connection too: the service expects that one configured.
@@ -80,7 +100,7 @@ function directTarget(processEnv: Env, setting: string, taskHub: string | undefi
     async connect() {
       // Checked only now, so that mistakes in the verb's own options are reported first.
       if (!connectionFound) {
-        throw new UsageError(`The environment setting '${setting}' (--connection-string-setting) holds no connection string.`);
+        throw new UsageError(`The environment setting '${setting}' (--connection-string-setting) holds no connection string${hint}.`);
       }
       // Loaded on demand: the Azure SDKs are the slow part of starting the CLI.
       const [{ createAzureStoreProvider }, { createManagementService }] = await Promise.all([
@@ -89,7 +109,7 @@ function directTarget(processEnv: Env, setting: string, taskHub: string | undefi
       ]);
       const { createLocalBatchClient } = await import('./batch-client.js');
       const stores = createAzureStoreProvider(config);
-      const service = createManagementService({ stores, config });
+      const service = createManagementService({ stores, config, createHubOnStart: true });
       return { service, batches: createLocalBatchClient(service), close: () => stores.close() };
     },
   };

@@ -10,6 +10,8 @@ import type { HubRef } from './contract.js';
 export interface HubResolver {
   /** The store for an existing hub; throws UnknownConnection, InvalidTaskHubName or TaskHubNotFound. */
   resolve(hub: HubRef): Promise<TaskHubWorkerStore>;
+  /** The store for a hub, created when missing (as the provider's client does on start). */
+  resolveOrCreate(hub: HubRef): Promise<TaskHubWorkerStore>;
   /** Forget a hub (after it was deleted). */
   forget(hub: HubRef): void;
   /** The configured connection a name resolves to (`Storage` -> `AzureWebJobsStorage`). */
@@ -37,19 +39,29 @@ export function createHubResolver(stores: StoreProvider, config: Config): HubRes
     return match;
   };
 
+  /** The connection of a hub reference whose names are valid. */
+  const validHub = (hub: HubRef): string => {
+    const connection = connectionName(hub.connection);
+    if (!isValidHubName(hub.taskHub)) {
+      throw new DomainError('InvalidTaskHubName', 'A task hub name is 3 to 45 letters or digits and starts with a letter.');
+    }
+    return connection;
+  };
+
   // Table and queue names are case-insensitive in Azure Storage, so hub names are too.
   const cacheKey = (connection: string, taskHub: string) => `${connection}\u0000${taskHub.toLowerCase()}`;
 
   return {
     connectionName,
+    async resolveOrCreate(hub) {
+      const connection = validHub(hub);
+      const store = stores.get(connection, hub.taskHub);
+      await store.ensure();
+      known.add(cacheKey(connection, hub.taskHub));
+      return store;
+    },
     async resolve(hub) {
-      const connection = connectionName(hub.connection);
-      if (!isValidHubName(hub.taskHub)) {
-        throw new DomainError(
-          'InvalidTaskHubName',
-          'A task hub name is 3 to 45 letters or digits and starts with a letter.',
-        );
-      }
+      const connection = validHub(hub);
       const store = stores.get(connection, hub.taskHub);
       const key = cacheKey(connection, hub.taskHub);
       if (!known.has(key)) {

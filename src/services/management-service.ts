@@ -23,6 +23,11 @@ export interface ManagementServiceDeps {
   events?: InstanceEvents;
   /** The in-process worker's orchestrator names, when known; undefined means "do not check". */
   orchestratorNames?: () => readonly string[] | undefined;
+  /**
+   * Start creates a missing hub, as Core Tools' `func durable start-new` does (the CLI on storage).
+   * Over HTTP a hub must exist, so a typo in `taskHub` creates nothing.
+   */
+  createHubOnStart?: boolean;
 }
 
 export function createManagementService(deps: ManagementServiceDeps): ManagementService {
@@ -42,7 +47,7 @@ export function createManagementService(deps: ManagementServiceDeps): Management
 
   return {
     async start(hub, options) {
-      const s = await store(hub);
+      const s = deps.createHubOnStart ? await hubs.resolveOrCreate(hub) : await store(hub);
       return queued(hub, startInstance(s, options, servedByLocalWorker(hub) ? deps.orchestratorNames?.() : undefined));
     },
     async getStatus(hub, instanceId, options) {

@@ -1,0 +1,69 @@
+// The `func durable` lines of the Core Tools documentation run as printed (only the ids and hub
+// names differ), straight against storage with the connection string in AzureWebJobsStorage.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { runCli, setStateAsWorkerWould, storeFor } from './cli-helpers.js';
+
+let folder = '';
+let env: Record<string, string> = {};
+const hub = freshHubName('TestTaskHub');
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'taskhub-lines-'));
+  await writeFile(join(folder, 'input.json'), '{"name":"Tokyo","big":12345678901234567890}');
+  await writeFile(join(folder, 'eventdata.json'), '{"approved":true}');
+  // The hub of the lines without --task-hub-name, as host.json would name it.
+  env = { AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub };
+});
+
+const cli = async (line: string) => {
+  // Split like a shell: double-quoted parts stay one argument.
+  const args = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+  return runCli(args, env, folder);
+};
+
+describe('func durable lines as printed', () => {
+  it('start-new creates the missing hub, as Core Tools does', async () => {
+    const res = await cli(`start-new --function-name HelloWorld --id line-1 --input @input.json --task-hub-name ${hub}`);
+    expect([res.code, res.stderr]).toEqual([0, '']);
+    const state = await storeFor(hub).getInstance('line-1', { fetchInput: true });
+    expect(state?.input).toBe('{"name":"Tokyo","big":12345678901234567890}');
+  });
+
+  it('get-runtime-status takes explicit true/false values for its switches', async () => {
+    const both = await cli('get-runtime-status --id line-1 --show-input true --show-output true');
+    expect([both.code, both.stderr]).toEqual([0, '']);
+    expect(both.stdout).toContain('12345678901234567890');
+    const hidden = await cli('get-runtime-status --id line-1 --show-input false --show-output=false');
+    expect(hidden.code).toBe(0);
+    expect(hidden.stdout).not.toContain('Tokyo');
+    const bad = await cli('get-runtime-status --id line-1 --show-input=maybe');
+    expect(bad.code).toBe(2);
+  });
+
+  it('the remaining lines run without a usage error', async () => {
+    await setStateAsWorkerWould(hub, 'line-1', 'Running');
+    const lines = [
+      'get-history --id line-1',
+      'get-instances --created-after 2021-03-10T13:57:31Z --created-before 2099-03-10T23:59Z --top 15',
+      'raise-event --id line-1 --event-name MyEvent --event-data @eventdata.json',
+      'terminate --id line-1 --reason "Found a bug in the orchestration"',
+    ];
+    for (const line of lines) {
+      const res = await cli(line);
+      expect([line, res.code, res.stderr]).toEqual([line, 0, '']);
+    }
+    await setStateAsWorkerWould(hub, 'line-1', 'Failed', 'boom');
+    const rewind = await cli('rewind --id line-1 --reason "Orchestrator failed and needs to be revived."');
+    expect([rewind.code, rewind.stderr]).toEqual([0, '']);
+    const purge = await cli('purge-history --created-before 2021-11-14T19:35:00.0000000Z');
+    expect(purge.code, purge.stderr).not.toBe(2);
+    const other = freshHubName('UserTest');
+    expect((await cli(`start-new --function-name HelloWorld --task-hub-name ${other}`)).code).toBe(0);
+    const deleted = await cli(`delete-task-hub --task-hub-name ${other}`);
+    expect([deleted.code, deleted.stderr]).toEqual([0, '']);
+  });
+});
