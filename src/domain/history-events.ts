@@ -152,6 +152,9 @@ export function completionKey(event: HistoryEvent): string | undefined {
       return `sub:${String(event.TaskScheduledId)}`;
     case 'TimerFired':
       return `timer:${String(event.TimerId)}`;
+    case 'EventRaised':
+      // Raised with an Idempotency-Key: a retried request carries the same key and applies once.
+      return typeof event.IdempotencyKey === 'string' ? `event:${String(event.Name)}\u0000${event.IdempotencyKey}` : undefined;
     default:
       return undefined;
   }

@@ -17,6 +17,16 @@ function eventData(contentType: string | undefined, body: unknown): JsonText {
   return data;
 }
 
+/** Optional `Idempotency-Key` header: 1-200 visible ASCII characters. */
+function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = Array.isArray(header) ? header[0] : header;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new DomainError('BadRequest', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.');
+  }
+  return key;
+}
+
 export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.post(
     '/instances/:instanceId/raiseEvent/:eventName',
@@ -27,7 +37,8 @@ export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope
         summary: 'Raise an event',
         description:
           'The body is the event data and must be JSON (Content-Type: application/json, not empty); ' +
-          'checked after the instance: 404 unknown, 410 finished, then 400.',
+          'checked after the instance: 404 unknown, 410 finished, then 400. With an `Idempotency-Key` header ' +
+          '(1-200 visible ASCII characters) a retried request with the same key and event name is applied once.',
         params: raiseEventParams,
         querystring: query({}),
         body: anyJsonBody,
@@ -46,7 +57,9 @@ export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope
         if (isTerminal(status.runtimeStatus)) throw instanceGone(instanceId, status.runtimeStatus);
         throw problem;
       }
-      await deps.service.raiseEvent(hub, instanceId, eventName, data);
+      await deps.service.raiseEvent(hub, instanceId, eventName, data, {
+        idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
+      });
       return reply.code(202).send(undefined);
     },
   );

@@ -27,6 +27,11 @@ export interface StatusObject {
   historyEvents?: Record<string, unknown>[];
 }
 
+export interface RaiseEventOptions {
+  /** The caller's Idempotency-Key: the same key for the same event name applies once per execution. */
+  idempotencyKey?: string;
+}
+
 export interface StartOptions {
   name: string;
   instanceId?: string;
@@ -111,7 +116,7 @@ export interface ManagementService {
   orchestratorNames(hub: HubRef): readonly string[] | undefined;
   purge(hub: HubRef, instanceId: string): Promise<{ instancesDeleted: number }>;
   purgeBy(hub: HubRef, filter: PurgeByFilter, onProgress?: (deleted: number) => void): Promise<{ instancesDeleted: number }>;
-  raiseEvent(hub: HubRef, instanceId: string, eventName: string, data: unknown): Promise<void>;
+  raiseEvent(hub: HubRef, instanceId: string, eventName: string, data: unknown, options?: RaiseEventOptions): Promise<void>;
   terminate(hub: HubRef, instanceId: string, reason?: string): Promise<void>;
   suspend(hub: HubRef, instanceId: string, reason?: string): Promise<void>;
   resume(hub: HubRef, instanceId: string, reason?: string): Promise<void>;

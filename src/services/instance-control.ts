@@ -2,8 +2,20 @@
 // Each checks the instance's state first (the provider itself does not), so callers get
 // 404/410/409/412 answers instead of messages the worker would silently discard.
 
-import { DomainError, eventRaised, executionResumed, executionSuspended, executionTerminated, instanceGone, instanceNotFound, type InstanceState, isTerminal, stateConflict } from '../domain/index.js';
+import {
+  DomainError,
+  eventRaised,
+  executionResumed,
+  executionSuspended,
+  executionTerminated,
+  instanceGone,
+  instanceNotFound,
+  type InstanceState,
+  isTerminal,
+  stateConflict,
+} from '../domain/index.js';
 import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { RaiseEventOptions } from './contract.js';
 import { payloadText } from './json-text.js';
 
 async function existingInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
@@ -18,10 +30,18 @@ async function activeInstance(store: TaskHubWorkerStore, instanceId: string): Pr
   return state;
 }
 
-export async function raiseEvent(store: TaskHubWorkerStore, instanceId: string, eventName: string, data: unknown): Promise<void> {
+export async function raiseEvent(
+  store: TaskHubWorkerStore,
+  instanceId: string,
+  eventName: string,
+  data: unknown,
+  options: RaiseEventOptions = {},
+): Promise<void> {
   if (!eventName) throw new DomainError('BadRequest', 'The event name must not be empty.');
   await activeInstance(store, instanceId);
-  await store.sendEvent(instanceId, eventRaised(eventName, payloadText(data)));
+  const event = eventRaised(eventName, payloadText(data));
+  // The worker applies an event with a given key at most once per execution (see completionKey).
+  await store.sendEvent(instanceId, options.idempotencyKey ? { ...event, IdempotencyKey: options.idempotencyKey } : event);
 }
 
 export async function terminate(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {

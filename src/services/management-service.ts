@@ -68,8 +68,8 @@ export function createManagementService(deps: ManagementServiceDeps): Management
     async purgeBy(hub, filter, onProgress) {
       return purgeByFilter(await store(hub), filter, onProgress);
     },
-    async raiseEvent(hub, instanceId, eventName, data) {
-      return queued(hub, control.raiseEvent(await store(hub), instanceId, eventName, data));
+    async raiseEvent(hub, instanceId, eventName, data, options) {
+      return queued(hub, control.raiseEvent(await store(hub), instanceId, eventName, data, options));
     },
     async terminate(hub, instanceId, reason) {
       return queued(hub, control.terminate(await store(hub), instanceId, reason));
