@@ -94,7 +94,15 @@ export async function startServer(initial: Config, options: StartServerOptions =
       // Loaded on demand: a server run with --no-worker never loads the worker or user code.
       if (!config.worker || stopped.signal.aborted) return;
       const observer = workerObserver(metrics);
-      worker = await (await import('./worker/index.js')).startWorker({ config, stores, events, logger, observer });
+      const { BlobLeaseHubError, startWorker } = await import('./worker/index.js');
+      try {
+        worker = await startWorker({ config, stores, events, logger, observer });
+      } catch (error) {
+        // The API keeps serving such a hub; only a worker-only process has nothing left to do.
+        if (!(error instanceof BlobLeaseHubError) || config.workerOnly) throw error;
+        logger.error(`worker not started: ${error.message}`);
+        return;
+      }
       metrics.partitionsOwned = () => worker?.partitionsOwned() ?? [];
       closers.push(() => worker!.stop());
     };

@@ -89,6 +89,11 @@ export interface TaskHubManagementStore {
   ping(): Promise<void>;
   /** Partition count discovered from the hub (Partitions table, taskhub.json) or the configured default. */
   partitionCount(): Promise<number>;
+  /**
+   * Partition lease blobs in `{hub}-leases` (the blob-lease partition management of Durable
+   * Functions 2.x apps); empty when the hub's partitions are not managed with blob leases.
+   */
+  blobLeaseNames(): Promise<string[]>;
 
   getInstance(instanceId: string, options?: { fetchInput?: boolean }): Promise<InstanceState | undefined>;
   queryInstances(query: InstanceQuery, options: QueryOptions): Promise<Page<InstanceState>>;

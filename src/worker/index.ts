@@ -113,6 +113,24 @@ async function pollLoop(
 }
 
 /** The store, with each send also waking this process's idle loops that may receive it. */
+/**
+ * A hub whose partitions a Durable Functions 2.x app manages with blob leases: this worker does not
+ * take part in that protocol, so it would take control-queue messages that app owns at the same time.
+ */
+async function refuseBlobLeaseHub(store: TaskHubWorkerStore): Promise<void> {
+  const leases = await store.blobLeaseNames();
+  if (leases.length === 0) return;
+  throw new BlobLeaseHubError(
+    `Task hub '${store.hubName}' has its partitions managed with blob leases (${leases.slice(0, 2).join(', ')}` +
+      `${leases.length > 2 ? ', ...' : ''} in the ${store.hubName.toLowerCase()}-leases container), as Durable Functions 2.x apps ` +
+      'lay it out. The taskhub worker does not take part in blob-lease partition management and would take work that ' +
+      'such an app owns, so it does not run on this hub. Run with --no-worker (TASKHUB_WORKER=false) to manage the hub ' +
+      'over the API only, or move the app to table partition management and delete the lease blobs.',
+  );
+}
+
+export class BlobLeaseHubError extends Error {}
+
 function withWakeUps(store: TaskHubWorkerStore, control: Waker, activities: Waker): TaskHubWorkerStore {
   const wrapped = Object.create(store) as TaskHubWorkerStore;
   wrapped.sendWorkItem = async (...args) => {
@@ -135,6 +153,8 @@ export async function createRegistry(config: Config): Promise<Registry> {
 
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, stores, events } = options;
+  // Checked before anything starts: nothing is left running when the worker refuses a hub.
+  for (const hub of options.hubs ?? [config.hubName]) await refuseBlobLeaseHub(stores.get(config.defaultConnection, hub));
   const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const registry = options.registry ?? (await createRegistry(config));
   const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;

@@ -97,10 +97,26 @@ export class AzureManagementStore implements TaskHubManagementStore {
     return this.partitions;
   }
 
+  async blobLeaseNames(): Promise<string[]> {
+    // taskhub.json is written by every provider version; the lease blobs (`default/`, `intent/`,
+    // `ownership/` + control queue name) only by the blob-lease partition managers.
+    const names: string[] = [];
+    try {
+      for await (const blob of this.clients.container(this.names.leasesContainer).listBlobsFlat()) {
+        if (blob.name !== 'taskhub.json') names.push(blob.name);
+        if (names.length >= 16) break;
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    return names;
+  }
+
   private async discoverPartitionCount(): Promise<number> {
     try {
       let rows = 0;
-      for await (const _row of this.clients.table(this.names.partitionsTable).listEntities({ queryOptions: { select: ['RowKey'] } })) rows++;
+      for await (const _row of this.clients.table(this.names.partitionsTable).listEntities({ queryOptions: { select: ['RowKey'] } }))
+        rows++;
       if (rows > 0) return rows;
     } catch (error) {
       if (!isNotFound(error)) throw error;
@@ -152,7 +168,11 @@ export class AzureManagementStore implements TaskHubManagementStore {
     );
     const message = newMessage(instance, event);
     const delay = request.scheduledStartTime ? request.scheduledStartTime.getTime() - now.getTime() : 0;
-    const messageBlobUrl = await this.queues.send(this.queues.control(partitionOf(request.instanceId, await this.partitionCount())), message, delay);
+    const messageBlobUrl = await this.queues.send(
+      this.queues.control(partitionOf(request.instanceId, await this.partitionCount())),
+      message,
+      delay,
+    );
     // The row points at the start message's blob when there is one (as the provider does), else at the input's own blob.
     let input = messageBlobUrl ?? request.input;
     if (!messageBlobUrl && input !== null && exceedsTableLimit(input)) {
