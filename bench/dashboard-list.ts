@@ -14,7 +14,7 @@ import type { TaskHubWorkerStore } from '../src/storage/port.js';
 import type { RuntimeStatus } from '../src/domain/index.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
-const WRITE_CONCURRENCY = 64;
+const WRITE_CONCURRENCY = 16;
 const RUNS = 5;
 const STATUSES: RuntimeStatus[] = ['Completed', 'Completed', 'Completed', 'Running', 'Failed', 'Terminated', 'Pending', 'Suspended'];
 const NAMES = ['OrderSaga', 'OrderRefund', 'Billing', 'HumanApproval'];
