@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { redactUrl } from '../../src/plugins/logging.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import { generateCases, operationsOf, type FuzzCase } from './generator.js';
 
@@ -28,9 +29,12 @@ export interface FuzzOptions {
 
 const describeCase = (c: FuzzCase) => `${c.method} ${c.url.slice(0, 200)} ${JSON.stringify(c.headers).slice(0, 200)} body=${JSON.stringify(c.body?.slice(0, 60))}`;
 
-/** Management URLs carry the caller's key on purpose (`code=`); anything else must not. */
+/**
+ * URLs handed back to the caller (management URLs, a 202's Location) carry the caller's key on
+ * purpose as a `code` query value, in whatever spelling it came; anything else must not.
+ */
 function leaks(text: string, secrets: string[]): string | undefined {
-  const scrubbed = text.split(`code=${encodeURIComponent(FUZZ_KEY)}`).join('code=');
+  const scrubbed = redactUrl(text);
   return [FUZZ_KEY, ...secrets].find((secret) => scrubbed.includes(secret));
 }
 
