@@ -118,7 +118,10 @@ export const isConflict = (error: unknown) => statusOf(error) === 409 || statusO
 export function isUnreachable(error: unknown): boolean {
   if (statusOf(error) !== undefined) return false;
   const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|EPIPE|REQUEST_SEND_ERROR)$/.test(code)) {
+  if (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|EPIPE|REQUEST_SEND_ERROR)$/.test(code)
+  ) {
     return true;
   }
   // The queue and blob SDKs abort an attempt that ran past tryTimeoutInMs and, once out of
