@@ -17,8 +17,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const config = () =>
-  loadConfig({ TASKHUB_DATA_DIR: dataDir, TASKHUB_KEYS: 'k1', PORT: '0', TASKHUB_WORKER: 'false', LOG_LEVEL: 'silent' });
+const config = () => loadConfig({ TASKHUB_DATA_DIR: dataDir, TASKHUB_KEYS: 'k1', PORT: '0', TASKHUB_WORKER: 'false', LOG_LEVEL: 'silent' });
 
 function isRunning(pid: number): boolean {
   try {
@@ -39,20 +38,24 @@ async function until(condition: () => boolean, timeoutInMs: number): Promise<boo
 }
 
 describe('embedded Azurite', () => {
-  it('refuses a second server on the same data folder with a clear message, and allows it once the first stops', { timeout: 180_000 }, async () => {
-    const first = await startServer(config());
-    try {
-      const started = Date.now();
-      await expect(startServer(config())).rejects.toThrow(
-        new RegExp(`^data folder ${dataDir} is in use by another taskhub server \\(pid ${process.pid}\\)`),
-      );
-      expect(Date.now() - started).toBeLessThan(5000);
-    } finally {
-      await first.close();
-    }
-    const second = await startServer(config());
-    await second.close();
-  });
+  it(
+    'refuses a second server on the same data folder with a clear message, and allows it once the first stops',
+    { timeout: 180_000 },
+    async () => {
+      const first = await startServer(config());
+      try {
+        const started = Date.now();
+        await expect(startServer(config())).rejects.toThrow(
+          new RegExp(`^data folder ${dataDir} is in use by another taskhub server \\(pid ${process.pid}\\)`),
+        );
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        await first.close();
+      }
+      const second = await startServer(config());
+      await second.close();
+    },
+  );
 
   it('goes down with its server on kill -9, and a restart takes over the stale lock', { timeout: 180_000 }, async () => {
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

@@ -103,7 +103,11 @@ describe('request timeouts', () => {
     socket.destroy();
     await closed;
     await new Promise((r) => setTimeout(r, 300));
-    const lines = t.logs().trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+    const lines = t
+      .logs()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
     expect(lines.some((line) => line.level === 30 && /client closed the connection/.test(line.msg))).toBe(true);
     expect(t.logs()).not.toMatch(/StorageUnavailable|unreachable/);

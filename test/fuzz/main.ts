@@ -21,7 +21,9 @@ try {
   console.log(`fuzz: ${result.cases} cases from seed ${seed} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log('status histogram:');
   for (const [status, n] of Object.entries(result.histogram).sort()) console.log(`  ${status}: ${n}`);
-  const fiveHundreds = Object.entries(result.histogram).filter(([s]) => /^5/.test(s)).reduce((sum, [, n]) => sum + n, 0);
+  const fiveHundreds = Object.entries(result.histogram)
+    .filter(([s]) => /^5/.test(s))
+    .reduce((sum, [, n]) => sum + n, 0);
   console.log(`5xx: ${fiveHundreds}, crashes: ${result.histogram.crash ?? 0}, failures: ${result.failures.length}`);
   for (const failure of result.failures.slice(0, 50)) console.log(`  FAIL ${failure}`);
   process.exitCode = result.failures.length ? 1 : 0;

@@ -27,7 +27,8 @@ export interface FuzzOptions {
   onProgress?: (done: number) => void;
 }
 
-const describeCase = (c: FuzzCase) => `${c.method} ${c.url.slice(0, 200)} ${JSON.stringify(c.headers).slice(0, 200)} body=${JSON.stringify(c.body?.slice(0, 60))}`;
+const describeCase = (c: FuzzCase) =>
+  `${c.method} ${c.url.slice(0, 200)} ${JSON.stringify(c.headers).slice(0, 200)} body=${JSON.stringify(c.body?.slice(0, 60))}`;
 
 /**
  * URLs handed back to the caller (management URLs, a 202's Location) carry the caller's key on
@@ -43,10 +44,12 @@ function checkAnswer(c: FuzzCase, status: number, headers: Record<string, unknow
   const leaked = leaks(`${JSON.stringify(headers)}\n${body}`, c.secrets);
   if (leaked) return `answer contains a secret (${leaked === FUZZ_KEY ? 'the key' : 'a wrong key'})`;
   if (status >= 400 && c.method !== 'HEAD') {
-    if (!/^application\/json/.test(String(headers['content-type'] ?? ''))) return `error without JSON content type: ${String(headers['content-type'])}`;
+    if (!/^application\/json/.test(String(headers['content-type'] ?? '')))
+      return `error without JSON content type: ${String(headers['content-type'])}`;
     try {
       const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
-      if (typeof parsed.error !== 'string' || typeof parsed.message !== 'string') return `error body not {error, message}: ${body.slice(0, 200)}`;
+      if (typeof parsed.error !== 'string' || typeof parsed.message !== 'string')
+        return `error body not {error, message}: ${body.slice(0, 200)}`;
     } catch {
       return `error body is not JSON: ${body.slice(0, 200)}`;
     }
@@ -55,7 +58,11 @@ function checkAnswer(c: FuzzCase, status: number, headers: Record<string, unknow
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
-  const config = loadConfig({ AzureWebJobsStorage: options.connectionString, TASKHUB_HUB_NAME: options.hubName, TASKHUB_BODY_LIMIT: '65536' });
+  const config = loadConfig({
+    AzureWebJobsStorage: options.connectionString,
+    TASKHUB_HUB_NAME: options.hubName,
+    TASKHUB_BODY_LIMIT: '65536',
+  });
   const stores = createAzureStoreProvider(config);
   await stores.get('AzureWebJobsStorage', options.hubName).ensure();
   let logged = '';
@@ -67,7 +74,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   });
   const app = await buildApp({ config, stores, keys: [FUZZ_KEY], logger: pino({ level: 'debug' }, sink) });
   await app.ready();
-  const document = JSON.parse((await app.inject({ method: 'GET', url: '/openapi.json' })).body) as { paths: Record<string, Record<string, unknown>> };
+  const document = JSON.parse((await app.inject({ method: 'GET', url: '/openapi.json' })).body) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
   const cases = generateCases(operationsOf(document), FUZZ_KEY, options.count, options.seed);
   const histogram: Record<string, number> = {};
   const failures: string[] = [];

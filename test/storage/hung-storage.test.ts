@@ -35,9 +35,7 @@ describe('hung storage', () => {
   it('answers 503 quickly while storage is frozen and recovers by itself when it resumes', { timeout: 180_000 }, async () => {
     const before = await startAndWait();
     expect(before.status).toBe(200);
-    const id = (
-      await t.call('GET', `${BASE}/instances?top=1`).then((res) => res.json() as { instanceId: string }[])
-    )[0].instanceId;
+    const id = (await t.call('GET', `${BASE}/instances?top=1`).then((res) => res.json() as { instanceId: string }[]))[0].instanceId;
 
     process.kill(azurite.pid, 'SIGSTOP');
     frozen = true;
