@@ -58,7 +58,8 @@ await Promise.all(
         await new Promise((r) => setTimeout(r, 1000));
         res = await call('POST', `/orchestrators/HumanApproval/approval-${i}`, { timeoutSeconds: 3600 });
       }
-      if (res.status !== 202) throw new Error(`start ${i}: ${res.status}`);
+      // 409 after a retry: the timed-out attempt had started it after all.
+      if (res.status !== 202 && res.status !== 409) throw new Error(`start ${i}: ${res.status}`);
     }
   }),
 );
