@@ -14,6 +14,28 @@ export type HistoryRow = TableEntityResult<Record<string, unknown>> & { partitio
 
 const SENTINEL = 'sentinel';
 const BATCH_EVENTS = 99;
+/** The provider flushes a batch once its estimated size passes about 3 MB (Azure refuses over 4 MiB). */
+const BATCH_FLUSH_BYTES = 3 * 1024 * 1024;
+/** Per-operation framing of a $batch body (multipart boundary and headers). */
+const OPERATION_OVERHEAD_BYTES = 1024;
+
+/** Rows grouped into transactions of at most 99 rows and about 3 MB; always at least one (maybe empty) batch. */
+function sizedBatches(rows: Record<string, unknown>[]): Record<string, unknown>[][] {
+  const batches: Record<string, unknown>[][] = [[]];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = Buffer.byteLength(JSON.stringify(row), 'utf8') + OPERATION_OVERHEAD_BYTES;
+    const current = batches[batches.length - 1];
+    if (current.length > 0 && (current.length >= BATCH_EVENTS || bytes + size > BATCH_FLUSH_BYTES)) {
+      batches.push([row]);
+      bytes = size;
+    } else {
+      current.push(row);
+      bytes += size;
+    }
+  }
+  return batches;
+}
 /** Nested objects are stored as JSON text. */
 const JSON_COLUMNS = new Set(['OrchestrationInstance', 'ParentInstance', 'Tags', 'FailureDetails', 'ParentTraceContext', 'State']);
 const DATE_COLUMNS = new Set(['FireAt', 'ScheduledStartTime', 'ScheduledTime']);
@@ -68,7 +90,12 @@ export class HistoryTable {
       if (value instanceof Date) value = value.toISOString();
       event[name === '_Timestamp' ? 'Timestamp' : name] = value;
     }
-    return { ...event, EventType: event.EventType, EventId: Number(event.EventId ?? -1), Timestamp: String(event.Timestamp ?? '') } as HistoryEvent;
+    return {
+      ...event,
+      EventType: event.EventType,
+      EventId: Number(event.EventId ?? -1),
+      Timestamp: String(event.Timestamp ?? ''),
+    } as HistoryEvent;
   }
 
   private async toRow(instanceId: string, rowKey: string, executionId: string, event: HistoryEvent): Promise<Record<string, unknown>> {
@@ -93,18 +120,22 @@ export class HistoryTable {
     return row;
   }
 
-  /** Appends events in entity-group transactions guarded by the sentinel's ETag. */
+  /**
+   * Appends events in entity-group transactions guarded by the sentinel's ETag. A batch is flushed
+   * at 99 rows or when its estimated size passes about 3 MB, as the provider does, so no transaction
+   * reaches Azure's 4 MiB limit (Azurite does not enforce it).
+   */
   async checkpoint(request: CheckpointRequest): Promise<string> {
     const { instanceId, executionId, newEvents } = request;
+    const rows: Record<string, unknown>[] = [];
+    for (const [i, event] of newEvents.entries()) {
+      rows.push(await this.toRow(instanceId, rowKeyOf(request.existingCount + i), executionId, event));
+    }
     let etag = request.sentinelETag;
-    for (let start = 0; start < newEvents.length || start === 0; start += BATCH_EVENTS) {
-      const batch = newEvents.slice(start, start + BATCH_EVENTS);
-      const last = start + BATCH_EVENTS >= newEvents.length;
-      const actions: TransactionAction[] = [];
-      for (const [i, event] of batch.entries()) {
-        const row = await this.toRow(instanceId, rowKeyOf(request.existingCount + start + i), executionId, event);
-        actions.push(['upsert', row as never, 'Replace']);
-      }
+    const batches = sizedBatches(rows);
+    for (const [index, batch] of batches.entries()) {
+      const last = index === batches.length - 1;
+      const actions: TransactionAction[] = batch.map((row) => ['upsert', row as never, 'Replace']);
       const sentinel: Record<string, unknown> = {
         partitionKey: escapeKey(instanceId),
         rowKey: SENTINEL,
@@ -121,7 +152,6 @@ export class HistoryTable {
         if (isConflict(error)) throw new CheckpointConflict(instanceId);
         throw error;
       }
-      if (last) break;
     }
     return etag as string;
   }
