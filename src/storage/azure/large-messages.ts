@@ -2,9 +2,14 @@
 // Queue messages over 45 KiB (UTF-8) and table properties over 60 KiB (UTF-16) go to blobs.
 
 import { randomBytes } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { ignoreNotFound, isNotFound } from './clients.js';
+
+// Async zlib runs on the libuv thread pool, so a megabyte payload never stalls /health or the worker loop.
+const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 
 export const MAX_QUEUE_MESSAGE_BYTES = 45 * 1024;
 export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
@@ -33,7 +38,7 @@ export class LargeMessages {
       await this.container.createIfNotExists();
       this.ensured = true;
     }
-    const body = gzipSync(Buffer.from(text, 'utf8'));
+    const body = await gzip(Buffer.from(text, 'utf8'));
     const blob = this.container.getBlockBlobClient(blobName);
     await blob.uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/octet-stream' } });
     return blob.url;
@@ -41,7 +46,7 @@ export class LargeMessages {
 
   async download(blobName: string): Promise<string> {
     const buffer = await this.container.getBlockBlobClient(blobName).downloadToBuffer();
-    return gunzipSync(buffer).toString('utf8');
+    return (await gunzip(buffer)).toString('utf8');
   }
 
   /** Blob name from an absolute URL that points into this container, else undefined. */
