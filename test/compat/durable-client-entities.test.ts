@@ -66,7 +66,7 @@ function makeClient(rpc: boolean): Client {
 }
 
 async function until(client: Client, id: unknown, done: (r: EntityStateResponse) => boolean): Promise<EntityStateResponse> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 100_000;
   for (;;) {
     const read = await client.readEntityState(id);
     if (done(read) || Date.now() > deadline) return read;
@@ -78,7 +78,7 @@ describe.each([
   { mode: 'template', rpc: false },
   { mode: 'rpc', rpc: true },
 ])('durable-functions 3.5.0 entity client in $mode mode', ({ mode, rpc }) => {
-  it('signalEntity reaches the worker and readEntityState reads the result', async () => {
+  it('signalEntity reaches the worker and readEntityState reads the result', { timeout: 150_000 }, async () => {
     const client = makeClient(rpc);
     const account = new EntityId('Account', `${mode}-alice`);
     expect(await client.readEntityState(account)).toMatchObject({ entityExists: false });
@@ -88,7 +88,7 @@ describe.each([
     expect(read).toMatchObject({ entityExists: true, entityState: 25 });
   });
 
-  it('signalEntity delete removes the entity for readEntityState', async () => {
+  it('signalEntity delete removes the entity for readEntityState', { timeout: 150_000 }, async () => {
     const client = makeClient(rpc);
     const account = new EntityId('Account', `${mode}-bob`);
     await client.signalEntity(account, 'deposit', 1);

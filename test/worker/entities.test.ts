@@ -52,7 +52,7 @@ async function stateOf(name: string, key: string): Promise<{ status: number; bod
   return { status: res.status, body: res.body as unknown };
 }
 
-async function until(name: string, key: string, done: (r: { status: number; body: unknown }) => boolean, timeoutInMs = 30_000) {
+async function until(name: string, key: string, done: (r: { status: number; body: unknown }) => boolean, timeoutInMs = 100_000) {
   const deadline = Date.now() + timeoutInMs;
   for (;;) {
     const r = await stateOf(name, key);
@@ -63,7 +63,7 @@ async function until(name: string, key: string, done: (r: { status: number; body
 }
 
 describe('entities in the worker', () => {
-  it('applies 100 concurrent signals exactly once', async () => {
+  it('applies 100 concurrent signals exactly once', { timeout: 150_000 }, async () => {
     const responses = await Promise.all(Array.from({ length: 100 }, () => signal('Counter', 'many', 'add', 1)));
     expect(responses.every((r) => r.status === 202)).toBe(true);
     const final = await until('counter', 'many', (r) => r.status === 200 && (r.body as number) >= 100);
