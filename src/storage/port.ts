@@ -192,6 +192,8 @@ export interface PartitionLeaseInfo {
 /** Worker operations (src/worker). A management client never calls these. */
 export interface TaskHubWorkerStore extends TaskHubManagementStore {
   sendToInstance(instance: OrchestrationInstanceRef, event: HistoryEvent, options?: SendOptions): Promise<void>;
+  /** The control-queue partition whose queue receives this instance's messages. */
+  partitionOf(instanceId: string): Promise<number>;
   receiveControlMessages(partition: number, max: number, visibilityTimeoutInMs: number): Promise<ControlMessage[]>;
   deleteControlMessage(message: ControlMessage): Promise<void>;
   abandonControlMessage(message: ControlMessage, delayInMs: number): Promise<void>;

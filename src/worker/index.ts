@@ -112,7 +112,6 @@ async function pollLoop(
   }
 }
 
-/** The store, with each send also waking this process's idle loops that may receive it. */
 /**
  * A hub whose partitions a Durable Functions 2.x app manages with blob leases: this worker does not
  * take part in that protocol, so it would take control-queue messages that app owns at the same time.
@@ -131,7 +130,11 @@ async function refuseBlobLeaseHub(store: TaskHubWorkerStore): Promise<void> {
 
 export class BlobLeaseHubError extends Error {}
 
-function withWakeUps(store: TaskHubWorkerStore, control: Waker, activities: Waker): TaskHubWorkerStore {
+/**
+ * The store, with each send also waking the idle loop that receives it in this process: a message to an
+ * instance wakes only its partition's loop, and only while this process owns that partition.
+ */
+function withWakeUps(store: TaskHubWorkerStore, control: (partition: number) => Waker | undefined, activities: Waker): TaskHubWorkerStore {
   const wrapped = Object.create(store) as TaskHubWorkerStore;
   wrapped.sendWorkItem = async (...args) => {
     await store.sendWorkItem(...args);
@@ -139,7 +142,7 @@ function withWakeUps(store: TaskHubWorkerStore, control: Waker, activities: Wake
   };
   wrapped.sendToInstance = async (instance, event, options) => {
     await store.sendToInstance(instance, event, options);
-    if (!options?.visibilityDelayInMs) control.kick();
+    if (!options?.visibilityDelayInMs) control(await store.partitionOf(instance.InstanceId))?.kick();
   };
   return wrapped;
 }
@@ -172,9 +175,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
 
   for (const hub of options.hubs ?? [config.hubName]) {
-    const store: TaskHubWorkerStore = withWakeUps(stores.get(config.defaultConnection, hub), controlWaker, activityWaker);
+    const hubStore = stores.get(config.defaultConnection, hub);
+    const ownership = new PartitionOwnership(hubStore, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
+    const partitionWakers: Waker[] = [];
+    const wakerOf = (partition: number) => (ownership.isOwned(partition) ? partitionWakers[partition] : undefined);
+    const store: TaskHubWorkerStore = withWakeUps(hubStore, wakerOf, activityWaker);
     await store.ensure();
-    const ownership = new PartitionOwnership(store, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
     ownerships.push({ taskHub: hub, ownership });
     const entities = new EntityDispatcher(store, registry, logger);
     const orchestrations = new OrchestrationDispatcher(
@@ -206,13 +212,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     );
     for (let p = 0; p < partitions; p++) {
       const partition = p;
+      const waker = new Waker();
+      partitionWakers.push(waker);
+      // An API start in this process may target any partition: it still wakes them all.
+      controlWaker.sleepers.add(() => waker.kick());
       loops.push(
         pollLoop(
           async () => ownership.isOwned(partition) && (await orchestrations.pollOnce(partition)) > 0,
           tuning,
           abort.signal,
           onError,
-          controlWaker,
+          waker,
         ),
       );
     }

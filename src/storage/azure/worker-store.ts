@@ -20,6 +20,7 @@ import { escapeKey } from './keys.js';
 import { exceedsTableLimit, instanceColumnBlobName } from './large-messages.js';
 import { AzureManagementStore, type StoreSettings } from './management-store.js';
 import { PartitionLeases } from './partition-leases.js';
+import { partitionOf } from './partitions.js';
 
 export class AzureTaskHubStore extends AzureManagementStore implements TaskHubWorkerStore {
   private readonly leases: PartitionLeases;
@@ -29,9 +30,19 @@ export class AzureTaskHubStore extends AzureManagementStore implements TaskHubWo
     this.leases = new PartitionLeases(clients.table(this.names.partitionsTable), this.names, () => this.partitionCount());
   }
 
+  async partitionOf(instanceId: string): Promise<number> {
+    return partitionOf(instanceId, await this.partitionCount());
+  }
+
   async receiveControlMessages(partition: number, max: number, visibilityTimeoutInMs: number): Promise<ControlMessage[]> {
     const received = await this.queues.receive(this.queues.control(partition), max, visibilityTimeoutInMs);
-    return received.map((m) => ({ ...settle(m), partition, event: m.data.event, sender: m.data.sender, sequenceNumber: m.data.sequenceNumber }));
+    return received.map((m) => ({
+      ...settle(m),
+      partition,
+      event: m.data.event,
+      sender: m.data.sender,
+      sequenceNumber: m.data.sequenceNumber,
+    }));
   }
 
   async deleteControlMessage(message: ControlMessage): Promise<void> {
@@ -53,7 +64,12 @@ export class AzureTaskHubStore extends AzureManagementStore implements TaskHubWo
   }
 
   async renewWorkItem(message: WorkItemMessage, visibilityTimeoutInMs: number): Promise<void> {
-    message.popReceipt = await this.queues.setVisibility(this.queues.workItems(), message.messageId, message.popReceipt, visibilityTimeoutInMs);
+    message.popReceipt = await this.queues.setVisibility(
+      this.queues.workItems(),
+      message.messageId,
+      message.popReceipt,
+      visibilityTimeoutInMs,
+    );
   }
 
   async deleteWorkItem(message: WorkItemMessage): Promise<void> {
