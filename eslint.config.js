@@ -1,8 +1,27 @@
 import tseslint from 'typescript-eslint';
 
+/**
+ * Type-checked rules switched off in src/ (outside src/cli) only because other branches were
+ * rewriting those files when the presets came in; the number is how many places each flagged then.
+ * Fix the places and delete the line.
+ */
+const PENDING_IN_SRC = {
+  '@typescript-eslint/no-base-to-string': 'off', // 26
+  '@typescript-eslint/non-nullable-type-assertion-style': 'off', // 11
+  '@typescript-eslint/require-await': 'off', // 9
+  '@typescript-eslint/no-unsafe-assignment': 'off', // 3
+  '@typescript-eslint/no-unnecessary-type-assertion': 'off', // 2
+  '@typescript-eslint/unbound-method': 'off', // 2
+  '@typescript-eslint/prefer-promise-reject-errors': 'off', // 2
+  '@typescript-eslint/prefer-optional-chain': 'off', // 2
+  '@typescript-eslint/await-thenable': 'off', // 1
+  '@typescript-eslint/no-unsafe-return': 'off', // 1
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.taskhub/**', 'openapi/**', 'bin/**', 'coverage/**', 'bench/*.mjs'] },
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
   {
     languageOptions: {
       parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
@@ -10,7 +29,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+      // `||` on a string is deliberate: an empty setting or header means absent.
+      '@typescript-eslint/prefer-nullish-coalescing': ['error', { ignorePrimitives: { string: true } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // No-op methods (a progress bar that draws nothing, a close with nothing to close) are deliberate.
+      '@typescript-eslint/no-empty-function': 'off',
       'no-restricted-properties': [
         'error',
         { object: 'describe', property: 'only' },
@@ -20,7 +43,32 @@ export default tseslint.config(
         { object: 'it', property: 'skip' },
         { object: 'test', property: 'skip' },
       ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSAsExpression > TSNeverKeyword', message: '`as never` switches type checking off; give the value its real type.' },
+      ],
     },
+  },
+  {
+    files: ['test/**'],
+    rules: {
+      // Black-box tests read parsed JSON bodies (typed any by inject and supertest) field by field.
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      // `res.json() as T` reads as well as `res.json<T>()`.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+    },
+  },
+  {
+    files: ['src/**'],
+    ignores: ['src/cli/**'],
+    rules: PENDING_IN_SRC,
+  },
+  {
+    // The casts the storage adapter rewrite removes (issue 7); drop this block when it lands.
+    files: ['src/storage/azure/management-store.ts', 'src/storage/azure/worker-store.ts', 'src/storage/azure/history-table.ts', 'src/storage/azure/partition-leases.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Browser code shipped as-is (no build step): linted without type information.

@@ -14,7 +14,7 @@ import { InstanceEvents } from '../src/services/instance-events.js';
 import { createManagementService } from '../src/services/management-service.js';
 import { startAzurite } from '../src/storage/azure/azurite.js';
 import { createAzureStoreProvider } from '../src/storage/azure/index.js';
-import type { StoreProvider, TaskHubWorkerStore } from '../src/storage/port.js';
+import type { StoreProvider } from '../src/storage/port.js';
 import { startWorker } from '../src/worker/index.js';
 
 const { values } = parseArgs({
@@ -46,7 +46,7 @@ function countingProvider(inner: StoreProvider, counts: Map<string, number>, onC
             return result;
           };
         },
-      }) as TaskHubWorkerStore;
+      });
     },
     close: () => inner.close(),
   };
@@ -126,7 +126,7 @@ async function latency(connectionString: string) {
   await stores.get(config.defaultConnection, config.hubName).ensure();
   const events = new InstanceEvents();
   const worker = await startWorker({ config, stores, events, logger: silent });
-  const app = await buildApp({ config, stores, keys: [], logger: false, events, orchestratorNames: worker.orchestratorNames });
+  const app = await buildApp({ config, stores, keys: [], logger: false, events, orchestratorNames: () => worker.orchestratorNames() });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/runtime/webhooks/durabletask`;
   const samples: number[] = [];

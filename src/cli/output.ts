@@ -58,7 +58,7 @@ const DETAIL_FIELDS = ['Result', 'Input', 'Reason', 'Details', 'FailureDetails',
 
 function eventTypeName(value: unknown): string {
   if (typeof value === 'number') return EVENT_TYPES[value] ?? String(value);
-  return String(value ?? '');
+  return typeof value === 'string' ? value : '';
 }
 
 /**

@@ -13,7 +13,7 @@ import { startWorker, type RunningWorker } from '../../src/worker/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 
-type Status = { runtimeStatus: string; output: unknown; customStatus: unknown };
+interface Status { runtimeStatus: string; output: unknown; customStatus: unknown }
 interface HttpResponseLike {
   status: number;
   json(): Promise<unknown>;

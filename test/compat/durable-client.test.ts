@@ -11,7 +11,7 @@ import type { RuntimeStatus } from '../../src/domain/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 
-type Status = { name: string; instanceId: string; runtimeStatus: string; input: unknown; output: unknown };
+interface Status { name: string; instanceId: string; runtimeStatus: string; input: unknown; output: unknown }
 interface Client {
   startNew(name: string, options?: { instanceId?: string; input?: unknown }): Promise<string>;
   getStatus(id: string, options?: { showHistory?: boolean; showInput?: boolean }): Promise<Status>;

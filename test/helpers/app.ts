@@ -77,7 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       done();
     },
   });
-  const workerOptions = options.worker === true ? {} : options.worker || undefined;
+  const workerOptions = options.worker === true ? {} : options.worker === false ? undefined : options.worker;
   const worker = workerOptions
     ? await startWorker({ config, stores, events, logger: pino({ level: 'silent' }), registry: workerOptions.registry, tuning: { ...TEST_TUNING, ...workerOptions.tuning } })
     : undefined;
@@ -87,7 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     keys,
     logger: options.captureLogs ? pino({ level: 'debug' }, sink) : false,
     events,
-    orchestratorNames: options.orchestratorNames ?? worker?.orchestratorNames,
+    orchestratorNames: options.orchestratorNames ?? (worker ? () => worker.orchestratorNames() : undefined),
   });
   let url = '';
   if (options.listen) {

@@ -1,6 +1,6 @@
 // Entities run by the worker: signals through HTTP applied exactly once and in order, failures of
 // one operation, deletion, signals between entities, scheduled signals, and a .NET-written state.
-import type { EntityContext } from 'durable-functions';
+import { EntityId, type EntityContext } from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signalEntity } from '../../src/services/entities.js';
 import { Registry } from '../../src/worker/index.js';
@@ -12,7 +12,7 @@ function testRegistry(): Registry {
     const value = (context.df.getState(() => 0) as number) ?? 0;
     switch (context.df.operationName) {
       case 'add':
-        context.df.setState(value + (context.df.getInput() as number));
+        context.df.setState(value + context.df.getInput<number>()!);
         break;
       case 'fail':
         throw new Error('this operation fails');
@@ -20,8 +20,8 @@ function testRegistry(): Registry {
         context.df.return(value);
         break;
       case 'forward': {
-        const target = context.df.getInput() as string;
-        context.df.signalEntity({ name: 'counter', key: target } as never, 'add', value);
+        const target = context.df.getInput<string>()!;
+        context.df.signalEntity(new EntityId('counter', target), 'add', value);
         break;
       }
       case 'reset':

@@ -320,6 +320,7 @@ describe('retries', () => {
 describe('thrown values', () => {
   registry.orchestration('ThrowsObject', function* (): Gen {
     yield* [];
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- user code may throw anything; that is the case under test
     throw { code: 42 };
   });
 
