@@ -10,6 +10,6 @@ describe('fuzz slice', () => {
     expect(result.failures).toEqual([]);
     expect(result.cases).toBe(300);
     // The slice reaches past authentication and validation into the services.
-    expect(Object.keys(result.histogram).filter((status) => /^2/.test(status)).length).toBeGreaterThan(0);
+    expect(Object.keys(result.histogram).filter((status) => status.startsWith('2')).length).toBeGreaterThan(0);
   });
 });

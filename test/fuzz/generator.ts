@@ -221,7 +221,7 @@ export function generateCases(operations: Operation[], key: string, count: numbe
       if (type) headers['content-type'] = type;
     }
     if (chance(0.1)) headers['x-ms-continuation-token'] = pick(TOKENS);
-    if (chance(0.05)) headers['accept'] = pick(['text/html', '*/*', 'application/xml', '']);
+    if (chance(0.05)) headers.accept = pick(['text/html', '*/*', 'application/xml', '']);
     if (chance(0.03)) headers['x-forwarded-host'] = pick(['evil.example', '', 'a b']);
     if (chance(0.03)) headers['idempotency-key'] = pick(STRINGS);
     cases.push({ method, url, headers, body, secrets: [wrong] });

@@ -99,7 +99,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     try {
       return await startAzuriteOnce(options);
     } catch (error) {
-      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+      if (attempt >= 3 || !(error as Error).message.includes('EADDRINUSE')) throw error;
     }
   }
 }
