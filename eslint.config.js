@@ -67,7 +67,12 @@ export default tseslint.config(
   },
   {
     // The casts the storage adapter rewrite removes (issue 7); drop this block when it lands.
-    files: ['src/storage/azure/management-store.ts', 'src/storage/azure/worker-store.ts', 'src/storage/azure/history-table.ts', 'src/storage/azure/partition-leases.ts'],
+    files: [
+      'src/storage/azure/management-store.ts',
+      'src/storage/azure/worker-store.ts',
+      'src/storage/azure/history-table.ts',
+      'src/storage/azure/partition-leases.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

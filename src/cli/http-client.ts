@@ -47,8 +47,7 @@ const iso = (date: Date | undefined) => date?.toISOString();
 const seconds = (ms: number) => ms / 1000;
 
 /** The `name` query syntax: `Foo` exact, `Foo*` prefix. */
-export const nameQuery = (name: NameFilter | undefined) =>
-  name?.exact ?? (name?.prefix ? `${name.prefix}*` : undefined);
+export const nameQuery = (name: NameFilter | undefined) => name?.exact ?? (name?.prefix ? `${name.prefix}*` : undefined);
 
 /** The list's filter as query parameters (also used by counts). */
 export function filterQuery(filter: InstanceFilter): Query {

@@ -65,7 +65,12 @@ export interface CallOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const hub = freshHubName(options.hubPrefix ?? 't');
   const keys = options.keys ?? [KEY];
-  const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_KEYS: keys.join(','), ...options.env });
+  const config = loadConfig({
+    AzureWebJobsStorage: azuriteConnectionString(),
+    TASKHUB_HUB_NAME: hub,
+    TASKHUB_KEYS: keys.join(','),
+    ...options.env,
+  });
   const stores = createAzureStoreProvider(config);
   const store = stores.get(config.defaultConnection, config.hubName);
   await store.ensure();
@@ -79,7 +84,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const workerOptions = options.worker === true ? {} : options.worker === false ? undefined : options.worker;
   const worker = workerOptions
-    ? await startWorker({ config, stores, events, logger: pino({ level: 'silent' }), registry: workerOptions.registry, tuning: { ...TEST_TUNING, ...workerOptions.tuning } })
+    ? await startWorker({
+        config,
+        stores,
+        events,
+        logger: pino({ level: 'silent' }),
+        registry: workerOptions.registry,
+        tuning: { ...TEST_TUNING, ...workerOptions.tuning },
+      })
     : undefined;
   const app = await buildApp({
     config,
