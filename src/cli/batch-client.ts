@@ -18,7 +18,7 @@ export function createLocalBatchClient(service: ManagementService): BatchClient 
   return {
     plan: (hub, r) => batches.plan(hub, r),
     start: (hub, r) => batches.start(hub, r),
-    get: async (id, from) => batches.get(id, from),
+    get: (id, from) => Promise.resolve(batches.get(id, from)),
   };
 }
 

@@ -44,7 +44,7 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
     return rule;
   };
 
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer((req, res) => void (async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -61,7 +61,7 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
     });
     upstream.once('error', () => reset(req.socket));
     upstream.end(body);
-  });
+  })());
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
