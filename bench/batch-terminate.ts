@@ -22,7 +22,7 @@ const stores = createAzureStoreProvider(config);
 await stores.get(config.defaultConnection, hub).ensure();
 const events = new InstanceEvents();
 const worker = await startWorker({ config, stores, events, logger: silent });
-const app = await buildApp({ config, stores, keys: [], logger: silent, events, orchestratorNames: worker.orchestratorNames });
+const app = await buildApp({ config, stores, keys: [], logger: silent, events, orchestratorNames: () => worker.orchestratorNames() });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/runtime/webhooks/durabletask`;
 
