@@ -44,8 +44,8 @@ function checkAnswer(c: FuzzCase, status: number, headers: Record<string, unknow
   const leaked = leaks(`${JSON.stringify(headers)}\n${body}`, c.secrets);
   if (leaked) return `answer contains a secret (${leaked === FUZZ_KEY ? 'the key' : 'a wrong key'})`;
   if (status >= 400 && c.method !== 'HEAD') {
-    if (!/^application\/json/.test(String(headers['content-type'] ?? '')))
-      return `error without JSON content type: ${String(headers['content-type'])}`;
+    const contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : '';
+    if (!contentType.startsWith('application/json')) return `error without JSON content type: ${contentType}`;
     try {
       const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
       if (typeof parsed.error !== 'string' || typeof parsed.message !== 'string')
