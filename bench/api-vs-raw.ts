@@ -48,7 +48,12 @@ async function timed(op: () => Promise<number>): Promise<{ ms: number; rows: num
 
 const azurite = await startAzurite();
 try {
-  const config = loadConfig({ AzureWebJobsStorage: azurite.connectionString, TASKHUB_HUB_NAME: HUB, TASKHUB_KEYS: KEY, TASKHUB_WORKER: 'false' });
+  const config = loadConfig({
+    AzureWebJobsStorage: azurite.connectionString,
+    TASKHUB_HUB_NAME: HUB,
+    TASKHUB_KEYS: KEY,
+    TASKHUB_WORKER: 'false',
+  });
   const stores = createAzureStoreProvider(config);
   const store = stores.get('AzureWebJobsStorage', HUB);
   await store.ensure();
@@ -60,8 +65,17 @@ try {
     await Promise.all(
       ids.slice(i, i + 64).map((instanceId) =>
         store.updateInstance({
-          instanceId, executionId: 'e', name: 'E1_HelloSequence', version: '', runtimeStatus: 'Completed',
-          input: '{"city":"Tokyo"}', output: '["Hello Tokyo!"]', customStatus: null, createdTime: now, lastUpdatedTime: now, generation: 0,
+          instanceId,
+          executionId: 'e',
+          name: 'E1_HelloSequence',
+          version: '',
+          runtimeStatus: 'Completed',
+          input: '{"city":"Tokyo"}',
+          output: '["Hello Tokyo!"]',
+          customStatus: null,
+          createdTime: now,
+          lastUpdatedTime: now,
+          generation: 0,
         }),
       ),
     );
@@ -78,7 +92,10 @@ try {
   const urls = hot.map((id) => `${origin}/instances/${id}`);
   for (const concurrency of concurrencyLevels) {
     const server = await clientLoad({ kind: 'http', urls, headers }, concurrency);
-    const raw = await clientLoad({ kind: 'table', connectionString: azurite.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) }, concurrency);
+    const raw = await clientLoad(
+      { kind: 'table', connectionString: azurite.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) },
+      concurrency,
+    );
     console.log(
       `GET status, ${concurrency} in flight: server ${server.toFixed(0)} req/s, raw getEntity ${raw.toFixed(0)} calls/s, ratio ${(server / raw).toFixed(2)} (goal >= 0.85)`,
     );
@@ -96,7 +113,8 @@ try {
   };
   const scanTable = async () => {
     let rows = 0;
-    for await (const page of table.listEntities({ queryOptions: { filter: "RowKey eq ''" } }).byPage({ maxPageSize: 1000 })) rows += page.length;
+    for await (const page of table.listEntities({ queryOptions: { filter: "RowKey eq ''" } }).byPage({ maxPageSize: 1000 }))
+      rows += page.length;
     return rows;
   };
   // One warm-up each, then alternate rounds and keep the median of each.

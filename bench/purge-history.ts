@@ -25,7 +25,15 @@ async function writeFinishedInstance(store: TaskHubWorkerStore, i: number, creat
     executionId,
     existingCount: 0,
     newEvents: [
-      { EventType: 'ExecutionStarted', EventId: -1, Timestamp: at, Name: 'Bench', Version: '', Input: `{"i":${i}}`, OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId } },
+      {
+        EventType: 'ExecutionStarted',
+        EventId: -1,
+        Timestamp: at,
+        Name: 'Bench',
+        Version: '',
+        Input: `{"i":${i}}`,
+        OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
+      },
       { EventType: 'ExecutionCompleted', EventId: 0, Timestamp: at, OrchestrationStatus: status, Result: '"done"' },
     ],
   });

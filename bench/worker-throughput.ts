@@ -31,7 +31,11 @@ const KEY = 'bench-key';
 const silent = pino({ level: 'silent' });
 
 /** Counts every store-port call, by method name. */
-function countingProvider(inner: StoreProvider, counts: Map<string, number>, onCall?: (method: string, args: unknown[], result: unknown) => void): StoreProvider {
+function countingProvider(
+  inner: StoreProvider,
+  counts: Map<string, number>,
+  onCall?: (method: string, args: unknown[], result: unknown) => void,
+): StoreProvider {
   return {
     get(connection, hub) {
       const store = inner.get(connection, hub);
@@ -53,7 +57,13 @@ function countingProvider(inner: StoreProvider, counts: Map<string, number>, onC
 }
 
 function configFor(connectionString: string, hub: string): Config {
-  return loadConfig({ AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, TASKHUB_KEYS: KEY, TASKHUB_PARTITION_COUNT: PARTITIONS, TASKHUB_NO_AUTH: 'true' });
+  return loadConfig({
+    AzureWebJobsStorage: connectionString,
+    TASKHUB_HUB_NAME: hub,
+    TASKHUB_KEYS: KEY,
+    TASKHUB_PARTITION_COUNT: PARTITIONS,
+    TASKHUB_NO_AUTH: 'true',
+  });
 }
 
 /** Starts N HelloSequence instances through the management service and waits until all completed. */
@@ -67,7 +77,10 @@ async function runBatch(config: Config, stores: StoreProvider): Promise<number> 
     let completed = 0;
     let token: string | undefined;
     do {
-      const page = await store.queryInstances({ runtimeStatus: ['Completed'], fetchInput: false, fetchOutput: false }, { pageSize: 1000, continuationToken: token });
+      const page = await store.queryInstances(
+        { runtimeStatus: ['Completed'], fetchInput: false, fetchOutput: false },
+        { pageSize: 1000, continuationToken: token },
+      );
       completed += page.items.length;
       token = page.continuationToken;
     } while (token);
@@ -80,7 +93,13 @@ async function runBatch(config: Config, stores: StoreProvider): Promise<number> 
 function spawnWorkers(count: number, connectionString: string, hub: string): ChildProcess[] {
   return Array.from({ length: count }, () =>
     spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts', '--lease-duration-ms', '5000'], {
-      env: { ...process.env, AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: PARTITIONS, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        AzureWebJobsStorage: connectionString,
+        TASKHUB_HUB_NAME: hub,
+        TASKHUB_PARTITION_COUNT: PARTITIONS,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
@@ -121,7 +140,8 @@ async function latency(connectionString: string) {
   const checkpointedAt = new Map<string, number>();
   const stores = countingProvider(createAzureStoreProvider(config), new Map(), (method, args) => {
     const update = args[0] as { instanceId?: string; runtimeStatus?: string };
-    if (method === 'updateInstance' && update.runtimeStatus === 'Completed') checkpointedAt.set(String(update.instanceId), performance.now());
+    if (method === 'updateInstance' && update.runtimeStatus === 'Completed')
+      checkpointedAt.set(String(update.instanceId), performance.now());
   });
   await stores.get(config.defaultConnection, config.hubName).ensure();
   const events = new InstanceEvents();

@@ -16,9 +16,7 @@ const TRANSPORTS = [
   '  With --url it sends the same operations to a running taskhub server (key: --key or TASKHUB_KEY).',
 ];
 
-const EXIT_CODES = [
-  'Exit codes: 0 success; 1 the operation failed (not found, gone, conflict, ...); 2 usage error (nothing was sent).',
-];
+const EXIT_CODES = ['Exit codes: 0 success; 1 the operation failed (not found, gone, conflict, ...); 2 usage error (nothing was sent).'];
 
 export function globalHelp(verbs: readonly Verb[]): string {
   const width = Math.max(...verbs.map((v) => v.name.length), 'serve'.length);

@@ -36,15 +36,12 @@ export class DomainError extends Error {
 }
 
 export const badRequest = (message: string) => new DomainError('BadRequest', message);
-export const invalidQuery = (name: string, why: string) =>
-  new DomainError('InvalidQueryParameter', `Query parameter '${name}' ${why}.`);
-export const instanceNotFound = (id: string) =>
-  new DomainError('InstanceNotFound', `No instance with ID '${id}' was found.`);
+export const invalidQuery = (name: string, why: string) => new DomainError('InvalidQueryParameter', `Query parameter '${name}' ${why}.`);
+export const instanceNotFound = (id: string) => new DomainError('InstanceNotFound', `No instance with ID '${id}' was found.`);
 export const instanceGone = (id: string, status: string) =>
   new DomainError('InstanceGone', `Instance '${id}' is ${status} and can no longer accept this operation.`);
 export const stateConflict = (message: string) => new DomainError('InstanceStateConflict', message);
-export const storageUnavailable = () =>
-  new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
+export const storageUnavailable = () => new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
 
 /** Thrown by the store when another writer checkpointed first (409/412 on the sentinel). */
 export class CheckpointConflict extends DomainError {

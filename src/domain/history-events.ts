@@ -106,16 +106,23 @@ export function executionStarted(f: ExecutionStartedFields, at = new Date()): Hi
 
 export type CompletionStatus = 'Completed' | 'Failed' | 'Terminated';
 
-export const executionCompleted = (status: CompletionStatus, result: string | null, failure: FailureDetailsFields | null = null, at = new Date()) =>
-  historyEvent('ExecutionCompleted', { OrchestrationStatus: status, Result: result, FailureDetails: failure }, -1, at);
+export const executionCompleted = (
+  status: CompletionStatus,
+  result: string | null,
+  failure: FailureDetailsFields | null = null,
+  at = new Date(),
+) => historyEvent('ExecutionCompleted', { OrchestrationStatus: status, Result: result, FailureDetails: failure }, -1, at);
 
 /** The reason is stored as-is (not JSON); it becomes the terminated instance's output. */
-export const executionTerminated = (reason: string | null, at = new Date()) => historyEvent('ExecutionTerminated', { Input: reason }, -1, at);
-export const executionSuspended = (reason: string | null, at = new Date()) => historyEvent('ExecutionSuspended', { Reason: reason }, -1, at);
+export const executionTerminated = (reason: string | null, at = new Date()) =>
+  historyEvent('ExecutionTerminated', { Input: reason }, -1, at);
+export const executionSuspended = (reason: string | null, at = new Date()) =>
+  historyEvent('ExecutionSuspended', { Reason: reason }, -1, at);
 export const executionResumed = (reason: string | null, at = new Date()) => historyEvent('ExecutionResumed', { Reason: reason }, -1, at);
 
 /** `input` is JSON text (null for no payload). */
-export const eventRaised = (name: string, input: string | null, at = new Date()) => historyEvent('EventRaised', { Name: name, Input: input }, -1, at);
+export const eventRaised = (name: string, input: string | null, at = new Date()) =>
+  historyEvent('EventRaised', { Name: name, Input: input }, -1, at);
 
 /** A no-op message that makes a worker replay an instance (rewind pokes each leaf with one). */
 export const genericEvent = (data: string, at = new Date()) => historyEvent('GenericEvent', { Data: data }, -1, at);
@@ -131,15 +138,34 @@ export const taskFailed = (taskScheduledId: number, reason: string, details: str
   historyEvent('TaskFailed', { TaskScheduledId: taskScheduledId, Reason: reason, Details: details, FailureDetails: failure }, -1, at);
 
 /** `fireAt` is an ISO-8601 string. */
-export const timerCreated = (eventId: number, fireAt: string, at = new Date()) => historyEvent('TimerCreated', { FireAt: fireAt }, eventId, at);
-export const timerFired = (timerId: number, fireAt: string, at = new Date()) => historyEvent('TimerFired', { TimerId: timerId, FireAt: fireAt }, -1, at);
+export const timerCreated = (eventId: number, fireAt: string, at = new Date()) =>
+  historyEvent('TimerCreated', { FireAt: fireAt }, eventId, at);
+export const timerFired = (timerId: number, fireAt: string, at = new Date()) =>
+  historyEvent('TimerFired', { TimerId: timerId, FireAt: fireAt }, -1, at);
 
-export const subOrchestrationInstanceCreated = (eventId: number, name: string, version: string, instanceId: string, input: string | null, at = new Date()) =>
-  historyEvent('SubOrchestrationInstanceCreated', { Name: name, Version: version, InstanceId: instanceId, Input: input }, eventId, at);
+export const subOrchestrationInstanceCreated = (
+  eventId: number,
+  name: string,
+  version: string,
+  instanceId: string,
+  input: string | null,
+  at = new Date(),
+) => historyEvent('SubOrchestrationInstanceCreated', { Name: name, Version: version, InstanceId: instanceId, Input: input }, eventId, at);
 export const subOrchestrationInstanceCompleted = (taskScheduledId: number, result: string, at = new Date()) =>
   historyEvent('SubOrchestrationInstanceCompleted', { TaskScheduledId: taskScheduledId, Result: result }, -1, at);
-export const subOrchestrationInstanceFailed = (taskScheduledId: number, reason: string, details: string | null, failure: FailureDetailsFields, at = new Date()) =>
-  historyEvent('SubOrchestrationInstanceFailed', { TaskScheduledId: taskScheduledId, Reason: reason, Details: details, FailureDetails: failure }, -1, at);
+export const subOrchestrationInstanceFailed = (
+  taskScheduledId: number,
+  reason: string,
+  details: string | null,
+  failure: FailureDetailsFields,
+  at = new Date(),
+) =>
+  historyEvent(
+    'SubOrchestrationInstanceFailed',
+    { TaskScheduledId: taskScheduledId, Reason: reason, Details: details, FailureDetails: failure },
+    -1,
+    at,
+  );
 
 /** Id of the task an incoming completion event answers. */
 export function completionKey(event: HistoryEvent): string | undefined {

@@ -65,7 +65,9 @@ function validationMessage(error: FastifyError): string {
   if (!first) return error.message;
   const property = (first.params as { missingProperty?: string }).missingProperty ?? first.instancePath.replace(/^\//, '');
   const what = context === 'querystring' ? 'Query parameter' : context === 'params' ? 'Path segment' : 'Request field';
-  return property ? `${what} '${property}' ${first.message ?? 'is invalid'}.` : `The request ${context ?? ''} ${first.message ?? 'is invalid'}.`;
+  return property
+    ? `${what} '${property}' ${first.message ?? 'is invalid'}.`
+    : `The request ${context ?? ''} ${first.message ?? 'is invalid'}.`;
 }
 
 /** Turns anything thrown into a DomainError whose message is safe to show. */
@@ -126,9 +128,7 @@ export function installErrorHandler(app: FastifyInstance): void {
 /** For Fastify's `frameworkErrors` option: errors raised before routing (bad percent-encoding). */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const domain =
-    error.code === 'FST_ERR_BAD_URL'
-      ? new DomainError('BadRequest', 'The URL is not valid (bad percent-encoding).')
-      : toDomainError(error);
+    error.code === 'FST_ERR_BAD_URL' ? new DomainError('BadRequest', 'The URL is not valid (bad percent-encoding).') : toDomainError(error);
   request.log.info({ code: domain.code }, 'request rejected');
   void sendError(reply, domain);
 }
@@ -138,7 +138,8 @@ function clientErrorAnswer(code: string | undefined): [number, string, string] {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return [408, 'RequestTimeout', 'The request headers and body did not arrive within the time the server allows.'];
   }
-  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'RequestHeadersTooLarge', 'The request line and headers are larger than the server accepts.'];
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return [431, 'RequestHeadersTooLarge', 'The request line and headers are larger than the server accepts.'];
   return [400, 'BadRequest', 'The HTTP request is malformed.'];
 }
 

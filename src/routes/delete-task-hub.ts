@@ -10,9 +10,7 @@ import { errors, scoped, type SchemaScope } from './route-schema.js';
 const deleteTaskHubQuery = Type.Object({
   code: Type.Optional(Type.String({ description: 'System key (the x-functions-key header wins).' })),
   taskHub: Type.String({ description: 'Required: the task hub to delete. There is no default.' }),
-  connection: Type.Optional(
-    Type.String({ description: 'Name of a configured storage connection; default AzureWebJobsStorage.' }),
-  ),
+  connection: Type.Optional(Type.String({ description: 'Name of a configured storage connection; default AzureWebJobsStorage.' })),
 });
 
 export function registerDeleteTaskHub(app: App, deps: RouteDeps, scope: SchemaScope): void {

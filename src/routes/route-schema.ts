@@ -19,15 +19,13 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function errors(...statuses: number[]): Record<number, TSchema> {
   const all = [400, 401, ...statuses, 503];
   return Object.fromEntries(
-    [...new Set(all)]
-      .sort()
-      .map((status) => [
-        status,
-        Type.Ref(ErrorResponse.$id as string, {
-          description: ERROR_DESCRIPTIONS[status],
-          ...(status === 503 ? { headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait.' } } } : {}),
-        }),
-      ]),
+    [...new Set(all)].sort().map((status) => [
+      status,
+      Type.Ref(ErrorResponse.$id as string, {
+        description: ERROR_DESCRIPTIONS[status],
+        ...(status === 503 ? { headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait.' } } } : {}),
+      }),
+    ]),
   );
 }
 

@@ -7,7 +7,10 @@ const hubParams = {
   code: Type.Optional(Type.String({ description: 'System key (the x-functions-key header wins).' })),
   taskHub: Type.Optional(Type.String({ description: 'Task hub name; default from configuration.' })),
   connection: Type.Optional(
-    Type.String({ description: 'Name of a configured storage connection, resolved as AzureWebJobs + name, then the name; default Storage (AzureWebJobsStorage).' }),
+    Type.String({
+      description:
+        'Name of a configured storage connection, resolved as AzureWebJobs + name, then the name; default Storage (AzureWebJobsStorage).',
+    }),
   ),
 };
 
@@ -21,9 +24,7 @@ const dateTime = (description: string) =>
   Type.Optional(Type.String({ description: `${description} ISO 8601; without an offset the time is UTC.` }));
 
 const runtimeStatusList = (description: string) =>
-  Type.Optional(
-    Type.String({ description: `${description} Comma-separated runtime statuses, any letter case.` }),
-  );
+  Type.Optional(Type.String({ description: `${description} Comma-separated runtime statuses, any letter case.` }));
 
 export const query = <T extends TProperties>(properties: T) => Type.Object({ ...hubParams, ...properties });
 
@@ -107,9 +108,7 @@ export const restartQuery = query({
 
 export const waitQuery = query({
   ...statusFlags,
-  timeout: Type.Optional(
-    Type.Number({ minimum: 0, maximum: 3600, default: 10, description: 'Seconds to wait; decimals allowed.' }),
-  ),
+  timeout: Type.Optional(Type.Number({ minimum: 0, maximum: 3600, default: 10, description: 'Seconds to wait; decimals allowed.' })),
   retryInterval: Type.Optional(
     Type.Number({
       minimum: 0,

@@ -52,7 +52,11 @@ export class PartitionOwnership {
     const now = Date.now();
     const leases = await this.store.listLeases();
     const live = (l: { owner: string; expiresAt: Date }) => l.owner !== '' && l.expiresAt.getTime() > now;
-    const workers = new Set([owner, ...leases.filter(live).map((l) => l.owner), ...leases.flatMap((l) => (l.nextOwner ? [l.nextOwner] : []))]);
+    const workers = new Set([
+      owner,
+      ...leases.filter(live).map((l) => l.owner),
+      ...leases.flatMap((l) => (l.nextOwner ? [l.nextOwner] : [])),
+    ]);
     const fairShare = Math.ceil(leases.length / workers.size);
     for (const lease of leases) {
       if (this.owned.size >= fairShare) break;

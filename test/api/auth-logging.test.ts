@@ -31,7 +31,9 @@ describe('system key', () => {
     expect((await t.call('GET', `${BASE}/instances?CODE=${KEY}`, { noKey: true })).statusCode).toBe(200);
     expect((await t.call('GET', `${BASE}/instances`, { headers: { 'x-functions-key': KEY } })).statusCode).toBe(200);
     expect((await t.call('GET', `${BASE}/instances?code=wrong`, { headers: { 'x-functions-key': KEY } })).statusCode).toBe(200);
-    expect((await t.call('GET', `${BASE}/instances?code=${KEY}`, { noKey: true, headers: { 'x-functions-key': 'wrong' } })).statusCode).toBe(401);
+    expect(
+      (await t.call('GET', `${BASE}/instances?code=${KEY}`, { noKey: true, headers: { 'x-functions-key': 'wrong' } })).statusCode,
+    ).toBe(401);
   });
 
   it('accepts every configured key and puts the caller key into the management URLs', async () => {

@@ -46,7 +46,7 @@ describe('connection names', () => {
     expect(status.statusCode).toBe(202);
   });
 
-  it('accepts the setting name itself and any letter case, echoing the caller\'s spelling', async () => {
+  it("accepts the setting name itself and any letter case, echoing the caller's spelling", async () => {
     for (const connection of ['AzureWebJobsStorage', 'storage']) {
       const res = await t.call('POST', `${BASE}/orchestrators/Hello?connection=${connection}`);
       expect(res.statusCode, connection).toBe(202);

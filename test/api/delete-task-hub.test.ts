@@ -63,7 +63,12 @@ describe('DELETE /taskhub', () => {
   });
 
   it('requires taskHub explicitly: 400 InvalidQueryParameter and the default hub survives', async () => {
-    for (const url of [`${BASE}/taskhub`, `${BASE}/taskhub?taskHub=`, `${BASE}/taskhub?taskHub=%20%20`, `${BASE}/taskhub?connection=AzureWebJobsStorage`]) {
+    for (const url of [
+      `${BASE}/taskhub`,
+      `${BASE}/taskhub?taskHub=`,
+      `${BASE}/taskhub?taskHub=%20%20`,
+      `${BASE}/taskhub?connection=AzureWebJobsStorage`,
+    ]) {
       const res = await t.call('DELETE', url);
       expect(res.statusCode, url).toBe(400);
       expect(res.json(), url).toMatchObject({ error: 'InvalidQueryParameter', message: expect.stringContaining('taskHub') });

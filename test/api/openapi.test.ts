@@ -37,7 +37,9 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(['ErrorResponse', 'OrchestrationStatus', 'CheckStatusPayload', 'PurgeHistoryResult', 'RuntimeStatus']),
     );
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(operations).toEqual(
       expect.arrayContaining([
         'POST /runtime/webhooks/durabletask/orchestrators/{functionName}',

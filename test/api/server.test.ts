@@ -82,7 +82,10 @@ describe('startServer', () => {
     try {
       const res = await fetch(`${server.url}/health`);
       expect(await res.json()).toEqual({ status: 'ok', storage: 'ok' });
-      const started = await fetch(`${server.url}/runtime/webhooks/durabletask/orchestrators/Hello`, { method: 'POST', headers: { 'x-functions-key': 'k1' } });
+      const started = await fetch(`${server.url}/runtime/webhooks/durabletask/orchestrators/Hello`, {
+        method: 'POST',
+        headers: { 'x-functions-key': 'k1' },
+      });
       expect(started.status).toBe(202);
     } finally {
       await server.close();

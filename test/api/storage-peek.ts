@@ -34,7 +34,7 @@ export async function peekControlMessages(hub: string, partitionCount = 4): Prom
 export async function instanceRow(hub: string, instanceId: string): Promise<Record<string, unknown> | undefined> {
   const table = TableClient.fromConnectionString(azuriteConnectionString(), `${hub}Instances`, { allowInsecureConnection: true });
   try {
-    return (await table.getEntity(instanceId, ''));
+    return await table.getEntity(instanceId, '');
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;

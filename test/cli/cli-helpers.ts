@@ -61,7 +61,12 @@ type WorkerStatus = Extract<RuntimeStatus, 'Running' | 'Suspended' | 'Completed'
  * Moves an instance to a state the way the worker would at a checkpoint: history rows
  * (ExecutionStarted, plus ExecutionCompleted for finished states), then the Instances row.
  */
-export async function setStateAsWorkerWould(hub: string, instanceId: string, runtimeStatus: WorkerStatus, output: unknown = null): Promise<void> {
+export async function setStateAsWorkerWould(
+  hub: string,
+  instanceId: string,
+  runtimeStatus: WorkerStatus,
+  output: unknown = null,
+): Promise<void> {
   const store = storeFor(hub);
   const state = await store.getInstance(instanceId);
   if (!state) throw new Error(`no instance ${instanceId}`);
@@ -80,10 +85,22 @@ export async function setStateAsWorkerWould(hub: string, instanceId: string, run
     },
   ];
   if (finished) {
-    events.push({ EventType: 'ExecutionCompleted', EventId: 0, Timestamp: now.toISOString(), OrchestrationStatus: runtimeStatus, Result: JSON.stringify(output) });
+    events.push({
+      EventType: 'ExecutionCompleted',
+      EventId: 0,
+      Timestamp: now.toISOString(),
+      OrchestrationStatus: runtimeStatus,
+      Result: JSON.stringify(output),
+    });
   }
   const history = await store.readHistory(instanceId);
-  await store.checkpoint({ instanceId, executionId: state.executionId, existingCount: history.events.length, newEvents: events, sentinelETag: history.sentinelETag });
+  await store.checkpoint({
+    instanceId,
+    executionId: state.executionId,
+    existingCount: history.events.length,
+    newEvents: events,
+    sentinelETag: history.sentinelETag,
+  });
   await setInstanceState(store, instanceId, runtimeStatus, { output: output === null ? null : JSON.stringify(output) });
 }
 

@@ -22,7 +22,10 @@ describe('the taskhub executable', () => {
       LOG_LEVEL: 'warn',
     };
     const dataDir = mkdtempSync(join(tmpdir(), 'taskhub-serve-'));
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--no-worker', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--no-worker', '--data-dir', dataDir], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {

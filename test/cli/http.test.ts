@@ -28,7 +28,21 @@ describe('taskhub over http: keys, connections, deleting a hub', () => {
   });
 
   it('sends --key, names the connection, and reports a wrong key as a failed operation', async () => {
-    const ok = await runCli(['start-new', '--url', url, '--key', KEY, '--task-hub-name', hub, '--connection-string-setting', 'AzureWebJobsStorage', '--function-name', 'Hello', '--id', 'k1']);
+    const ok = await runCli([
+      'start-new',
+      '--url',
+      url,
+      '--key',
+      KEY,
+      '--task-hub-name',
+      hub,
+      '--connection-string-setting',
+      'AzureWebJobsStorage',
+      '--function-name',
+      'Hello',
+      '--id',
+      'k1',
+    ]);
     expect([ok.code, ok.stderr]).toEqual([0, '']);
     expect((await storeFor(hub).getInstance('k1'))?.name).toBe('Hello');
 
@@ -37,7 +51,17 @@ describe('taskhub over http: keys, connections, deleting a hub', () => {
     expect(denied.stderr).toMatch(/^taskhub get-runtime-status: .*\(Unauthorized\)\n$/);
     expect(denied.stderr).not.toContain('wrong');
 
-    const unknown = await runCli(['get-instances', '--url', url, '--key', KEY, '--task-hub-name', hub, '--connection-string-setting', 'Nope']);
+    const unknown = await runCli([
+      'get-instances',
+      '--url',
+      url,
+      '--key',
+      KEY,
+      '--task-hub-name',
+      hub,
+      '--connection-string-setting',
+      'Nope',
+    ]);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('UnknownConnection')]);
   });
 

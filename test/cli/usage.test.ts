@@ -30,13 +30,21 @@ afterAll(async () => {
 const BAD_INPUT: [string, string[], RegExp][] = [
   ['missing --id', ['get-runtime-status'], /--id is required\./],
   ['bad JSON input', ['start-new', '--function-name', 'Hello', '--id', 'bad-json', '--input', '{oops'], /--input is not valid JSON/],
-  ['unreadable @file', ['raise-event', '--id', 'x', '--event-name', 'E', '--event-data', '@/no/such/file.json'], /Cannot read '\/no\/such\/file\.json' for --event-data: ENOENT\./],
+  [
+    'unreadable @file',
+    ['raise-event', '--id', 'x', '--event-name', 'E', '--event-data', '@/no/such/file.json'],
+    /Cannot read '\/no\/such\/file\.json' for --event-data: ENOENT\./,
+  ],
   ['impossible date', ['get-instances', '--created-after', '2024-02-30'], /--created-after must be an ISO-8601 date/],
   ['unknown status', ['purge-history', '--runtime-status', 'Completed', 'Sleeping'], /Unknown runtime status 'Sleeping'/],
   ['purging running instances', ['purge-history', '--runtime-status', 'running'], /Only finished instances can be purged; remove Running/],
   ['unknown option', ['terminate', '--id', 'x', '--force'], /Unknown option '--force'\./],
   ['bad --top', ['get-instances', '--top', '5000'], /--top must be a whole number from 1 to 1000/],
-  ['wait interval over timeout', ['wait', '--id', 'x', '--timeout', '1', '--retry-interval', '2'], /--retry-interval must not be longer than --timeout/],
+  [
+    'wait interval over timeout',
+    ['wait', '--id', 'x', '--timeout', '1', '--retry-interval', '2'],
+    /--retry-interval must not be longer than --timeout/,
+  ],
 ];
 
 describe('usage errors', () => {
@@ -65,7 +73,10 @@ describe('usage errors', () => {
       runCli(['get-instances', '--connection-string-setting', 'NOT_SET_ANYWHERE']),
       runCli([]),
     ]);
-    expect([unknown.code, unknown.stderr]).toEqual([2, "taskhub get-status: Unknown command 'get-status'; run 'taskhub --help' for the list.\n"]);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      "taskhub get-status: Unknown command 'get-status'; run 'taskhub --help' for the list.\n",
+    ]);
     expect([noSetting.code, noSetting.stderr]).toEqual([
       2,
       "taskhub get-instances: The environment setting 'NOT_SET_ANYWHERE' (--connection-string-setting) holds no connection string.\n",
@@ -94,7 +105,17 @@ describe('help', () => {
     }
     const equivalents = VERBS.filter((v) => v.funcEquivalent).map((v) => v.name);
     expect(equivalents.sort()).toEqual(
-      ['start-new', 'get-runtime-status', 'get-history', 'get-instances', 'terminate', 'raise-event', 'rewind', 'purge-history', 'delete-task-hub'].sort(),
+      [
+        'start-new',
+        'get-runtime-status',
+        'get-history',
+        'get-instances',
+        'terminate',
+        'raise-event',
+        'rewind',
+        'purge-history',
+        'delete-task-hub',
+      ].sort(),
     );
   });
 });

@@ -32,11 +32,19 @@ export function defineVerbTests(transport: TransportUnderTest): void {
     it('start-new takes input from a file and prints the id as JSON; get-runtime-status shows it', async () => {
       const inputFile = join(dir, 'input.json');
       writeFileSync(inputFile, JSON.stringify({ city: 'Tokyo', n: 1 }));
-      expect(parseJson(await cli('start-new', '--function-name', 'Hello', '--id', 'pending-1', '--input', `@${inputFile}`, '--json'))).toEqual({
+      expect(
+        parseJson(await cli('start-new', '--function-name', 'Hello', '--id', 'pending-1', '--input', `@${inputFile}`, '--json')),
+      ).toEqual({
         instanceId: 'pending-1',
       });
       const status = parseJson<StatusObject>(await cli('get-runtime-status', '--id', 'pending-1', '--show-input', '--json'));
-      expect(status).toMatchObject({ name: 'Hello', instanceId: 'pending-1', runtimeStatus: 'Pending', input: { city: 'Tokyo', n: 1 }, output: null });
+      expect(status).toMatchObject({
+        name: 'Hello',
+        instanceId: 'pending-1',
+        runtimeStatus: 'Pending',
+        input: { city: 'Tokyo', n: 1 },
+        output: null,
+      });
       expect((await storeFor(hub).getInstance('pending-1'))?.input).toBe('{"city":"Tokyo","n":1}');
 
       const human = await cli('get-runtime-status', '--id', 'pending-1');
@@ -50,13 +58,17 @@ export function defineVerbTests(transport: TransportUnderTest): void {
       expect(started.code).toBe(0);
       const id = /as instance '([^']+)'/.exec(started.stdout)?.[1];
       expect(id).toMatch(/^[0-9a-f]{32}$/);
-      const starts = await Promise.all(['done-1', 'failed-1', 'done-2'].map((extra) => cli('start-new', '--function-name', 'Hello', '--id', extra)));
+      const starts = await Promise.all(
+        ['done-1', 'failed-1', 'done-2'].map((extra) => cli('start-new', '--function-name', 'Hello', '--id', extra)),
+      );
       expect(starts.map((r) => r.code)).toEqual([0, 0, 0]);
       await setStateAsWorkerWould(hub, 'done-1', 'Completed', { greeting: 'Hello Tokyo!' });
       await setStateAsWorkerWould(hub, 'done-2', 'Completed', 'second');
       await setStateAsWorkerWould(hub, 'failed-1', 'Failed', 'boom');
 
-      const first = parseJson<{ instances: StatusObject[]; continuationToken?: string }>(await cli('get-instances', '--top', '2', '--json'));
+      const first = parseJson<{ instances: StatusObject[]; continuationToken?: string }>(
+        await cli('get-instances', '--top', '2', '--json'),
+      );
       expect(first.instances.length).toBeLessThanOrEqual(2);
       expect(first.continuationToken).toBeTruthy();
       const rest = parseJson<{ instances: StatusObject[] }>(
@@ -67,7 +79,11 @@ export function defineVerbTests(transport: TransportUnderTest): void {
 
       const all = await cli('get-instances', '--all', '--top', '2', '--runtime-status', 'completed', 'FAILED', '--json');
       expect(all.stderr).toBe(''); // piped: no progress bar
-      expect(parseJson<{ instances: StatusObject[] }>(all).instances.map((s) => s.instanceId).sort()).toEqual(['done-1', 'done-2', 'failed-1']);
+      expect(
+        parseJson<{ instances: StatusObject[] }>(all)
+          .instances.map((s) => s.instanceId)
+          .sort(),
+      ).toEqual(['done-1', 'done-2', 'failed-1']);
 
       const table = await cli('get-instances', '--runtime-status', 'Pending,Running', '--created-after', startedBefore.toISOString());
       expect(table.stdout.split('\n')[0]).toMatch(/^INSTANCE ID +NAME +STATUS +CREATED +LAST UPDATED$/);

@@ -13,7 +13,11 @@ import { startWorker, type RunningWorker } from '../../src/worker/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 
-interface Status { runtimeStatus: string; output: unknown; customStatus: unknown }
+interface Status {
+  runtimeStatus: string;
+  output: unknown;
+  customStatus: unknown;
+}
 interface HttpResponseLike {
   status: number;
   json(): Promise<unknown>;
@@ -44,7 +48,12 @@ let client: Client;
 let origin: string;
 
 beforeAll(async () => {
-  const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_KEYS: KEY, TASKHUB_PARTITION_COUNT: '2' });
+  const config = loadConfig({
+    AzureWebJobsStorage: azuriteConnectionString(),
+    TASKHUB_HUB_NAME: hub,
+    TASKHUB_KEYS: KEY,
+    TASKHUB_PARTITION_COUNT: '2',
+  });
   const stores = createAzureStoreProvider(config);
   await stores.get('AzureWebJobsStorage', hub).ensure();
   const events = new InstanceEvents();
@@ -65,7 +74,10 @@ const request = () => new HttpRequest({ method: 'POST', url: `${origin}/api/orch
 describe('durable-functions 3.5.0 DurableClient with the worker running', () => {
   it('waitForCompletionOrCreateCheckStatusResponse returns the output of a finished orchestration', async () => {
     const id = await client.startNew('E1_HelloSequence');
-    const response = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, { timeoutInMilliseconds: 20_000, retryIntervalInMilliseconds: 100 });
+    const response = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, {
+      timeoutInMilliseconds: 20_000,
+      retryIntervalInMilliseconds: 100,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
   });
@@ -73,29 +85,44 @@ describe('durable-functions 3.5.0 DurableClient with the worker running', () => 
   it('raiseEvent reaches a waiting orchestration; terminate ends one with its reason', async () => {
     const approved = await client.startNew('HumanApproval', { input: { timeoutSeconds: 300 } });
     await client.raiseEvent(approved, 'Approval', { by: 'ops' });
-    const done = await client.waitForCompletionOrCreateCheckStatusResponse(request(), approved, { timeoutInMilliseconds: 20_000, retryIntervalInMilliseconds: 100 });
+    const done = await client.waitForCompletionOrCreateCheckStatusResponse(request(), approved, {
+      timeoutInMilliseconds: 20_000,
+      retryIntervalInMilliseconds: 100,
+    });
     expect(await done.json()).toEqual({ by: 'ops' });
 
     const stopped = await client.startNew('HumanApproval', { input: { timeoutSeconds: 300 } });
     await client.terminate(stopped, 'no longer needed');
-    const terminated = await client.waitForCompletionOrCreateCheckStatusResponse(request(), stopped, { timeoutInMilliseconds: 20_000, retryIntervalInMilliseconds: 100 });
+    const terminated = await client.waitForCompletionOrCreateCheckStatusResponse(request(), stopped, {
+      timeoutInMilliseconds: 20_000,
+      retryIntervalInMilliseconds: 100,
+    });
     expect(terminated.status).toBe(200);
     expect(await terminated.json()).toMatchObject({ runtimeStatus: 'Terminated', output: 'no longer needed' });
   });
 
   it('rewind of a Failed instance is accepted and the instance then completes', async () => {
     const id = await client.startNew('FlakySequence');
-    const failed = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, { timeoutInMilliseconds: 20_000, retryIntervalInMilliseconds: 100 });
+    const failed = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, {
+      timeoutInMilliseconds: 20_000,
+      retryIntervalInMilliseconds: 100,
+    });
     expect(failed.status).toBe(500);
     expect(await failed.json()).toMatchObject({ runtimeStatus: 'Failed' });
     await client.rewind(id, 'fixed');
-    const completed = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, { timeoutInMilliseconds: 20_000, retryIntervalInMilliseconds: 100 });
+    const completed = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, {
+      timeoutInMilliseconds: 20_000,
+      retryIntervalInMilliseconds: 100,
+    });
     expect(completed.status).toBe(200);
   });
 
   it('answers 202 with the check-status payload when the orchestration is still running', async () => {
     const id = await client.startNew('HumanApproval', { input: { timeoutSeconds: 300 } });
-    const response = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, { timeoutInMilliseconds: 300, retryIntervalInMilliseconds: 100 });
+    const response = await client.waitForCompletionOrCreateCheckStatusResponse(request(), id, {
+      timeoutInMilliseconds: 300,
+      retryIntervalInMilliseconds: 100,
+    });
     expect(response.status).toBe(202);
     expect(response.headers.get('location')).toContain(`/instances/${id}?`);
     expect(await response.json()).toMatchObject({ id });

@@ -11,7 +11,13 @@ import type { RuntimeStatus } from '../../src/domain/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 
-interface Status { name: string; instanceId: string; runtimeStatus: string; input: unknown; output: unknown }
+interface Status {
+  name: string;
+  instanceId: string;
+  runtimeStatus: string;
+  input: unknown;
+  output: unknown;
+}
 interface Client {
   startNew(name: string, options?: { instanceId?: string; input?: unknown }): Promise<string>;
   getStatus(id: string, options?: { showHistory?: boolean; showInput?: boolean }): Promise<Status>;
@@ -23,8 +29,17 @@ interface Client {
   resume(id: string, reason: string): Promise<void>;
   rewind(id: string, reason: string): Promise<void>;
   purgeInstanceHistory(id: string): Promise<{ instancesDeleted: number }>;
-  purgeInstanceHistoryBy(filter: { createdTimeFrom: Date; createdTimeTo?: Date; runtimeStatus?: string[] }): Promise<{ instancesDeleted: number }>;
-  axiosInstance: { interceptors: { request: { use(f: (c: { headers: Record<string, string> }) => unknown): void }; response: { use(f: (r: { headers: Record<string, string> }) => unknown): void } } };
+  purgeInstanceHistoryBy(filter: {
+    createdTimeFrom: Date;
+    createdTimeTo?: Date;
+    runtimeStatus?: string[];
+  }): Promise<{ instancesDeleted: number }>;
+  axiosInstance: {
+    interceptors: {
+      request: { use(f: (c: { headers: Record<string, string> }) => unknown): void };
+      response: { use(f: (r: { headers: Record<string, string> }) => unknown): void };
+    };
+  };
 }
 
 const DurableClient = durableClientClass<Client>();
@@ -145,7 +160,9 @@ describe('getStatusAll across pages', () => {
     tokens.length = 0;
     const started = 110 - Math.min(before, 100);
     for (let i = 0; i < started; i += 10) {
-      await Promise.all(Array.from({ length: Math.min(10, started - i) }, (_, j) => client.startNew('Counter', { instanceId: `page-${i + j}` })));
+      await Promise.all(
+        Array.from({ length: Math.min(10, started - i) }, (_, j) => client.startNew('Counter', { instanceId: `page-${i + j}` })),
+      );
     }
     const all = await client.getStatusAll();
     expect(all.length).toBe(before + started);

@@ -44,24 +44,30 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
     return rule;
   };
 
-  const server: Server = createServer((req, res) => void (async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const rule = take(req, body.toString('utf8'));
-    if (rule?.when === 'before') return reset(req.socket);
-    const upstream = forward({ host: targetHost, port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      if (rule?.when === 'after') {
-        answer.resume();
-        answer.once('end', () => reset(req.socket));
-        return;
-      }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.once('error', () => reset(req.socket));
-    upstream.end(body);
-  })());
+  const server: Server = createServer(
+    (req, res) =>
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const body = Buffer.concat(chunks);
+        const rule = take(req, body.toString('utf8'));
+        if (rule?.when === 'before') return reset(req.socket);
+        const upstream = forward(
+          { host: targetHost, port: targetPort, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            if (rule?.when === 'after') {
+              answer.resume();
+              answer.once('end', () => reset(req.socket));
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.once('error', () => reset(req.socket));
+        upstream.end(body);
+      })(),
+  );
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

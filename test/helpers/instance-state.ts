@@ -27,4 +27,3 @@ export async function setInstanceState(
     completedTime: isTerminal(runtimeStatus) ? new Date() : undefined,
   });
 }
-

@@ -33,7 +33,14 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
   });
 
   const start = (instanceId: string, input: string | null = '{"a":1}') =>
-    store.createInstance({ instanceId, name: 'Orch', version: '', input, executionId: randomUUID().replace(/-/g, ''), dedupeStatuses: ACTIVE_STATUSES });
+    store.createInstance({
+      instanceId,
+      name: 'Orch',
+      version: '',
+      input,
+      executionId: randomUUID().replace(/-/g, ''),
+      dedupeStatuses: ACTIVE_STATUSES,
+    });
 
   /** The first message on the instance's control queue that `matches` (by default: mentions the id). */
   async function peekControl(
@@ -51,13 +58,19 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
 
   it('exists after ensure, and not for another hub name', async () => {
     expect(await store.exists()).toBe(true);
-    const other = createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: connectionString })).get('AzureWebJobsStorage', freshHubName('none'));
+    const other = createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: connectionString })).get(
+      'AzureWebJobsStorage',
+      freshHubName('none'),
+    );
     expect(await other.exists()).toBe(false);
   });
 
   it('creates a Pending row and an ExecutionStarted envelope on the FNV-1a partition', async () => {
     await start('order #1/a');
-    const row = await TableClient.fromConnectionString(connectionString, `${hub}Instances`, { allowInsecureConnection: true }).getEntity('order ^21^0a', '');
+    const row = await TableClient.fromConnectionString(connectionString, `${hub}Instances`, { allowInsecureConnection: true }).getEntity(
+      'order ^21^0a',
+      '',
+    );
     expect(row.RuntimeStatus).toBe('Pending');
     expect(row.Name).toBe('Orch');
     expect(row.Input).toBe('{"a":1}');
@@ -88,7 +101,10 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
   it('stores a large input in a blob and reads it back', async () => {
     const big = JSON.stringify('x'.repeat(70_000));
     await start('big', big);
-    const row = await TableClient.fromConnectionString(connectionString, `${hub}Instances`, { allowInsecureConnection: true }).getEntity('big', '');
+    const row = await TableClient.fromConnectionString(connectionString, `${hub}Instances`, { allowInsecureConnection: true }).getEntity(
+      'big',
+      '',
+    );
     expect(String(row.Input)).toMatch(/^http:\/\/.*largemessages\/big\/message-[0-9a-f]{32}-ExecutionStarted\.json\.gz$/);
     expect((await store.getInstance('big'))!.input).toBe(big);
     // The queue message is too big as well: a wrapper naming a gzip blob that holds the real envelope.
@@ -97,7 +113,10 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     const blob = BlobServiceClient.fromConnectionString(connectionString)
       .getContainerClient(`${hub.toLowerCase()}-largemessages`)
       .getBlockBlobClient(String(wrapper.CompressedBlobName));
-    const envelope = JSON.parse(gunzipSync(await blob.downloadToBuffer()).toString('utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+    const envelope = JSON.parse(gunzipSync(await blob.downloadToBuffer()).toString('utf8')) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     expect(envelope.TaskMessage.Event.$type).toBe('DurableTask.Core.History.ExecutionStartedEvent');
     expect(envelope.TaskMessage.Event.Input).toBe(big);
     expect(envelope.TaskMessage.OrchestrationInstance.InstanceId).toBe('big');
@@ -123,7 +142,13 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     const noInput = await store.queryInstances({ instanceIdPrefix: 'q', fetchInput: false }, { pageSize: 10 });
     expect(noInput.items[0].input).toBeNull();
     const view = await store.queryInstances({ instanceIdPrefix: 'q', statusColumnsOnly: true }, { pageSize: 10 });
-    expect(view.items[0]).toMatchObject({ instanceId: 'q-1', name: 'Orch', runtimeStatus: 'Pending', input: '{"a":1}', customStatus: null });
+    expect(view.items[0]).toMatchObject({
+      instanceId: 'q-1',
+      name: 'Orch',
+      runtimeStatus: 'Pending',
+      input: '{"a":1}',
+      customStatus: null,
+    });
     expect(view.items[0].createdTime.getTime()).toBeGreaterThan(0);
     await expect(store.queryInstances({}, { pageSize: 1, continuationToken: 'garbage' })).rejects.toBeInstanceOf(DomainError);
   });
@@ -133,15 +158,30 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     const { executionId } = (await store.getInstance('h1'))!;
     const events: HistoryEvent[] = [
       { EventType: 'OrchestratorStarted', EventId: -1, Timestamp: now() },
-      { EventType: 'ExecutionStarted', EventId: -1, Timestamp: now(), Name: 'Orch', Input: '{"a":1}', OrchestrationInstance: { InstanceId: 'h1', ExecutionId: executionId } },
+      {
+        EventType: 'ExecutionStarted',
+        EventId: -1,
+        Timestamp: now(),
+        Name: 'Orch',
+        Input: '{"a":1}',
+        OrchestrationInstance: { InstanceId: 'h1', ExecutionId: executionId },
+      },
       { EventType: 'TaskScheduled', EventId: 0, Timestamp: now(), Name: 'Act', Input: JSON.stringify('y'.repeat(40_000)) },
     ];
     const etag = await store.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events });
-    await expect(store.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events })).rejects.toBeInstanceOf(CheckpointConflict);
-    await store.checkpoint({ instanceId: 'h1', executionId, existingCount: 3, sentinelETag: etag, newEvents: [
-      { EventType: 'TaskCompleted', EventId: -1, Timestamp: now(), TaskScheduledId: 0, Result: '"ok"' },
-    ] });
-    await expect(store.checkpoint({ instanceId: 'h1', executionId, existingCount: 3, sentinelETag: etag, newEvents: [] })).rejects.toBeInstanceOf(CheckpointConflict);
+    await expect(store.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events })).rejects.toBeInstanceOf(
+      CheckpointConflict,
+    );
+    await store.checkpoint({
+      instanceId: 'h1',
+      executionId,
+      existingCount: 3,
+      sentinelETag: etag,
+      newEvents: [{ EventType: 'TaskCompleted', EventId: -1, Timestamp: now(), TaskScheduledId: 0, Result: '"ok"' }],
+    });
+    await expect(
+      store.checkpoint({ instanceId: 'h1', executionId, existingCount: 3, sentinelETag: etag, newEvents: [] }),
+    ).rejects.toBeInstanceOf(CheckpointConflict);
     const history = await store.readHistory('h1');
     expect(history.executionId).toBe(executionId);
     expect(history.events.map((e) => e.EventType)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'TaskScheduled', 'TaskCompleted']);
@@ -162,7 +202,11 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     for (const m of mine) await store.deleteControlMessage(m);
     expect((await store.receiveControlMessages(partition, 32, 1000)).filter((m) => m.instance.InstanceId === 'm1')).toEqual([]);
 
-    await store.sendWorkItem({ InstanceId: 'm1', ExecutionId: 'e' }, { EventType: 'TaskScheduled', EventId: 3, Name: 'Act', Input: '1', Timestamp: now() }, 2);
+    await store.sendWorkItem(
+      { InstanceId: 'm1', ExecutionId: 'e' },
+      { EventType: 'TaskScheduled', EventId: 3, Name: 'Act', Input: '1', Timestamp: now() },
+      2,
+    );
     const item = (await store.receiveWorkItem(30_000))!;
     expect(item.event).toMatchObject({ EventType: 'TaskScheduled', EventId: 3, Name: 'Act' });
     expect(item.episode).toBe(2);
@@ -184,7 +228,12 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
   it('purges one instance with its history and blobs, and by filter only terminal ones', async () => {
     await start('gone', JSON.stringify('z'.repeat(70_000)));
     const { executionId } = (await store.getInstance('gone'))!;
-    await store.checkpoint({ instanceId: 'gone', executionId, existingCount: 0, newEvents: [{ EventType: 'OrchestratorStarted', EventId: -1, Timestamp: now() }] });
+    await store.checkpoint({
+      instanceId: 'gone',
+      executionId,
+      existingCount: 0,
+      newEvents: [{ EventType: 'OrchestratorStarted', EventId: -1, Timestamp: now() }],
+    });
     expect(await store.purgeInstance('gone')).toBe(1);
     expect(await store.getInstance('gone')).toBeUndefined();
     expect((await store.readHistory('gone')).events).toEqual([]);
@@ -209,18 +258,27 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
   it('rewinds a failed instance by marking failure rows and poking it', async () => {
     await start('rw');
     const { executionId } = (await store.getInstance('rw'))!;
-    await store.checkpoint({ instanceId: 'rw', executionId, existingCount: 0, newEvents: [
-      { EventType: 'ExecutionStarted', EventId: -1, Timestamp: now(), Name: 'Orch' },
-      { EventType: 'TaskScheduled', EventId: 0, Timestamp: now(), Name: 'Act' },
-      { EventType: 'TaskFailed', EventId: -1, Timestamp: now(), TaskScheduledId: 0, Reason: 'boom' },
-      { EventType: 'ExecutionCompleted', EventId: -1, Timestamp: now(), OrchestrationStatus: 'Failed', Result: 'boom' },
-    ] });
+    await store.checkpoint({
+      instanceId: 'rw',
+      executionId,
+      existingCount: 0,
+      newEvents: [
+        { EventType: 'ExecutionStarted', EventId: -1, Timestamp: now(), Name: 'Orch' },
+        { EventType: 'TaskScheduled', EventId: 0, Timestamp: now(), Name: 'Act' },
+        { EventType: 'TaskFailed', EventId: -1, Timestamp: now(), TaskScheduledId: 0, Reason: 'boom' },
+        { EventType: 'ExecutionCompleted', EventId: -1, Timestamp: now(), OrchestrationStatus: 'Failed', Result: 'boom' },
+      ],
+    });
     const s = (await store.getInstance('rw'))!;
     await store.updateInstance({ ...s, runtimeStatus: 'Failed', lastUpdatedTime: new Date() });
     await store.rewind('rw', 'fixed');
     const history = await store.readHistory('rw');
     expect(history.events.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'GenericEvent', 'GenericEvent', 'GenericEvent']);
-    expect(history.events.slice(1).map((e) => e.Reason)).toEqual(['Rewound: TaskScheduled', 'Rewound: TaskFailed', 'Rewound: ExecutionCompleted']);
+    expect(history.events.slice(1).map((e) => e.Reason)).toEqual([
+      'Rewound: TaskScheduled',
+      'Rewound: TaskFailed',
+      'Rewound: ExecutionCompleted',
+    ]);
     expect((await store.getInstance('rw'))!.runtimeStatus).toBe('Pending');
     const poke = (await peekAll()).find((m) => JSON.stringify(m).includes('GenericEvent'));
     expect(poke).toBeDefined();

@@ -14,8 +14,17 @@ describe('queue envelope', () => {
   it('reads a control-queue message written by the .NET provider', () => {
     const text = fixture('azurestorage-MessageData-ExecutionStarted.json');
     const message = parseMessage(decodeQueueText(text));
-    expect(message.instance).toEqual({ InstanceId: '2.2-34a2c9d4-306e-4467-8470-a8018b2e4f11', ExecutionId: 'aae324dcc8f943e490b37ec5e5bbf9da' });
-    expect(message.event).toMatchObject({ EventType: 'ExecutionStarted', Name: 'OrchestrationName', Version: '2.0', Input: 'input', EventId: -1 });
+    expect(message.instance).toEqual({
+      InstanceId: '2.2-34a2c9d4-306e-4467-8470-a8018b2e4f11',
+      ExecutionId: 'aae324dcc8f943e490b37ec5e5bbf9da',
+    });
+    expect(message.event).toMatchObject({
+      EventType: 'ExecutionStarted',
+      Name: 'OrchestrationName',
+      Version: '2.0',
+      Input: 'input',
+      EventId: -1,
+    });
     expect(message.event.Tags).toEqual({ tag1: 'tagValue' });
     expect(message.sequenceNumber).toBe(40);
     // Base64 text (1.x writers) reads the same.
@@ -50,7 +59,12 @@ describe('queue envelope', () => {
 
   it('gives client messages an empty Sender and a null target execution', () => {
     const json = JSON.parse(
-      serializeMessage(newMessage({ InstanceId: 'a', ExecutionId: null }, { EventType: 'EventRaised', EventId: -1, Name: 'E', Input: '1', Timestamp: '2025-01-01T00:00:00.000Z' })),
+      serializeMessage(
+        newMessage(
+          { InstanceId: 'a', ExecutionId: null },
+          { EventType: 'EventRaised', EventId: -1, Name: 'E', Input: '1', Timestamp: '2025-01-01T00:00:00.000Z' },
+        ),
+      ),
     ) as { Sender: unknown; TaskMessage: { Event: Record<string, unknown>; OrchestrationInstance: Record<string, unknown> } };
     expect(json.Sender).toEqual({ InstanceId: '', ExecutionId: '' });
     expect(json.TaskMessage.Event.$type).toBe('DurableTask.Core.History.EventRaisedEvent');

@@ -86,7 +86,11 @@ describe('user code', () => {
 
   it('wakes an in-process wait from the worker checkpoint, not a polling tick', async () => {
     // With retryInterval 19 s only the checkpoint notification can answer this fast (no re-poll before 19 s).
-    const res = await h.http().post(`/orchestrators/DoubleIt/wait?timeout=20&retryInterval=19&code=${KEY}`).set('Content-Type', 'application/json').send('3');
+    const res = await h
+      .http()
+      .post(`/orchestrators/DoubleIt/wait?timeout=20&retryInterval=19&code=${KEY}`)
+      .set('Content-Type', 'application/json')
+      .send('3');
     expect(res.status).toBe(200);
     expect(res.body).toBe(6);
   });

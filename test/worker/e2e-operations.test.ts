@@ -13,7 +13,10 @@ afterAll(async () => {
 const q = `code=${KEY}`;
 async function start(name: string, input?: unknown, instanceId?: string): Promise<string> {
   const path = `${BASE}/orchestrators/${name}${instanceId ? `/${encodeURIComponent(instanceId)}` : ''}?${q}`;
-  const res = input === undefined ? await h.http().post(path) : await h.http().post(path).set('Content-Type', 'application/json').send(JSON.stringify(input));
+  const res =
+    input === undefined
+      ? await h.http().post(path)
+      : await h.http().post(path).set('Content-Type', 'application/json').send(JSON.stringify(input));
   expect(res.status).toBe(202);
   return res.body.id as string;
 }
@@ -23,7 +26,12 @@ const post = (path: string, body?: unknown) => {
 };
 /** Waits until the orchestration has durably started waiting (its TimerCreated is in history). */
 const waiting = (id: string) =>
-  pollStatus(h, id, (s) => s.runtimeStatus === 'Running' && JSON.stringify(s.historyEvents ?? []).includes('TimerCreated'), '&showHistory=true');
+  pollStatus(
+    h,
+    id,
+    (s) => s.runtimeStatus === 'Running' && JSON.stringify(s.historyEvents ?? []).includes('TimerCreated'),
+    '&showHistory=true',
+  );
 
 describe('operations on running orchestrations', () => {
   it('wait with a short timeout answers 202 with the check-status payload, Location and Retry-After: 10', async () => {
@@ -124,7 +132,10 @@ describe('operations on running orchestrations', () => {
     const purged = await h.http().delete(`${BASE}/instances/${encodeURIComponent(id)}?${q}`);
     expect(purged.status).toBe(200);
     expect(purged.body).toEqual({ instancesDeleted: 1 });
-    await h.http().get(`${BASE}/instances/${encodeURIComponent(id)}?${q}`).expect(404);
+    await h
+      .http()
+      .get(`${BASE}/instances/${encodeURIComponent(id)}?${q}`)
+      .expect(404);
 
     const byFilter = await h.http().delete(`${BASE}/instances?createdTimeFrom=${from.toISOString()}&runtimeStatus=Completed&${q}`);
     expect(byFilter.status).toBe(200);

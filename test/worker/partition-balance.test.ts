@@ -13,7 +13,13 @@ const stores = createAzureStoreProvider(config);
 const store = stores.get(config.defaultConnection, hub);
 const workers: RunningWorker[] = [];
 const start = async () => {
-  const w = await startWorker({ config, stores, events: new InstanceEvents(), logger: pino({ level: 'silent' }), tuning: { leaseDurationInMs: 900 } });
+  const w = await startWorker({
+    config,
+    stores,
+    events: new InstanceEvents(),
+    logger: pino({ level: 'silent' }),
+    tuning: { leaseDurationInMs: 900 },
+  });
   workers.push(w);
   return w;
 };

@@ -13,7 +13,8 @@ export const getInstances: Verb = {
   name: 'get-instances',
   summary: 'List instances, one page at a time (or all pages with --all).',
   funcEquivalent: 'func durable get-instances',
-  synopsis: '[--created-after <date>] [--created-before <date>] [--runtime-status <status...>] [--top <n>] [--continuation-token <token>] [--all]',
+  synopsis:
+    '[--created-after <date>] [--created-before <date>] [--runtime-status <status...>] [--top <n>] [--continuation-token <token>] [--all]',
   notes: ['--json prints {"instances":[...],"continuationToken":"..."}; the token is absent on the last page.'],
   options: {
     'created-after': CREATED_AFTER,
@@ -93,7 +94,10 @@ export const purgeHistory: Verb = {
     }
     const seconds = (performance.now() - startedAt) / 1000;
     if (ctx.json) printJson(ctx.io, { instancesDeleted: deleted });
-    else ctx.io.out(`Purged ${deleted} instance(s) in ${seconds.toFixed(2)} s (${Math.round(deleted / Math.max(seconds, 0.001))} instances/s).`);
+    else
+      ctx.io.out(
+        `Purged ${deleted} instance(s) in ${seconds.toFixed(2)} s (${Math.round(deleted / Math.max(seconds, 0.001))} instances/s).`,
+      );
   },
 };
 

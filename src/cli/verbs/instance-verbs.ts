@@ -74,7 +74,11 @@ export const raiseEvent: Verb = {
   options: {
     id: ID,
     'event-name': { type: 'string', value: '<name>', description: 'Name of the event (required).' },
-    'event-data': { type: 'string', value: '<json>|@<file>', description: 'Event payload as inline JSON, or @path to a JSON file (default: null).' },
+    'event-data': {
+      type: 'string',
+      value: '<json>|@<file>',
+      description: 'Event payload as inline JSON, or @path to a JSON file (default: null).',
+    },
   },
   async run(ctx) {
     const id = requireString(ctx.values, 'id');

@@ -29,9 +29,7 @@ export const wait: Verb = {
   name: 'wait',
   summary: 'Wait until an instance finishes, then show its status and output.',
   synopsis: '--id <id> [--timeout <seconds>] [--retry-interval <seconds>]',
-  notes: [
-    'Exit code 0 when the instance Completed; 1 when it Failed, was Terminated or Canceled, or is still running at the timeout.',
-  ],
+  notes: ['Exit code 0 when the instance Completed; 1 when it Failed, was Terminated or Canceled, or is still running at the timeout.'],
   options: {
     id: ID,
     timeout: { type: 'string', value: '<seconds>', description: 'How long to wait (default 60; decimals allowed).' },
@@ -42,7 +40,9 @@ export const wait: Verb = {
     const timeout = numberValue(ctx.values, 'timeout', { min: 0.1, max: MAX_TIMEOUT_IN_SECONDS }) ?? 60;
     const interval = numberValue(ctx.values, 'retry-interval', { min: 0.1, max: MAX_TIMEOUT_IN_SECONDS }) ?? Math.min(1, timeout);
     if (interval > timeout) throw new UsageError('--retry-interval must not be longer than --timeout.');
-    const result = await (await ctx.service()).waitForCompletion(ctx.hub, id, {
+    const result = await (
+      await ctx.service()
+    ).waitForCompletion(ctx.hub, id, {
       timeoutInMs: timeout * 1000,
       retryIntervalInMs: interval * 1000,
     });

@@ -4,13 +4,7 @@
 import type { QueueClient } from '@azure/storage-queue';
 import type { OrchestrationInstanceRef } from '../../domain/index.js';
 import { ignoreNotFound, type AccountClients } from './clients.js';
-import {
-  decodeQueueText,
-  parseMessage,
-  serializeLargeMessageWrapper,
-  serializeMessage,
-  type MessageData,
-} from './envelope.js';
+import { decodeQueueText, parseMessage, serializeLargeMessageWrapper, serializeMessage, type MessageData } from './envelope.js';
 import { exceedsQueueLimit, type LargeMessages } from './large-messages.js';
 import type { HubResourceNames } from './names.js';
 
@@ -79,7 +73,10 @@ export class HubQueues {
       let data = parseMessage(decodeQueueText(item.messageText));
       if (data.compressedBlobName) {
         const blobName = data.compressedBlobName;
-        data = { ...parseMessage(JSON.parse(await this.large.download(blobName)) as Record<string, unknown>), compressedBlobName: blobName };
+        data = {
+          ...parseMessage(JSON.parse(await this.large.download(blobName)) as Record<string, unknown>),
+          compressedBlobName: blobName,
+        };
       }
       received.push({
         messageId: item.messageId,

@@ -10,8 +10,21 @@ import type { LargeMessages } from './large-messages.js';
 export type InstanceRow = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
 
 const STATUS_COLUMNS = [
-  'PartitionKey', 'RowKey', 'Name', 'Version', 'ExecutionId', 'Output', 'CustomStatus', 'RuntimeStatus', 'CreatedTime',
-  'LastUpdatedTime', 'CompletedTime', 'ScheduledStartTime', 'Generation', 'Tags', 'TaskHubName',
+  'PartitionKey',
+  'RowKey',
+  'Name',
+  'Version',
+  'ExecutionId',
+  'Output',
+  'CustomStatus',
+  'RuntimeStatus',
+  'CreatedTime',
+  'LastUpdatedTime',
+  'CompletedTime',
+  'ScheduledStartTime',
+  'Generation',
+  'Tags',
+  'TaskHubName',
 ];
 
 export const int32 = (value: number) => ({ value: String(value), type: 'Int32' as const });
@@ -43,7 +56,11 @@ export class InstancesTable {
   async getRow(instanceId: string, options: { fetchInput?: boolean } = {}): Promise<InstanceRow | undefined> {
     try {
       const select = selectFor(options.fetchInput ?? true, true);
-      return (await this.client.getEntity<Record<string, unknown>>(escapeKey(instanceId), '', select ? { queryOptions: { select } } : {})) as InstanceRow;
+      return (await this.client.getEntity<Record<string, unknown>>(
+        escapeKey(instanceId),
+        '',
+        select ? { queryOptions: { select } } : {},
+      )) as InstanceRow;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -31,7 +31,9 @@ async function rewindTree(store: AzureManagementStore, instanceId: string, leave
     if (!FAILED_TYPES.has(type) && !failedCompletion) continue;
     edits.set(row.rowKey, markRewound(row, true));
     const scheduledId = Number(row.TaskScheduledId);
-    const scheduled = rows.find((r) => Number(r.EventId) === scheduledId && /^(TaskScheduled|SubOrchestrationInstanceCreated)$/.test(String(r.EventType)));
+    const scheduled = rows.find(
+      (r) => Number(r.EventId) === scheduledId && /^(TaskScheduled|SubOrchestrationInstanceCreated)$/.test(String(r.EventType)),
+    );
     if (type === 'TaskFailed' && scheduled) edits.set(scheduled.rowKey, markRewound(scheduled, true));
     if (type === 'SubOrchestrationInstanceFailed' && scheduled) {
       edits.set(scheduled.rowKey, markRewound(scheduled, false));
