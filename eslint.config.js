@@ -18,6 +18,17 @@ const PENDING_IN_SRC = {
   '@typescript-eslint/no-unsafe-return': 'off', // 1
 };
 
+const AZURE_ADAPTER = {
+  group: ['**/storage/azure', '**/storage/azure/*', '**/storage/azure/**'],
+  message:
+    'Only src/server.ts, the CLI direct transport and the adapter itself name the Azure adapter; depend on the ports (src/storage/port.ts).',
+};
+const AZURE_SDK = { group: ['@azure/*'], message: 'Routes and services never see storage SDK types.' };
+const WORKER_PORT = {
+  group: ['**/storage/port', '**/storage/port.js', '**/storage/work-item-store', '**/storage/work-item-store.js', '**/worker/**'],
+  message: 'Services depend on the management store port (src/storage/management-store.ts) only.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.taskhub/**', 'openapi/**', 'bin/**', 'coverage/**', 'bench/*.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -48,6 +59,14 @@ export default tseslint.config(
         { selector: 'TSAsExpression > TSNeverKeyword', message: '`as never` switches type checking off; give the value its real type.' },
       ],
     },
+  },
+  // Import rules of the layers (CONTRIBUTING.md). A later block replaces an earlier one's
+  // no-restricted-imports for the files it matches, so each block lists every pattern it needs.
+  {
+    files: ['src/**/*.ts'],
+    // observability/wiring.ts is the composition root's metrics wiring (queue depths read from the account).
+    ignores: ['src/server.ts', 'src/cli/transport.ts', 'src/observability/wiring.ts', 'src/storage/azure/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [AZURE_ADAPTER] }] },
   },
   {
     files: ['test/**'],
@@ -82,8 +101,12 @@ export default tseslint.config(
   },
   {
     files: ['src/routes/**', 'src/services/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [AZURE_ADAPTER, AZURE_SDK, WORKER_PORT] }] },
+  },
+  {
+    files: ['src/domain/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@azure/*'] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '../**'], message: 'src/domain imports nothing else of src/.' }] }],
     },
   },
 );

@@ -55,7 +55,7 @@ try {
     TASKHUB_WORKER: 'false',
   });
   const stores = createAzureStoreProvider(config);
-  const store = stores.get('AzureWebJobsStorage', HUB);
+  const store = stores.adapter('AzureWebJobsStorage', HUB);
   await store.ensure();
 
   process.stdout.write(`seeding ${instanceCount} instances... `);
@@ -64,7 +64,7 @@ try {
   for (let i = 0; i < ids.length; i += 64) {
     await Promise.all(
       ids.slice(i, i + 64).map((instanceId) =>
-        store.updateInstance({
+        store.instances.update({
           instanceId,
           executionId: 'e',
           name: 'E1_HelloSequence',

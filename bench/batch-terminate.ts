@@ -19,7 +19,7 @@ const azurite = await startAzurite();
 const hub = 'BenchBatch';
 const config = loadConfig({ AzureWebJobsStorage: azurite.connectionString, TASKHUB_HUB_NAME: hub, TASKHUB_NO_AUTH: 'true' });
 const stores = createAzureStoreProvider(config);
-await stores.get(config.defaultConnection, hub).ensure();
+await stores.management(config.defaultConnection, hub).ensure();
 const events = new InstanceEvents();
 const worker = await startWorker({ config, stores, events, logger: silent });
 const app = await buildApp({ config, stores, keys: [], logger: silent, events, orchestratorNames: () => worker.orchestratorNames() });

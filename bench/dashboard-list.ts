@@ -10,7 +10,7 @@ import pino from 'pino';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createAzureStoreProvider, startAzurite } from '../src/storage/azure/index.js';
-import type { TaskHubWorkerStore } from '../src/storage/port.js';
+import type { AzureTaskHubStore } from '../src/storage/azure/index.js';
 import type { RuntimeStatus } from '../src/domain/index.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
@@ -20,9 +20,9 @@ const STATUSES: RuntimeStatus[] = ['Completed', 'Completed', 'Completed', 'Runni
 const NAMES = ['OrderSaga', 'OrderRefund', 'Billing', 'HumanApproval'];
 const INPUT = JSON.stringify({ payload: 'x'.repeat(4096) });
 
-async function writeInstance(store: TaskHubWorkerStore, i: number, now: number): Promise<void> {
+async function writeInstance(store: AzureTaskHubStore, i: number, now: number): Promise<void> {
   const createdTime = new Date(now - (i % 86_000) * 1000);
-  await store.updateInstance({
+  await store.instances.update({
     instanceId: `inst-${i.toString().padStart(6, '0')}`,
     executionId: `exec${i}`,
     name: NAMES[i % NAMES.length],
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const hub = 'BenchDashboardList';
   const config = loadConfig({ AzureWebJobsStorage: azurite.connectionString, TASKHUB_HUB_NAME: hub, TASKHUB_NO_AUTH: 'true' });
   const stores = createAzureStoreProvider(config);
-  const store = stores.get(config.defaultConnection, hub);
+  const store = stores.adapter(config.defaultConnection, hub);
   await store.ensure();
 
   const writeStart = performance.now();

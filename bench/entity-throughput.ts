@@ -12,7 +12,7 @@ import { listEntities, signalEntity } from '../src/services/entities.js';
 import { stringifyJson } from '../src/services/json-text.js';
 import { startAzurite } from '../src/storage/azure/azurite.js';
 import { createAzureStoreProvider } from '../src/storage/azure/index.js';
-import type { TaskHubWorkerStore } from '../src/storage/port.js';
+import type { ManagementStore } from '../src/storage/port.js';
 import { Registry, startWorker } from '../src/worker/index.js';
 
 const { values } = parseArgs({ options: { signals: { type: 'string', default: '1000' }, partitions: { type: 'string', default: '4' } } });
@@ -23,7 +23,7 @@ const registry = new Registry().entity('Counter', (context: EntityContext<unknow
   context.df.setState(Number(context.df.getState(() => 0) ?? 0) + Number(context.df.getInput() ?? 1));
 });
 
-async function sendAll(store: TaskHubWorkerStore, keys: string[]): Promise<void> {
+async function sendAll(store: ManagementStore, keys: string[]): Promise<void> {
   // 32 senders in flight, like a busy client.
   let next = 0;
   await Promise.all(
@@ -37,7 +37,7 @@ async function sendAll(store: TaskHubWorkerStore, keys: string[]): Promise<void>
 }
 
 /** One list query per check (states included), until every entity shows its share. */
-async function waitFor(store: TaskHubWorkerStore, keys: string[]): Promise<void> {
+async function waitFor(store: ManagementStore, keys: string[]): Promise<void> {
   const share = N / keys.length;
   for (;;) {
     let done = 0;
@@ -62,7 +62,7 @@ async function run(connectionString: string, entities: number): Promise<{ applie
     TASKHUB_NO_AUTH: 'true',
   });
   const stores = createAzureStoreProvider(config);
-  const store = stores.get(config.defaultConnection, hub);
+  const store = stores.management(config.defaultConnection, hub);
   await store.ensure();
   const keys = Array.from({ length: entities }, (_, i) => `k${i}`);
   const sendStarted = performance.now();

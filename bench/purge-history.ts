@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createAzureStoreProvider, startAzurite } from '../src/storage/azure/index.js';
-import type { TaskHubWorkerStore } from '../src/storage/port.js';
+import type { AzureTaskHubStore } from '../src/storage/azure/index.js';
 import type { RuntimeStatus } from '../src/domain/index.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
@@ -15,12 +15,12 @@ const WRITE_CONCURRENCY = 64;
 const FINISHED: RuntimeStatus[] = ['Completed', 'Failed', 'Terminated'];
 const BIN = fileURLToPath(new URL('../bin/taskhub.mjs', import.meta.url));
 
-async function writeFinishedInstance(store: TaskHubWorkerStore, i: number, createdTime: Date): Promise<void> {
+async function writeFinishedInstance(store: AzureTaskHubStore, i: number, createdTime: Date): Promise<void> {
   const instanceId = `bench-${i.toString().padStart(6, '0')}`;
   const executionId = `exec${i}`;
   const at = createdTime.toISOString();
   const status = FINISHED[i % FINISHED.length];
-  await store.checkpoint({
+  await store.history.checkpoint({
     instanceId,
     executionId,
     existingCount: 0,
@@ -37,7 +37,7 @@ async function writeFinishedInstance(store: TaskHubWorkerStore, i: number, creat
       { EventType: 'ExecutionCompleted', EventId: 0, Timestamp: at, OrchestrationStatus: status, Result: '"done"' },
     ],
   });
-  await store.updateInstance({
+  await store.instances.update({
     instanceId,
     executionId,
     name: 'Bench',
@@ -64,7 +64,7 @@ try {
   const hub = 'purgebench';
   const config = loadConfig({ AzureWebJobsStorage: azurite.connectionString, TASKHUB_HUB_NAME: hub });
   const stores = createAzureStoreProvider(config);
-  const store = stores.get('AzureWebJobsStorage', hub);
+  const store = stores.adapter('AzureWebJobsStorage', hub);
   await store.ensure();
 
   const writeStart = performance.now();
@@ -84,7 +84,7 @@ try {
   process.stdout.write(`taskhub says: ${stdout}`);
   console.log(`process wall time ${wallSeconds.toFixed(2)} s including startup: ${Math.round(COUNT / wallSeconds)} instances/s`);
 
-  const left = await store.queryInstances({}, { pageSize: 10 });
+  const left = await store.listInstances({}, { pageSize: 10 });
   if (left.items.length > 0) throw new Error('instances left after purge');
   await stores.close();
 } finally {

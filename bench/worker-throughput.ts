@@ -14,7 +14,7 @@ import { InstanceEvents } from '../src/services/instance-events.js';
 import { createManagementService } from '../src/services/management-service.js';
 import { startAzurite } from '../src/storage/azure/azurite.js';
 import { createAzureStoreProvider } from '../src/storage/azure/index.js';
-import type { StoreProvider } from '../src/storage/port.js';
+import type { AzureStoreProvider, AzureTaskHubStore } from '../src/storage/azure/index.js';
 import { startWorker } from '../src/worker/index.js';
 
 const { values } = parseArgs({
@@ -32,28 +32,26 @@ const silent = pino({ level: 'silent' });
 
 /** Counts every store-port call, by method name. */
 function countingProvider(
-  inner: StoreProvider,
+  inner: AzureStoreProvider,
   counts: Map<string, number>,
   onCall?: (method: string, args: unknown[], result: unknown) => void,
-): StoreProvider {
-  return {
-    get(connection, hub) {
-      const store = inner.get(connection, hub);
-      return new Proxy(store, {
-        get(target, prop, receiver) {
-          const value = Reflect.get(target, prop, receiver) as unknown;
-          if (typeof value !== 'function') return value;
-          return async (...args: unknown[]) => {
-            counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
-            const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-            onCall?.(String(prop), args, result);
-            return result;
-          };
-        },
-      });
-    },
-    close: () => inner.close(),
+): AzureStoreProvider {
+  const counting = (connection: string, hub: string): AzureTaskHubStore => {
+    const store = inner.adapter(connection, hub);
+    return new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          counts.set(String(prop), (counts.get(String(prop)) ?? 0) + 1);
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          onCall?.(String(prop), args, result);
+          return result;
+        };
+      },
+    });
   };
+  return { adapter: counting, management: counting, workItems: counting, close: () => inner.close() };
 }
 
 function configFor(connectionString: string, hub: string): Config {
@@ -67,17 +65,17 @@ function configFor(connectionString: string, hub: string): Config {
 }
 
 /** Starts N HelloSequence instances through the management service and waits until all completed. */
-async function runBatch(config: Config, stores: StoreProvider): Promise<number> {
+async function runBatch(config: Config, stores: AzureStoreProvider): Promise<number> {
   const service = createManagementService({ stores, config });
   const hub = { connection: config.defaultConnection, taskHub: config.hubName };
-  const store = stores.get(config.defaultConnection, config.hubName);
+  const store = stores.management(config.defaultConnection, config.hubName);
   const began = performance.now();
   await Promise.all(Array.from({ length: N }, () => service.start(hub, { name: 'E1_HelloSequence' })));
   for (;;) {
     let completed = 0;
     let token: string | undefined;
     do {
-      const page = await store.queryInstances(
+      const page = await store.listInstances(
         { runtimeStatus: ['Completed'], fetchInput: false, fetchOutput: false },
         { pageSize: 1000, continuationToken: token },
       );
@@ -92,7 +90,7 @@ async function runBatch(config: Config, stores: StoreProvider): Promise<number> 
 
 function spawnWorkers(count: number, connectionString: string, hub: string): ChildProcess[] {
   return Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts', '--lease-duration-ms', '5000'], {
+    spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--worker-only', '--lease-duration-ms', '5000'], {
       env: {
         ...process.env,
         AzureWebJobsStorage: connectionString,
@@ -109,7 +107,7 @@ async function outOfProcess(connectionString: string, workers: number): Promise<
   const hub = `BenchProc${workers}`;
   const config = configFor(connectionString, hub);
   const stores = createAzureStoreProvider(config);
-  await stores.get(config.defaultConnection, hub).ensure();
+  await stores.management(config.defaultConnection, hub).ensure();
   const children = spawnWorkers(workers, connectionString, hub);
   // Process start-up, lease acquisition and (with two workers) partition hand-over.
   await new Promise((r) => setTimeout(r, workers > 1 ? 9000 : 3000));
@@ -125,7 +123,7 @@ async function inProcess(connectionString: string) {
   const config = configFor(connectionString, 'BenchInProc');
   const counts = new Map<string, number>();
   const stores = countingProvider(createAzureStoreProvider(config), counts);
-  await stores.get(config.defaultConnection, config.hubName).ensure();
+  await stores.management(config.defaultConnection, config.hubName).ensure();
   const worker = await startWorker({ config, stores, events: new InstanceEvents(), logger: silent });
   counts.clear();
   const rate = await runBatch(config, stores);
@@ -139,11 +137,11 @@ async function latency(connectionString: string) {
   const config = configFor(connectionString, 'BenchLatency');
   const checkpointedAt = new Map<string, number>();
   const stores = countingProvider(createAzureStoreProvider(config), new Map(), (method, args) => {
-    const update = args[0] as { instanceId?: string; runtimeStatus?: string };
-    if (method === 'updateInstance' && update.runtimeStatus === 'Completed')
-      checkpointedAt.set(String(update.instanceId), performance.now());
+    const status = (args[1] as { status?: { instanceId: string; runtimeStatus: string } } | undefined)?.status;
+    if (method === 'completeOrchestrationWorkItem' && status?.runtimeStatus === 'Completed')
+      checkpointedAt.set(status.instanceId, performance.now());
   });
-  await stores.get(config.defaultConnection, config.hubName).ensure();
+  await stores.management(config.defaultConnection, config.hubName).ensure();
   const events = new InstanceEvents();
   const worker = await startWorker({ config, stores, events, logger: silent });
   const app = await buildApp({ config, stores, keys: [], logger: false, events, orchestratorNames: () => worker.orchestratorNames() });
@@ -179,7 +177,7 @@ async function main(): Promise<void> {
     const inproc = await inProcess(cs);
     console.log(`  in-process worker : ${inproc.rate.toFixed(1)} orchestrations/s`);
     const total = [...inproc.counts.values()].reduce((a, b) => a + b, 0);
-    const polling = (inproc.counts.get('receiveControlMessages') ?? 0) + (inproc.counts.get('receiveWorkItem') ?? 0);
+    const polling = (inproc.counts.get('fetchOrchestrationWorkItems') ?? 0) + (inproc.counts.get('fetchActivityWorkItem') ?? 0);
     console.log(`storage operations per orchestration (store-port calls, in-process run incl. client start):`);
     console.log(`  total ${(total / N).toFixed(1)}, of which queue polls ${(polling / N).toFixed(1)}`);
     const byOp = [...inproc.counts].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${(n / N).toFixed(2)}`);

@@ -12,7 +12,10 @@ export const OPENAPI_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 /** Storage is never touched while the document is generated. */
 const noStorage: StoreProvider = {
-  get() {
+  management() {
+    throw new Error('the OpenAPI generator does not use storage');
+  },
+  workItems() {
     throw new Error('the OpenAPI generator does not use storage');
   },
   async close() {},

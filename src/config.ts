@@ -24,6 +24,9 @@ export interface Config {
   workerOnly: boolean;
   appModule?: string;
   partitionCount?: number;
+  /** Worker tuning for scale-out and fault tests (`--lease-duration-ms`, `--message-visibility-ms`). */
+  leaseDurationInMs?: number;
+  messageVisibilityInMs?: number;
   bodyLimitInBytes: number;
   /** Headers and body of a request must arrive within this time, else 408 and the connection closes. */
   requestTimeoutInMs: number;
@@ -101,6 +104,8 @@ export function parseFlags(argv: string[]): Env {
     '--public-url': 'TASKHUB_PUBLIC_URL',
     '--app': 'TASKHUB_APP',
     '--partition-count': 'TASKHUB_PARTITION_COUNT',
+    '--lease-duration-ms': 'TASKHUB_LEASE_DURATION_MS',
+    '--message-visibility-ms': 'TASKHUB_MESSAGE_VISIBILITY_MS',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -153,6 +158,8 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     workerOnly,
     appModule: merged.TASKHUB_APP || undefined,
     partitionCount: parseInteger('TASKHUB_PARTITION_COUNT', merged.TASKHUB_PARTITION_COUNT, 1, 16),
+    leaseDurationInMs: parseInteger('TASKHUB_LEASE_DURATION_MS', merged.TASKHUB_LEASE_DURATION_MS, 100, 3_600_000),
+    messageVisibilityInMs: parseInteger('TASKHUB_MESSAGE_VISIBILITY_MS', merged.TASKHUB_MESSAGE_VISIBILITY_MS, 100, 3_600_000),
     bodyLimitInBytes: parseInteger('TASKHUB_BODY_LIMIT', merged.TASKHUB_BODY_LIMIT, 1024, 256 * 1024 * 1024) ?? 10 * 1024 * 1024,
     requestTimeoutInMs: parseInteger('TASKHUB_REQUEST_TIMEOUT_MS', merged.TASKHUB_REQUEST_TIMEOUT_MS, 100, 3_600_000) ?? 30_000,
     storageTryTimeoutInMs: parseInteger('TASKHUB_STORAGE_TRY_TIMEOUT_MS', merged.TASKHUB_STORAGE_TRY_TIMEOUT_MS, 100, 120_000),

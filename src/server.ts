@@ -106,7 +106,7 @@ export async function startServer(initial: Config, options: StartServerOptions =
       metrics.partitionsOwned = () => worker?.partitionsOwned() ?? [];
       closers.push(() => worker!.stop());
     };
-    const ensureDefaultHub = () => stores.get(config.defaultConnection, config.hubName).ensure();
+    const ensureDefaultHub = () => stores.management(config.defaultConnection, config.hubName).ensure();
 
     if (config.workerOnly) {
       // Nothing to serve meanwhile: wait for storage, then run.

@@ -24,7 +24,7 @@ export function observeHubQueues(metrics: Metrics, config: Config, stores: Store
   const names = hubResourceNames(config.hubName);
   metrics.queueMessages = sampledQueueDepths({
     async queueNames() {
-      const partitions = await stores.get(config.defaultConnection, config.hubName).partitionCount();
+      const partitions = await stores.workItems(config.defaultConnection, config.hubName).partitionCount();
       return [...Array.from({ length: partitions }, (_, p) => names.controlQueue(p)), names.workItemQueue];
     },
     async approximateCount(queue) {

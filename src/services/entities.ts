@@ -16,7 +16,7 @@ import { jsonNetDate, requestEventName, RELEASE_EVENT_NAME, serializeRelease, se
 import { parseEntityStatus, parseSchedulerState, statusSaysExists } from '../domain/entity-state.js';
 import { DomainError, eventRaised, type InstanceState } from '../domain/index.js';
 import { JsonText } from './json-text.js';
-import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { ManagementStore } from '../storage/management-store.js';
 
 export const DEFAULT_ENTITY_PAGE_SIZE = 100;
 const MAX_ENTITY_PAGE_SIZE = 1000;
@@ -102,10 +102,7 @@ function inputText(input: unknown): string | null {
   return JSON.stringify(input) ?? null;
 }
 
-export async function readEntityState(
-  store: TaskHubWorkerStore,
-  id: EntityId,
-): Promise<{ exists: false } | { exists: true; state: unknown }> {
+export async function readEntityState(store: ManagementStore, id: EntityId): Promise<{ exists: false } | { exists: true; state: unknown }> {
   const row = await store.getInstance(schedulerId(id), { fetchInput: true });
   const scheduler = row ? parseStoredState(row) : undefined;
   if (!scheduler?.exists) return { exists: false };
@@ -120,7 +117,7 @@ function parseStoredState(row: InstanceState) {
   }
 }
 
-export async function signalEntity(store: TaskHubWorkerStore, id: EntityId, options: SignalOptions): Promise<void> {
+export async function signalEntity(store: ManagementStore, id: EntityId, options: SignalOptions): Promise<void> {
   const reason = invalidKeyReason(id.key);
   if (reason) throw new DomainError('BadRequest', reason);
   const due = options.scheduledTime;
@@ -133,12 +130,11 @@ export async function signalEntity(store: TaskHubWorkerStore, id: EntityId, opti
   });
   const event = eventRaised(requestEventName(due), request);
   const delay = due ? Math.max(0, due.getTime() - Date.now()) : 0;
-  if (delay > 0) await store.sendToInstance({ InstanceId: schedulerId(id), ExecutionId: null }, event, { visibilityDelayInMs: delay });
-  else await store.sendEvent(schedulerId(id), event);
+  await store.sendEvent(schedulerId(id), event, { delayInMs: delay });
 }
 
 export async function listEntities(
-  store: TaskHubWorkerStore,
+  store: ManagementStore,
   filter: EntityListFilter,
   options: { top?: number; continuationToken?: string } = {},
 ): Promise<EntityListPage> {
@@ -147,7 +143,7 @@ export async function listEntities(
   let token = options.continuationToken || undefined;
   const started = Date.now();
   for (;;) {
-    const page = await store.queryInstances(
+    const page = await store.listInstances(
       {
         instanceIdPrefix: schedulerIdPrefix(filter.name),
         createdTimeFrom: filter.lastOperationTimeFrom,
@@ -187,13 +183,13 @@ const RUNNING_OWNER = new Set(['Running', 'Suspended', 'Pending']);
 
 /** Removes deleted, idle, unlocked entities and releases locks held by orchestrations that are no longer running. */
 export async function cleanEntityStorage(
-  store: TaskHubWorkerStore,
+  store: ManagementStore,
   options: { removeEmptyEntities: boolean; releaseOrphanedLocks: boolean },
 ): Promise<CleanEntityStorageResult> {
   const result: CleanEntityStorageResult = { numberOfEmptyEntitiesRemoved: 0, numberOfOrphanedLocksRemoved: 0 };
   let token: string | undefined;
   do {
-    const page = await store.queryInstances(
+    const page = await store.listInstances(
       { instanceIdPrefix: '@', fetchInput: false, fetchOutput: false },
       { pageSize: DEFAULT_ENTITY_PAGE_SIZE, continuationToken: token },
     );

@@ -4,14 +4,14 @@
 
 import type { Config } from '../config.js';
 import { DomainError, isValidHubName } from '../domain/index.js';
-import type { StoreProvider, TaskHubWorkerStore } from '../storage/port.js';
+import type { ManagementStoreProvider, ManagementStore } from '../storage/management-store.js';
 import type { HubRef } from './contract.js';
 
 export interface HubResolver {
   /** The store for an existing hub; throws UnknownConnection, InvalidTaskHubName or TaskHubNotFound. */
-  resolve(hub: HubRef): Promise<TaskHubWorkerStore>;
+  resolve(hub: HubRef): Promise<ManagementStore>;
   /** The store for a hub, created when missing (as the provider's client does on start). */
-  resolveOrCreate(hub: HubRef): Promise<TaskHubWorkerStore>;
+  resolveOrCreate(hub: HubRef): Promise<ManagementStore>;
   /** Forget a hub (after it was deleted). */
   forget(hub: HubRef): void;
   /** The configured connection a name resolves to (`Storage` -> `AzureWebJobsStorage`). */
@@ -24,7 +24,7 @@ export const DEFAULT_CONNECTION_NAME = 'Storage';
 /** The Functions host's prefix for connection settings: `Storage` is read from `AzureWebJobsStorage`. */
 const WEBJOBS_PREFIX = 'AzureWebJobs';
 
-export function createHubResolver(stores: StoreProvider, config: Config): HubResolver {
+export function createHubResolver(stores: ManagementStoreProvider, config: Config): HubResolver {
   // Positive answers only: a hub created later by someone else becomes visible on the next request.
   const known = new Set<string>();
 
@@ -55,14 +55,14 @@ export function createHubResolver(stores: StoreProvider, config: Config): HubRes
     connectionName,
     async resolveOrCreate(hub) {
       const connection = validHub(hub);
-      const store = stores.get(connection, hub.taskHub);
+      const store = stores.management(connection, hub.taskHub);
       await store.ensure();
       known.add(cacheKey(connection, hub.taskHub));
       return store;
     },
     async resolve(hub) {
       const connection = validHub(hub);
-      const store = stores.get(connection, hub.taskHub);
+      const store = stores.management(connection, hub.taskHub);
       const key = cacheKey(connection, hub.taskHub);
       if (!known.has(key)) {
         if (!(await store.exists())) {

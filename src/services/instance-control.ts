@@ -14,24 +14,24 @@ import {
   isTerminal,
   stateConflict,
 } from '../domain/index.js';
-import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { ManagementStore } from '../storage/management-store.js';
 import type { RaiseEventOptions } from './contract.js';
 import { payloadText } from './json-text.js';
 
-async function existingInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
+async function existingInstance(store: ManagementStore, instanceId: string): Promise<InstanceState> {
   const state = await store.getInstance(instanceId, { fetchInput: false });
   if (!state) throw instanceNotFound(instanceId);
   return state;
 }
 
-async function activeInstance(store: TaskHubWorkerStore, instanceId: string): Promise<InstanceState> {
+async function activeInstance(store: ManagementStore, instanceId: string): Promise<InstanceState> {
   const state = await existingInstance(store, instanceId);
   if (isTerminal(state.runtimeStatus)) throw instanceGone(instanceId, state.runtimeStatus);
   return state;
 }
 
 export async function raiseEvent(
-  store: TaskHubWorkerStore,
+  store: ManagementStore,
   instanceId: string,
   eventName: string,
   data: unknown,
@@ -44,18 +44,18 @@ export async function raiseEvent(
   await store.sendEvent(instanceId, options.idempotencyKey ? { ...event, IdempotencyKey: options.idempotencyKey } : event);
 }
 
-export async function terminate(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+export async function terminate(store: ManagementStore, instanceId: string, reason?: string): Promise<void> {
   await activeInstance(store, instanceId);
   await store.sendEvent(instanceId, executionTerminated(reason ?? null));
 }
 
-export async function suspend(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+export async function suspend(store: ManagementStore, instanceId: string, reason?: string): Promise<void> {
   const state = await activeInstance(store, instanceId);
   if (state.runtimeStatus === 'Suspended') throw stateConflict(`Instance '${instanceId}' is already suspended.`);
   await store.sendEvent(instanceId, executionSuspended(reason ?? null));
 }
 
-export async function resume(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+export async function resume(store: ManagementStore, instanceId: string, reason?: string): Promise<void> {
   const state = await activeInstance(store, instanceId);
   if (state.runtimeStatus !== 'Suspended') {
     throw stateConflict(`Instance '${instanceId}' is ${state.runtimeStatus}, not suspended; there is nothing to resume.`);
@@ -63,7 +63,7 @@ export async function resume(store: TaskHubWorkerStore, instanceId: string, reas
   await store.sendEvent(instanceId, executionResumed(reason ?? null));
 }
 
-export async function rewind(store: TaskHubWorkerStore, instanceId: string, reason?: string): Promise<void> {
+export async function rewind(store: ManagementStore, instanceId: string, reason?: string): Promise<void> {
   const state = await existingInstance(store, instanceId);
   if (state.runtimeStatus !== 'Failed') {
     throw new DomainError('InstanceNotFailed', `Instance '${instanceId}' is ${state.runtimeStatus}; only failed instances can be rewound.`);

@@ -3,7 +3,7 @@
 
 import type { Config } from '../config.js';
 import { DomainError } from '../domain/index.js';
-import type { StoreProvider } from '../storage/port.js';
+import type { ManagementStoreProvider } from '../storage/management-store.js';
 import type { HubRef, ManagementService } from './contract.js';
 import * as entities from './entities.js';
 import { createHubResolver } from './hub-resolver.js';
@@ -18,7 +18,7 @@ import { waitForCompletion } from './wait.js';
 const HEALTH_BUDGET_IN_MS = 3000;
 
 export interface ManagementServiceDeps {
-  stores: StoreProvider;
+  stores: ManagementStoreProvider;
   config: Config;
   events?: InstanceEvents;
   /** The in-process worker's orchestrator names, when known; undefined means "do not check". */
@@ -116,7 +116,7 @@ export function createManagementService(deps: ManagementServiceDeps): Management
         const budget = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('health budget exceeded')), HEALTH_BUDGET_IN_MS);
         });
-        const ping = deps.stores.get(deps.config.defaultConnection, deps.config.hubName).ping();
+        const ping = deps.stores.management(deps.config.defaultConnection, deps.config.hubName).ping();
         ping.catch(() => undefined);
         await Promise.race([ping, budget]).finally(() => clearTimeout(timer));
         return { storage: 'ok' };
@@ -125,7 +125,7 @@ export function createManagementService(deps: ManagementServiceDeps): Management
       }
     },
     async readiness() {
-      const store = deps.stores.get(deps.config.defaultConnection, deps.config.hubName);
+      const store = deps.stores.management(deps.config.defaultConnection, deps.config.hubName);
       try {
         await store.ping();
         return { storage: 'ok', taskHub: (await store.exists()) ? 'present' : 'missing' };

@@ -2,17 +2,17 @@
 // purge running ones too when the status list is empty or all non-terminal.
 
 import { DomainError, instanceNotFound, invalidQuery, TERMINAL_STATUSES, isTerminal } from '../domain/index.js';
-import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { ManagementStore } from '../storage/management-store.js';
 import type { PurgeByFilter } from './contract.js';
 
-export async function purgeOne(store: TaskHubWorkerStore, instanceId: string): Promise<{ instancesDeleted: number }> {
+export async function purgeOne(store: ManagementStore, instanceId: string): Promise<{ instancesDeleted: number }> {
   const deleted = await store.purgeInstance(instanceId);
   if (deleted === 0) throw instanceNotFound(instanceId);
   return { instancesDeleted: deleted };
 }
 
 export async function purgeByFilter(
-  store: TaskHubWorkerStore,
+  store: ManagementStore,
   filter: PurgeByFilter,
   onProgress?: (deleted: number) => void,
 ): Promise<{ instancesDeleted: number }> {

@@ -10,7 +10,7 @@ import {
   newInstanceId,
   newExecutionId,
 } from '../domain/index.js';
-import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { ManagementStore } from '../storage/management-store.js';
 import type { StartOptions } from './contract.js';
 import { payloadText } from './json-text.js';
 
@@ -22,7 +22,7 @@ interface CreateOptions {
   version: string;
 }
 
-async function create(store: TaskHubWorkerStore, options: CreateOptions): Promise<{ instanceId: string }> {
+async function create(store: ManagementStore, options: CreateOptions): Promise<{ instanceId: string }> {
   await store.createInstance({
     instanceId: options.instanceId,
     name: options.name,
@@ -40,7 +40,7 @@ async function create(store: TaskHubWorkerStore, options: CreateOptions): Promis
  * serves; the extension likewise checks function names only for its own hub.
  */
 export async function startInstance(
-  store: TaskHubWorkerStore,
+  store: ManagementStore,
   options: StartOptions,
   knownNames: readonly string[] | undefined,
 ): Promise<{ instanceId: string }> {
@@ -61,7 +61,7 @@ export async function startInstance(
 
 /** Starts the finished instance's orchestrator again with its original name, version and input. */
 export async function restartInstance(
-  store: TaskHubWorkerStore,
+  store: ManagementStore,
   instanceId: string,
   restartWithNewInstanceId: boolean,
 ): Promise<{ instanceId: string }> {

@@ -2,7 +2,7 @@
 // for workers in other processes, by polling the store every retry interval.
 
 import { instanceNotFound, isTerminal, type InstanceState } from '../domain/index.js';
-import type { TaskHubWorkerStore } from '../storage/port.js';
+import type { ManagementStore } from '../storage/management-store.js';
 import type { InstanceEvents } from './instance-events.js';
 import type { WaitOptions, WaitResult } from './contract.js';
 import { toStatusObject } from './status-object.js';
@@ -11,7 +11,7 @@ import { toStatusObject } from './status-object.js';
 const RECHECK_AFTER_NOTIFY_IN_MS = 50;
 
 export async function waitForCompletion(
-  store: TaskHubWorkerStore,
+  store: ManagementStore,
   events: InstanceEvents | undefined,
   instanceId: string,
   options: WaitOptions,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as AzureFunctions from '@azure/functions';
 import type pino from 'pino';
-import type { TaskHubWorkerStore, WorkItemMessage } from '../storage/port.js';
+import type { ActivityWorkItem, WorkItemStore } from '../storage/port.js';
 import { taskCompleted, taskFailed } from '../domain/index.js';
 import { errorFromThrown } from './thrown-error.js';
 import type { WorkerObserver } from './observer.js';
@@ -22,7 +22,7 @@ export interface ActivityOptions {
 
 export class ActivityDispatcher {
   constructor(
-    private readonly store: TaskHubWorkerStore,
+    private readonly store: WorkItemStore,
     private readonly registry: Registry,
     private readonly logger: pino.Logger,
     private readonly options: ActivityOptions,
@@ -30,26 +30,25 @@ export class ActivityDispatcher {
 
   /** Receives and runs one work item; false when the queue was empty. */
   async runOnce(): Promise<boolean> {
-    const item = await this.store.receiveWorkItem(this.options.workItemVisibilityInMs);
+    const item = await this.store.fetchActivityWorkItem(this.options.workItemVisibilityInMs);
     if (!item) return false;
     const renewEvery = Math.max(1000, this.options.workItemVisibilityInMs / 3);
     const renewal = setInterval(() => {
       this.store
-        .renewWorkItem(item, this.options.workItemVisibilityInMs)
+        .renewActivityWorkItem(item, this.options.workItemVisibilityInMs)
         .catch((err: unknown) => this.logger.warn({ err }, 'work item renewal failed'));
     }, renewEvery);
     try {
       const answer = await this.execute(item);
       this.options.observer?.activity(this.store.hubName, answer.EventType === 'TaskFailed' ? 'failed' : 'completed');
-      await this.store.sendToInstance(item.instance, answer, { sender: item.instance, episode: item.episode });
+      await this.store.completeActivityWorkItem(item, answer);
     } finally {
       clearInterval(renewal);
     }
-    await this.store.deleteWorkItem(item);
     return true;
   }
 
-  private async execute(item: WorkItemMessage) {
+  private async execute(item: ActivityWorkItem) {
     const scheduled = item.event;
     const name = String(scheduled.Name ?? '');
     const taskScheduledId = scheduled.EventId;

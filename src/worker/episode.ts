@@ -5,7 +5,7 @@
 // The steps, each in src/worker/episode/: accept the messages (dedupe), terminate or suspend, run
 // the orchestrator (through any continue-as-new generations), close the episode.
 
-import type { ControlMessage } from '../storage/port.js';
+import type { OrchestrationMessage } from '../storage/port.js';
 import { type HistoryEvent, historyEvent, isExecutionEnd } from '../domain/index.js';
 import { acceptMessages } from './episode/accept-messages.js';
 import { completeEpisode } from './episode/completion.js';
@@ -23,7 +23,7 @@ export interface EpisodeInput {
   /** History of `executionId` as stored (may be empty for a fresh start). */
   history: HistoryEvent[];
   /** Messages for this execution in queue order; duplicates are filtered here. */
-  messages: ControlMessage[];
+  messages: OrchestrationMessage[];
   registry: Registry;
   now: Date;
   log?: (level: string, message: string) => void;

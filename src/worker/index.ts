@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type pino from 'pino';
 import type { Config } from '../config.js';
 import type { InstanceEvents } from '../services/instance-events.js';
-import type { StoreProvider, TaskHubWorkerStore } from '../storage/port.js';
+import type { WorkItemStore, WorkItemStoreProvider } from '../storage/port.js';
 import { ActivityDispatcher } from './activity-dispatcher.js';
 import { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { OrchestrationDispatcher } from './orchestration-dispatcher.js';
@@ -45,7 +45,7 @@ export const DEFAULT_TUNING: WorkerTuning = {
 
 export interface StartWorkerOptions {
   config: Config;
-  stores: StoreProvider;
+  stores: WorkItemStoreProvider;
   events: InstanceEvents;
   logger: pino.Logger;
   /** Functions to run; default: `config.appModule` if set, else the built-in samples. */
@@ -116,7 +116,7 @@ async function pollLoop(
  * A hub whose partitions a Durable Functions 2.x app manages with blob leases: this worker does not
  * take part in that protocol, so it would take control-queue messages that app owns at the same time.
  */
-async function refuseBlobLeaseHub(store: TaskHubWorkerStore): Promise<void> {
+async function refuseBlobLeaseHub(store: WorkItemStore): Promise<void> {
   const leases = await store.blobLeaseNames();
   if (leases.length === 0) return;
   throw new BlobLeaseHubError(
@@ -131,20 +131,30 @@ async function refuseBlobLeaseHub(store: TaskHubWorkerStore): Promise<void> {
 export class BlobLeaseHubError extends Error {}
 
 /**
- * The store, with each send also waking the idle loop that receives it in this process: a message to an
- * instance wakes only its partition's loop, and only while this process owns that partition.
+ * The store, with each completion also waking the idle loops that receive what it sent in this
+ * process: a message to an instance wakes only its partition's loop, and only while this process
+ * owns that partition.
  */
-function withWakeUps(store: TaskHubWorkerStore, control: (partition: number) => Waker | undefined, activities: Waker): TaskHubWorkerStore {
-  const wrapped = Object.create(store) as TaskHubWorkerStore;
-  wrapped.sendWorkItem = async (...args) => {
-    await store.sendWorkItem(...args);
-    activities.kick();
+function withWakeUps(store: WorkItemStore, control: (partition: number) => Waker | undefined, activities: Waker): WorkItemStore {
+  const wrapped = Object.create(store) as WorkItemStore;
+  wrapped.completeOrchestrationWorkItem = async (item, commit) => {
+    await store.completeOrchestrationWorkItem(item, commit);
+    if (commit.activities?.length) activities.kick();
+    for (const m of commit.messages ?? []) if (!m.delayInMs) control(await store.partitionOf(m.instance.InstanceId))?.kick();
   };
-  wrapped.sendToInstance = async (instance, event, options) => {
-    await store.sendToInstance(instance, event, options);
-    if (!options?.visibilityDelayInMs) control(await store.partitionOf(instance.InstanceId))?.kick();
+  wrapped.completeActivityWorkItem = async (item, result) => {
+    await store.completeActivityWorkItem(item, result);
+    control(await store.partitionOf(item.instance.InstanceId))?.kick();
   };
   return wrapped;
+}
+
+/** The tuning flags of the command line (`--lease-duration-ms`, `--message-visibility-ms`). */
+function tuningFrom(config: Config): Partial<WorkerTuning> {
+  const tuning: Partial<WorkerTuning> = {};
+  if (config.leaseDurationInMs) tuning.leaseDurationInMs = config.leaseDurationInMs;
+  if (config.messageVisibilityInMs) tuning.controlVisibilityInMs = tuning.workItemVisibilityInMs = config.messageVisibilityInMs;
+  return tuning;
 }
 
 export async function createRegistry(config: Config): Promise<Registry> {
@@ -157,8 +167,8 @@ export async function createRegistry(config: Config): Promise<Registry> {
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, stores, events } = options;
   // Checked before anything starts: nothing is left running when the worker refuses a hub.
-  for (const hub of options.hubs ?? [config.hubName]) await refuseBlobLeaseHub(stores.get(config.defaultConnection, hub));
-  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...options.tuning };
+  for (const hub of options.hubs ?? [config.hubName]) await refuseBlobLeaseHub(stores.workItems(config.defaultConnection, hub));
+  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...tuningFrom(config), ...options.tuning };
   const registry = options.registry ?? (await createRegistry(config));
   const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const logger = options.logger.child({ component: 'worker' });
@@ -175,14 +185,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
 
   for (const hub of options.hubs ?? [config.hubName]) {
-    const hubStore = stores.get(config.defaultConnection, hub);
+    const hubStore = stores.workItems(config.defaultConnection, hub);
     const ownership = new PartitionOwnership(hubStore, { owner, leaseDurationInMs: tuning.leaseDurationInMs }, logger);
     const partitionWakers: Waker[] = [];
     const wakerOf = (partition: number) => (ownership.isOwned(partition) ? partitionWakers[partition] : undefined);
-    const store: TaskHubWorkerStore = withWakeUps(hubStore, wakerOf, activityWaker);
+    const store = withWakeUps(hubStore, wakerOf, activityWaker);
     await store.ensure();
     ownerships.push({ taskHub: hub, ownership });
-    const entities = new EntityDispatcher(store, registry, logger);
+    const entities = new EntityDispatcher(registry, logger);
     const orchestrations = new OrchestrationDispatcher(
       store,
       registry,

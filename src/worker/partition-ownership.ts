@@ -2,7 +2,7 @@
 // one worker at a time; expired leases (a crashed worker) are taken over.
 
 import type pino from 'pino';
-import type { PartitionLease, TaskHubWorkerStore } from '../storage/port.js';
+import type { PartitionLease, WorkItemStore } from '../storage/port.js';
 
 export interface OwnershipOptions {
   owner: string;
@@ -13,7 +13,7 @@ export class PartitionOwnership {
   private readonly owned = new Map<number, PartitionLease>();
 
   constructor(
-    private readonly store: TaskHubWorkerStore,
+    private readonly store: WorkItemStore,
     private readonly options: OwnershipOptions,
     private readonly logger: pino.Logger,
   ) {}

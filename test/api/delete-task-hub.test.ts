@@ -18,7 +18,7 @@ afterAll(async () => {
 /** A fresh hub that only the calling test uses. */
 async function newHub(prefix: string): Promise<string> {
   const hub = freshHubName(prefix);
-  await t.stores.get('AzureWebJobsStorage', hub).ensure();
+  await t.stores.adapter('AzureWebJobsStorage', hub).ensure();
   return hub;
 }
 
@@ -49,7 +49,7 @@ describe('DELETE /taskhub', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.json()).toEqual({ taskHub: hub, deleted: true });
     expect(await hubResources(hub)).toEqual([]);
-    expect(await t.stores.get('AzureWebJobsStorage', hub).exists()).toBe(false);
+    expect(await t.stores.adapter('AzureWebJobsStorage', hub).exists()).toBe(false);
 
     for (const url of [`${BASE}/instances/in-${hub}?${q}`, `${BASE}/instances?${q}`]) {
       const after = await t.call('GET', url);
@@ -84,7 +84,7 @@ describe('DELETE /taskhub', () => {
     const hub = await newHub('delconn');
     const unknown = await t.call('DELETE', `${BASE}/taskhub?taskHub=${hub}&connection=Nope`);
     expect([unknown.statusCode, unknown.json().error]).toEqual([400, 'UnknownConnection']);
-    expect(await t.stores.get('AzureWebJobsStorage', hub).exists()).toBe(true);
+    expect(await t.stores.adapter('AzureWebJobsStorage', hub).exists()).toBe(true);
   });
 
   it('requires the key (401) and leaves the hub alone without it', async () => {
@@ -94,7 +94,7 @@ describe('DELETE /taskhub', () => {
       const res = await t.call('DELETE', `${BASE}/taskhub?taskHub=${hub}`, { noKey: true, headers });
       expect(res.statusCode).toBe(401);
     }
-    expect(await t.stores.get('AzureWebJobsStorage', hub).exists()).toBe(true);
+    expect(await t.stores.adapter('AzureWebJobsStorage', hub).exists()).toBe(true);
   });
 
   it('works under the Functions 1.x prefix, with the connection named and the key as ?code=', async () => {

@@ -13,7 +13,7 @@ const fixtureRow = JSON.parse(readFileSync(join(import.meta.dirname, '../fixture
 >;
 
 async function writeEntityRow(t: TestApp, instanceId: string, input: string | null, customStatus: string, createdTime = new Date()) {
-  await t.store.updateInstance({
+  await t.store.instances.update({
     instanceId,
     executionId: fixtureRow.ExecutionId,
     name: instanceId,
@@ -57,7 +57,7 @@ describe('entity routes', () => {
     await writeEntityRow(t, '@counter@', '{"exists":true,"state":"{\\"n\\":1}","sorter":{}}', '{"entityExists":true}');
     await writeEntityRow(t, '@counter@gone', '{"sorter":{}}', '{}');
     await writeEntityRow(t, '@account@a', '{"state":"100","sorter":{}}', '{"entityExists":true}');
-    await t.store.updateInstance({
+    await t.store.instances.update({
       instanceId: 'plain-1',
       executionId: 'e1',
       name: 'Hello',

@@ -93,7 +93,7 @@ describe('GET /instances/{id}', () => {
     await setInstanceState(t.store, id, 'Running');
     const { executionId } = (await t.store.getInstance(id))!;
     const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString();
-    await t.store.checkpoint({
+    await t.store.history.checkpoint({
       instanceId: id,
       executionId,
       existingCount: 0,

@@ -93,8 +93,8 @@ export async function setStateAsWorkerWould(
       Result: JSON.stringify(output),
     });
   }
-  const history = await store.readHistory(instanceId);
-  await store.checkpoint({
+  const history = await store.history.read(instanceId);
+  await store.history.checkpoint({
     instanceId,
     executionId: state.executionId,
     existingCount: history.events.length,
@@ -109,8 +109,8 @@ export async function queuedEventTypes(hub: string, instanceId: string): Promise
   const store = storeFor(hub);
   const types: string[] = [];
   for (let partition = 0; partition < (await store.partitionCount()); partition++) {
-    const messages = await store.receiveControlMessages(partition, 32, 1000);
-    for (const m of messages) if (m.instance.InstanceId === instanceId) types.push(m.event.EventType);
+    const messages = await store.control.receive(partition, 32, 1000);
+    for (const m of messages) if (m.data.instance.InstanceId === instanceId) types.push(m.data.event.EventType);
   }
   return types.sort();
 }

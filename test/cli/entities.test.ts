@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 async function writeEntity(hub: string, instanceId: string, input: string, customStatus: string) {
-  await storeFor(hub).updateInstance({
+  await storeFor(hub).instances.update({
     instanceId,
     executionId: 'e1',
     name: instanceId,

@@ -64,7 +64,7 @@ describe('usage errors', () => {
     const result = await runCli(['start-new', '--function-name', 'Hello', '--id', 'bad-json', '--input', '{oops', ...direct(hub)]);
     expect([result.code, result.stdout]).toEqual([2, '']);
     expect(await storeFor(hub).getInstance('bad-json')).toBeUndefined();
-    expect((await storeFor(hub).queryInstances({}, { pageSize: 10 })).items).toEqual([]);
+    expect((await storeFor(hub).listInstances({}, { pageSize: 10 })).items).toEqual([]);
   });
 
   it.concurrent('unknown verbs and missing settings are usage errors too', async () => {

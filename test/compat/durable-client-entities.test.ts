@@ -40,7 +40,7 @@ beforeAll(async () => {
     TASKHUB_PARTITION_COUNT: '2',
   });
   const stores = createAzureStoreProvider(config);
-  await stores.get('AzureWebJobsStorage', hub).ensure();
+  await stores.management('AzureWebJobsStorage', hub).ensure();
   const events = new InstanceEvents();
   worker = await startWorker({ config, stores, events, logger: pino({ level: 'silent' }) });
   app = await buildApp({ config, stores, events, keys: [KEY], logger: false, orchestratorNames: () => worker.orchestratorNames() });

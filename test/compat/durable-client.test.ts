@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { TaskHubWorkerStore } from '../../src/storage/port.js';
+import type { AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import type { RuntimeStatus } from '../../src/domain/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
@@ -47,7 +47,7 @@ const DurableClient = durableClientClass<Client>();
 const KEY = 'compat-system-key-0123456789';
 const hub = freshHubName('compat');
 let app: FastifyInstance;
-let store: TaskHubWorkerStore;
+let store: AzureTaskHubStore;
 let origin: string;
 let base: string;
 
@@ -65,13 +65,13 @@ function makeClient(rpc: boolean): Client {
 
 async function setStatus(instanceId: string, runtimeStatus: RuntimeStatus): Promise<void> {
   const state = (await store.getInstance(instanceId))!;
-  await store.updateInstance({ ...state, runtimeStatus, lastUpdatedTime: new Date() });
+  await store.instances.update({ ...state, runtimeStatus, lastUpdatedTime: new Date() });
 }
 
 beforeAll(async () => {
   const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_KEYS: KEY });
   const stores = createAzureStoreProvider(config);
-  store = stores.get('AzureWebJobsStorage', hub);
+  store = stores.adapter('AzureWebJobsStorage', hub);
   await store.ensure();
   app = await buildApp({ config, stores, keys: [KEY], logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -64,7 +64,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     TASKHUB_BODY_LIMIT: '65536',
   });
   const stores = createAzureStoreProvider(config);
-  await stores.get('AzureWebJobsStorage', options.hubName).ensure();
+  await stores.management('AzureWebJobsStorage', options.hubName).ensure();
   let logged = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

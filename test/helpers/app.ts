@@ -11,7 +11,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { StoreProvider, TaskHubWorkerStore } from '../../src/storage/port.js';
+import type { AzureStoreProvider, AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { startWorker, type Registry, type RunningWorker, type WorkerTuning } from '../../src/worker/index.js';
 import { azuriteConnectionString, freshHubName } from './hub.js';
 
@@ -41,8 +41,8 @@ export interface TestApp {
   hub: string;
   config: Config;
   app: FastifyInstance;
-  stores: StoreProvider;
-  store: TaskHubWorkerStore;
+  stores: AzureStoreProvider;
+  store: AzureTaskHubStore;
   events: InstanceEvents;
   worker?: RunningWorker;
   /** `http://127.0.0.1:<port>` when listening, else ''. */
@@ -72,7 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const stores = createAzureStoreProvider(config);
-  const store = stores.get(config.defaultConnection, config.hubName);
+  const store = stores.adapter(config.defaultConnection, config.hubName);
   await store.ensure();
   const events = options.events ?? new InstanceEvents();
   let logged = '';

@@ -1,6 +1,6 @@
 // Test fixture shared by the API and CLI suites: puts an instance into a state by writing through
 // the store's worker methods, as a worker would after running it (no worker runs in those suites).
-import type { TaskHubWorkerStore } from '../../src/storage/port.js';
+import type { AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { isTerminal, type RuntimeStatus } from '../../src/domain/index.js';
 
 /**
@@ -8,14 +8,14 @@ import { isTerminal, type RuntimeStatus } from '../../src/domain/index.js';
  * worker would after running it.
  */
 export async function setInstanceState(
-  store: TaskHubWorkerStore,
+  store: AzureTaskHubStore,
   instanceId: string,
   runtimeStatus: RuntimeStatus,
   fields: { output?: string | null; customStatus?: string | null } = {},
 ): Promise<void> {
   const state = await store.getInstance(instanceId);
   if (!state) throw new Error(`fixture: no instance ${instanceId}`);
-  await store.updateInstance({
+  await store.instances.update({
     instanceId,
     executionId: state.executionId,
     name: state.name,

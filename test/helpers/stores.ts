@@ -1,18 +1,18 @@
 // Stores for test fixtures that write or inspect a hub directly (one provider per test file).
 import { loadConfig } from '../../src/config.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { StoreProvider, TaskHubWorkerStore } from '../../src/storage/port.js';
+import type { AzureStoreProvider, AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { azuriteConnectionString } from './hub.js';
 
-let provider: StoreProvider | undefined;
+let provider: AzureStoreProvider | undefined;
 
-export function storeFor(hub: string): TaskHubWorkerStore {
+export function storeFor(hub: string): AzureTaskHubStore {
   provider ??= createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: azuriteConnectionString() }));
-  return provider.get('AzureWebJobsStorage', hub);
+  return provider.adapter('AzureWebJobsStorage', hub);
 }
 
 /** Creates the hub's tables, queues and containers. */
-export async function createHub(hub: string): Promise<TaskHubWorkerStore> {
+export async function createHub(hub: string): Promise<AzureTaskHubStore> {
   const store = storeFor(hub);
   await store.ensure();
   return store;

@@ -55,7 +55,7 @@ async function startApi(): Promise<string> {
 }
 
 const leases = () =>
-  createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: azuriteConnectionString() })).get('AzureWebJobsStorage', hub);
+  createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: azuriteConnectionString() })).workItems('AzureWebJobsStorage', hub);
 
 /** Partition -> owning process id, from the lease rows (owner names carry the pid). */
 async function owners(): Promise<Map<number, number | undefined>> {

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { azuriteConnectionString as connectionStringFor } from '../../src/storage/azure/azurite.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { StoreProvider } from '../../src/storage/port.js';
+import type { AzureStoreProvider } from '../../src/storage/azure/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { AZURE_BATCH_LIMIT_IN_BYTES, startBatchLimitProxy, type BatchLimitProxy } from './batch-limit-proxy.js';
 
 let proxy: BatchLimitProxy;
-let stores: StoreProvider;
+let stores: AzureStoreProvider;
 const port = (connection: string, name: string) => Number(new RegExp(`${name}=http://[^:]+:(\\d+)`).exec(connection)?.[1]);
 
 beforeAll(async () => {
@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('checkpoint size', () => {
   it('stores an episode of more than 4 MiB of history rows in batches under the limit', async () => {
     const hub = freshHubName('size');
-    const store = stores.get('AzureWebJobsStorage', hub);
+    const store = stores.adapter('AzureWebJobsStorage', hub);
     await store.ensure();
     await store.createInstance({ instanceId: 'big', name: 'FanOut', version: '', input: null, executionId: 'e1', dedupeStatuses: [] });
     // 90 activities with inputs of 29,000 euro signs: each row stays in the table (58 KB as UTF-16,
@@ -45,8 +45,8 @@ describe('checkpoint size', () => {
       Version: '',
       Input: input,
     }));
-    const history = await store.readHistory('big');
-    await store.checkpoint({
+    const history = await store.history.read('big');
+    await store.history.checkpoint({
       instanceId: 'big',
       executionId: 'e1',
       existingCount: 0,
@@ -55,7 +55,7 @@ describe('checkpoint size', () => {
     });
     expect(proxy.batchSizes.length).toBeGreaterThan(1);
     expect(Math.max(...proxy.batchSizes)).toBeLessThanOrEqual(AZURE_BATCH_LIMIT_IN_BYTES);
-    const stored = await store.readHistory('big');
+    const stored = await store.getHistory('big');
     expect(stored.events).toHaveLength(90);
     expect(stored.events[89]).toMatchObject({ EventType: 'TaskScheduled', Input: input });
   });

@@ -6,11 +6,21 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { CheckpointConflict, DomainError, ACTIVE_STATUSES, type HistoryEvent } from '../../src/domain/index.js';
+import {
+  ACTIVE_STATUSES,
+  CheckpointConflict,
+  DomainError,
+  eventRaised,
+  orchestratorCompleted,
+  orchestratorStarted,
+  taskCompleted,
+  taskScheduled,
+  type HistoryEvent,
+} from '../../src/domain/index.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import { decodeQueueText } from '../../src/storage/azure/envelope.js';
 import { partitionOf } from '../../src/storage/azure/partitions.js';
-import type { TaskHubWorkerStore } from '../../src/storage/port.js';
+import type { AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 
 const CONFIGS = [
@@ -20,15 +30,15 @@ const CONFIGS = [
 
 const now = () => new Date().toISOString();
 
-describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
+describe.each(CONFIGS)('the store ports on Azure Storage ($name)', ({ env }) => {
   let hub: string;
-  let store: TaskHubWorkerStore;
+  let store: AzureTaskHubStore;
   const connectionString = azuriteConnectionString();
 
   beforeEach(async () => {
     hub = freshHubName('conf');
     const config = loadConfig({ AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, ...env });
-    store = createAzureStoreProvider(config).get('AzureWebJobsStorage', hub);
+    store = createAzureStoreProvider(config).adapter('AzureWebJobsStorage', hub);
     await store.ensure();
   });
 
@@ -58,7 +68,7 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
 
   it('exists after ensure, and not for another hub name', async () => {
     expect(await store.exists()).toBe(true);
-    const other = createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: connectionString })).get(
+    const other = createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: connectionString })).adapter(
       'AzureWebJobsStorage',
       freshHubName('none'),
     );
@@ -91,7 +101,7 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     await start('dup');
     await expect(start('dup')).rejects.toMatchObject({ code: 'InstanceStateConflict' });
     const state = (await store.getInstance('dup'))!;
-    await store.updateInstance({ ...state, runtimeStatus: 'Completed', lastUpdatedTime: new Date(), output: '"done"' });
+    await store.instances.update({ ...state, runtimeStatus: 'Completed', lastUpdatedTime: new Date(), output: '"done"' });
     await start('dup');
     const again = (await store.getInstance('dup'))!;
     expect(again.runtimeStatus).toBe('Pending');
@@ -128,20 +138,20 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await store.queryInstances({ instanceIdPrefix: 'p' }, { pageSize: 2, continuationToken: token });
+      const page = await store.listInstances({ instanceIdPrefix: 'p' }, { pageSize: 2, continuationToken: token });
       all.push(...page.items.map((s) => s.instanceId));
       token = page.continuationToken;
       pages++;
     } while (token);
     expect(all.sort()).toEqual(['p-1', 'p-2', 'p-3', 'p^x']);
     expect(pages).toBeGreaterThanOrEqual(2);
-    const none = await store.queryInstances({ runtimeStatus: ['Completed'] }, { pageSize: 100 });
+    const none = await store.listInstances({ runtimeStatus: ['Completed'] }, { pageSize: 100 });
     expect(none.items).toEqual([]);
-    const future = await store.queryInstances({ createdTimeFrom: new Date(Date.now() + 60_000) }, { pageSize: 100 });
+    const future = await store.listInstances({ createdTimeFrom: new Date(Date.now() + 60_000) }, { pageSize: 100 });
     expect(future.items).toEqual([]);
-    const noInput = await store.queryInstances({ instanceIdPrefix: 'q', fetchInput: false }, { pageSize: 10 });
+    const noInput = await store.listInstances({ instanceIdPrefix: 'q', fetchInput: false }, { pageSize: 10 });
     expect(noInput.items[0].input).toBeNull();
-    const view = await store.queryInstances({ instanceIdPrefix: 'q', statusColumnsOnly: true }, { pageSize: 10 });
+    const view = await store.listInstances({ instanceIdPrefix: 'q', statusColumnsOnly: true }, { pageSize: 10 });
     expect(view.items[0]).toMatchObject({
       instanceId: 'q-1',
       name: 'Orch',
@@ -150,7 +160,7 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
       customStatus: null,
     });
     expect(view.items[0].createdTime.getTime()).toBeGreaterThan(0);
-    await expect(store.queryInstances({}, { pageSize: 1, continuationToken: 'garbage' })).rejects.toBeInstanceOf(DomainError);
+    await expect(store.listInstances({}, { pageSize: 1, continuationToken: 'garbage' })).rejects.toBeInstanceOf(DomainError);
   });
 
   it('checkpoints history guarded by the sentinel ETag and reads it back in order', async () => {
@@ -168,11 +178,11 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
       },
       { EventType: 'TaskScheduled', EventId: 0, Timestamp: now(), Name: 'Act', Input: JSON.stringify('y'.repeat(40_000)) },
     ];
-    const etag = await store.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events });
-    await expect(store.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events })).rejects.toBeInstanceOf(
+    const etag = await store.history.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events });
+    await expect(store.history.checkpoint({ instanceId: 'h1', executionId, existingCount: 0, newEvents: events })).rejects.toBeInstanceOf(
       CheckpointConflict,
     );
-    await store.checkpoint({
+    await store.history.checkpoint({
       instanceId: 'h1',
       executionId,
       existingCount: 3,
@@ -180,39 +190,66 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
       newEvents: [{ EventType: 'TaskCompleted', EventId: -1, Timestamp: now(), TaskScheduledId: 0, Result: '"ok"' }],
     });
     await expect(
-      store.checkpoint({ instanceId: 'h1', executionId, existingCount: 3, sentinelETag: etag, newEvents: [] }),
+      store.history.checkpoint({ instanceId: 'h1', executionId, existingCount: 3, sentinelETag: etag, newEvents: [] }),
     ).rejects.toBeInstanceOf(CheckpointConflict);
-    const history = await store.readHistory('h1');
+    const history = await store.getHistory('h1');
     expect(history.executionId).toBe(executionId);
     expect(history.events.map((e) => e.EventType)).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'TaskScheduled', 'TaskCompleted']);
     expect(history.events[1].OrchestrationInstance).toEqual({ InstanceId: 'h1', ExecutionId: executionId });
     expect(history.events[2].Input).toBe(JSON.stringify('y'.repeat(40_000)));
     expect(history.events[3].TaskScheduledId).toBe(0);
-    expect((await store.readExecutionHistory('h1', 'other')).events).toEqual([]);
+    expect((await store.history.read('h1', 'other')).events).toEqual([]);
   });
 
-  it('delivers control messages and work items, and settles them', async () => {
+  it('hands an instance its messages as one work item and commits what the worker decided', async () => {
     await start('m1');
     const partition = partitionOf('m1', await store.partitionCount());
-    await store.sendEvent('m1', { EventType: 'EventRaised', EventId: -1, Name: 'Go', Input: '42', Timestamp: now() });
-    const received = await store.receiveControlMessages(partition, 32, 30_000);
-    const mine = received.filter((m) => m.instance.InstanceId === 'm1');
-    expect(mine.map((m) => m.event.EventType).sort()).toEqual(['EventRaised', 'ExecutionStarted']);
-    expect(mine.find((m) => m.event.EventType === 'EventRaised')!.instance.ExecutionId).toBeNull();
-    for (const m of mine) await store.deleteControlMessage(m);
-    expect((await store.receiveControlMessages(partition, 32, 1000)).filter((m) => m.instance.InstanceId === 'm1')).toEqual([]);
+    const fetch = (lockInMs = 30_000) => store.fetchOrchestrationWorkItems(partition, { maxMessages: 32, lockInMs });
+    await store.sendEvent('m1', eventRaised('Go', '42'));
+    const [item, ...others] = await fetch();
+    expect(others).toEqual([]);
+    expect(item.instanceId).toBe('m1');
+    expect(item.messages.map((m) => m.event.EventType)).toEqual(['ExecutionStarted', 'EventRaised']);
+    expect(item.messages[1].instance.ExecutionId).toBeNull();
+    expect(item.history).toEqual([]);
+    const { executionId } = item;
+    const scheduled = taskScheduled(0, 'Act', '1');
+    const newEvents = [orchestratorStarted(), ...item.messages.map((m) => m.event), scheduled, orchestratorCompleted()];
+    await store.completeOrchestrationWorkItem(item, {
+      activities: [scheduled],
+      checkpoint: { executionId, newEvents },
+      status: { instanceId: 'm1', executionId, name: 'Orch', version: '', runtimeStatus: 'Running', lastUpdatedTime: new Date() },
+    });
+    expect((await store.getInstance('m1'))!.runtimeStatus).toBe('Running');
+    expect((await store.getHistory('m1')).events.map((e) => e.EventType)).toEqual(newEvents.map((e) => e.EventType));
+    expect(await fetch(1000)).toEqual([]);
 
-    await store.sendWorkItem(
-      { InstanceId: 'm1', ExecutionId: 'e' },
-      { EventType: 'TaskScheduled', EventId: 3, Name: 'Act', Input: '1', Timestamp: now() },
-      2,
-    );
-    const item = (await store.receiveWorkItem(30_000))!;
-    expect(item.event).toMatchObject({ EventType: 'TaskScheduled', EventId: 3, Name: 'Act' });
-    expect(item.episode).toBe(2);
-    await store.renewWorkItem(item, 30_000);
-    await store.deleteWorkItem(item);
-    expect(await store.receiveWorkItem(1000)).toBeUndefined();
+    const activity = (await store.fetchActivityWorkItem(30_000))!;
+    expect(activity.event).toMatchObject({ EventType: 'TaskScheduled', EventId: 0, Name: 'Act' });
+    expect(activity.instance).toEqual({ InstanceId: 'm1', ExecutionId: executionId });
+    await store.renewActivityWorkItem(activity, 30_000);
+    await store.completeActivityWorkItem(activity, taskCompleted(0, '"done"'));
+    expect(await store.fetchActivityWorkItem(1000)).toBeUndefined();
+
+    const [answer] = await fetch();
+    expect(answer.messages.map((m) => m.event.EventType)).toEqual(['TaskCompleted']);
+    expect(answer.history).toHaveLength(newEvents.length);
+    // Another worker appends first: the commit conflicts, and the abandoned messages come back.
+    const stored = await store.history.read('m1');
+    await store.history.checkpoint({
+      instanceId: 'm1',
+      executionId,
+      existingCount: newEvents.length,
+      sentinelETag: stored.sentinelETag,
+      newEvents: [orchestratorStarted()],
+    });
+    await expect(
+      store.completeOrchestrationWorkItem(answer, { checkpoint: { executionId, newEvents: [orchestratorStarted()] } }),
+    ).rejects.toBeInstanceOf(CheckpointConflict);
+    await store.abandonOrchestrationWorkItem(answer, 0);
+    const [replay] = await fetch();
+    expect(replay.messages.map((m) => m.event.EventType)).toEqual(['TaskCompleted']);
+    expect(replay.history).toHaveLength(newEvents.length + 1);
   });
 
   it('gives a partition to one owner at a time and to another after release', async () => {
@@ -228,7 +265,7 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
   it('purges one instance with its history and blobs, and by filter only terminal ones', async () => {
     await start('gone', JSON.stringify('z'.repeat(70_000)));
     const { executionId } = (await store.getInstance('gone'))!;
-    await store.checkpoint({
+    await store.history.checkpoint({
       instanceId: 'gone',
       executionId,
       existingCount: 0,
@@ -236,14 +273,14 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     });
     expect(await store.purgeInstance('gone')).toBe(1);
     expect(await store.getInstance('gone')).toBeUndefined();
-    expect((await store.readHistory('gone')).events).toEqual([]);
+    expect((await store.getHistory('gone')).events).toEqual([]);
     expect(await store.purgeInstance('gone')).toBe(0);
 
     const from = new Date(Date.now() - 60_000);
     for (const id of ['f1', 'f2', 'f3']) await start(id);
     for (const id of ['f1', 'f2']) {
       const s = (await store.getInstance(id))!;
-      await store.updateInstance({ ...s, runtimeStatus: 'Failed', lastUpdatedTime: new Date() });
+      await store.instances.update({ ...s, runtimeStatus: 'Failed', lastUpdatedTime: new Date() });
     }
     let progress = 0;
     const deleted = await store.purgeInstances({ createdTimeFrom: from, runtimeStatus: ['Failed', 'Completed'] }, (n) => (progress = n));
@@ -251,14 +288,14 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
     expect(progress).toBe(2);
     expect((await store.getInstance('f3'))!.runtimeStatus).toBe('Pending');
     const f3 = (await store.getInstance('f3'))!;
-    await store.updateInstance({ ...f3, runtimeStatus: 'Terminated', lastUpdatedTime: new Date() });
+    await store.instances.update({ ...f3, runtimeStatus: 'Terminated', lastUpdatedTime: new Date() });
     expect(await store.purgeInstances({ createdTimeFrom: from, runtimeStatus: ['Terminated'] })).toBe(1);
   });
 
   it('rewinds a failed instance by marking failure rows and poking it', async () => {
     await start('rw');
     const { executionId } = (await store.getInstance('rw'))!;
-    await store.checkpoint({
+    await store.history.checkpoint({
       instanceId: 'rw',
       executionId,
       existingCount: 0,
@@ -270,9 +307,9 @@ describe.each(CONFIGS)('TaskHubStore on Azure Storage ($name)', ({ env }) => {
       ],
     });
     const s = (await store.getInstance('rw'))!;
-    await store.updateInstance({ ...s, runtimeStatus: 'Failed', lastUpdatedTime: new Date() });
+    await store.instances.update({ ...s, runtimeStatus: 'Failed', lastUpdatedTime: new Date() });
     await store.rewind('rw', 'fixed');
-    const history = await store.readHistory('rw');
+    const history = await store.getHistory('rw');
     expect(history.events.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'GenericEvent', 'GenericEvent', 'GenericEvent']);
     expect(history.events.slice(1).map((e) => e.Reason)).toEqual([
       'Rewound: TaskScheduled',

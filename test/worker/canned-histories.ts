@@ -1,6 +1,6 @@
 // Canned histories and control messages for planner tests (in the spirit of durable-functions'
 // own `testhistories`): each builder returns the events an instance would have stored.
-import type { ControlMessage } from '../../src/storage/port.js';
+import type { OrchestrationMessage } from '../../src/storage/port.js';
 import { type HistoryEvent, historyEvent as ev } from '../../src/domain/index.js';
 
 export const INSTANCE = 'i1';
@@ -8,22 +8,9 @@ export const EXECUTION = 'e1';
 export const T0 = new Date('2025-01-01T00:00:00Z');
 export const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
-let sequence = 0;
-
-/** A control message as the store hands it over, addressed to the instance's current execution. */
-export function message(event: HistoryEvent, instanceId = INSTANCE, executionId: string | null = EXECUTION): ControlMessage {
-  sequence += 1;
-  return {
-    messageId: `m${sequence}`,
-    popReceipt: 'p',
-    dequeueCount: 1,
-    insertedOn: new Date(event.Timestamp),
-    partition: 0,
-    instance: { InstanceId: instanceId, ExecutionId: executionId },
-    event,
-    sender: { InstanceId: '', ExecutionId: '' },
-    sequenceNumber: sequence,
-  };
+/** A message as the work-item store hands it over, addressed to the instance's current execution. */
+export function message(event: HistoryEvent, instanceId = INSTANCE, executionId: string | null = EXECUTION): OrchestrationMessage {
+  return { instance: { InstanceId: instanceId, ExecutionId: executionId }, event };
 }
 
 export interface StartOptions {

@@ -12,7 +12,7 @@ const children: ChildProcess[] = [];
 function spawnWorker(hub: string): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/worker/main.ts', '--lease-duration-ms', '2000', '--message-visibility-ms', '3000'],
+    ['--import', 'tsx', 'src/server.ts', '--worker-only', '--lease-duration-ms', '2000', '--message-visibility-ms', '3000'],
     {
       cwd: process.cwd(),
       env: {
@@ -55,7 +55,7 @@ describe('crash recovery', () => {
     const done = await pollStatus(h, id, (s) => s.runtimeStatus === 'Completed', '', 45_000);
     expect(done.output).toBe(10);
 
-    const { events } = await h.store.readHistory(id);
+    const { events } = await h.store.getHistory(id);
     const count = (type: string) => events.filter((e) => e.EventType === type).length;
     expect(count('ExecutionStarted')).toBe(1);
     expect(count('ExecutionCompleted')).toBe(1);
@@ -87,7 +87,7 @@ describe('crash recovery', () => {
     for (const id of ids) {
       const done = await pollStatus(h, id, (s) => s.runtimeStatus === 'Completed', '', 120_000);
       expect(done.output, id).toBe(10);
-      const { events } = await h.store.readHistory(id);
+      const { events } = await h.store.getHistory(id);
       const count = (type: string) => events.filter((e) => e.EventType === type).length;
       expect([count('ExecutionStarted'), count('ExecutionCompleted'), count('TaskScheduled'), count('TaskCompleted')], id).toEqual([
         1, 1, 4, 4,

@@ -125,7 +125,7 @@ describe('entities in the worker', () => {
   });
 
   it('continues from a state a .NET app wrote (native form, no `exists`)', async () => {
-    await h.store.updateInstance({
+    await h.store.instances.update({
       instanceId: '@counter@dotnet',
       executionId: 'e0',
       name: '@counter@dotnet',
@@ -136,7 +136,7 @@ describe('entities in the worker', () => {
       lastUpdatedTime: new Date(),
       createdTime: new Date(),
     });
-    await h.store.checkpoint({
+    await h.store.history.checkpoint({
       instanceId: '@counter@dotnet',
       executionId: 'e0',
       existingCount: 0,

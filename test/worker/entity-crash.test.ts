@@ -12,7 +12,7 @@ const children: ChildProcess[] = [];
 function spawnWorker(hub: string): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/worker/main.ts', '--lease-duration-ms', '2000', '--message-visibility-ms', '3000'],
+    ['--import', 'tsx', 'src/server.ts', '--worker-only', '--lease-duration-ms', '2000', '--message-visibility-ms', '3000'],
     {
       cwd: process.cwd(),
       env: {

@@ -10,7 +10,7 @@ import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 const hub = freshHubName('bal');
 const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: '4' });
 const stores = createAzureStoreProvider(config);
-const store = stores.get(config.defaultConnection, hub);
+const store = stores.adapter(config.defaultConnection, hub);
 const workers: RunningWorker[] = [];
 const start = async () => {
   const w = await startWorker({

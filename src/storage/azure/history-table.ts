@@ -1,16 +1,34 @@
 // The `{hub}History` table: one row per event (RowKey = 16 hex digits of its position in the
 // execution) plus a `sentinel` row holding the current ExecutionId and the checkpoint ETag.
 
-import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { CheckpointConflict, type HistoryEvent } from '../../domain/index.js';
-import type { HistoryPage } from '../port.js';
-import type { CheckpointRequest } from '../port.js';
 import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
 import { escapeKey } from './keys.js';
 import { exceedsTableLimit, randomHex, type LargeMessages } from './large-messages.js';
 import { int32 } from './instances-table.js';
 
 export type HistoryRow = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
+
+/** One execution's history as stored, with what the next guarded checkpoint needs. */
+export interface StoredHistory {
+  events: HistoryEvent[];
+  rows: HistoryRow[];
+  /** The current execution as recorded by the sentinel row (undefined when there is no history). */
+  executionId?: string;
+  /** ETag of the sentinel row, for the next guarded checkpoint. */
+  sentinelETag?: string;
+}
+
+export interface CheckpointRequest {
+  instanceId: string;
+  executionId: string;
+  /** Events already stored for this execution (their RowKeys are 0..existingCount-1). */
+  existingCount: number;
+  newEvents: HistoryEvent[];
+  /** ETag from read(); undefined for the first checkpoint of a new execution. */
+  sentinelETag?: string;
+}
 
 const SENTINEL = 'sentinel';
 const BATCH_EVENTS = 99;
@@ -20,8 +38,8 @@ const BATCH_FLUSH_BYTES = 3 * 1024 * 1024;
 const OPERATION_OVERHEAD_BYTES = 1024;
 
 /** Rows grouped into transactions of at most 99 rows and about 3 MB; always at least one (maybe empty) batch. */
-function sizedBatches(rows: Record<string, unknown>[]): Record<string, unknown>[][] {
-  const batches: Record<string, unknown>[][] = [[]];
+function sizedBatches(rows: TableEntity<Record<string, unknown>>[]): TableEntity<Record<string, unknown>>[][] {
+  const batches: TableEntity<Record<string, unknown>>[][] = [[]];
   let bytes = 0;
   for (const row of rows) {
     const size = Buffer.byteLength(JSON.stringify(row), 'utf8') + OPERATION_OVERHEAD_BYTES;
@@ -47,9 +65,17 @@ export const rowKeyOf = (index: number) => index.toString(16).toUpperCase().padS
 
 export class HistoryTable {
   constructor(
-    readonly client: TableClient,
+    private readonly client: TableClient,
     private readonly large: LargeMessages,
   ) {}
+
+  async createTable(): Promise<void> {
+    await this.client.createTable();
+  }
+
+  async deleteTable(): Promise<void> {
+    await ignoreNotFound(this.client.deleteTable());
+  }
 
   /** All rows of an instance in RowKey order (event rows, then the sentinel). */
   async rows(instanceId: string): Promise<HistoryRow[]> {
@@ -64,7 +90,7 @@ export class HistoryTable {
   }
 
   /** History of the current execution, or of `executionId` (empty when the sentinel names another). */
-  async read(instanceId: string, executionId?: string): Promise<HistoryPage & { rows: HistoryRow[] }> {
+  async read(instanceId: string, executionId?: string): Promise<StoredHistory> {
     const all = await this.rows(instanceId);
     const sentinel = all.find((r) => r.rowKey === SENTINEL);
     const eventRows = all.filter((r) => r.rowKey !== SENTINEL);
@@ -98,8 +124,13 @@ export class HistoryTable {
     } as HistoryEvent;
   }
 
-  private async toRow(instanceId: string, rowKey: string, executionId: string, event: HistoryEvent): Promise<Record<string, unknown>> {
-    const row: Record<string, unknown> = { partitionKey: escapeKey(instanceId), rowKey, ExecutionId: executionId };
+  private async toRow(
+    instanceId: string,
+    rowKey: string,
+    executionId: string,
+    event: HistoryEvent,
+  ): Promise<TableEntity<Record<string, unknown>>> {
+    const row: TableEntity<Record<string, unknown>> = { partitionKey: escapeKey(instanceId), rowKey, ExecutionId: executionId };
     for (const [name, value] of Object.entries(event)) {
       if (value === undefined || value === null) continue;
       const column = name === 'Timestamp' ? '_Timestamp' : name;
@@ -127,7 +158,7 @@ export class HistoryTable {
    */
   async checkpoint(request: CheckpointRequest): Promise<string> {
     const { instanceId, executionId, newEvents } = request;
-    const rows: Record<string, unknown>[] = [];
+    const rows: TableEntity<Record<string, unknown>>[] = [];
     for (const [i, event] of newEvents.entries()) {
       rows.push(await this.toRow(instanceId, rowKeyOf(request.existingCount + i), executionId, event));
     }
@@ -135,15 +166,15 @@ export class HistoryTable {
     const batches = sizedBatches(rows);
     for (const [index, batch] of batches.entries()) {
       const last = index === batches.length - 1;
-      const actions: TransactionAction[] = batch.map((row) => ['upsert', row as never, 'Replace']);
-      const sentinel: Record<string, unknown> = {
+      const actions: TransactionAction[] = batch.map((row) => ['upsert', row, 'Replace']);
+      const sentinel: TableEntity<Record<string, unknown>> = {
         partitionKey: escapeKey(instanceId),
         rowKey: SENTINEL,
         ExecutionId: executionId,
         IsCheckpointComplete: last,
         ...(last ? { CheckpointCompletedTimestamp: new Date() } : {}),
       };
-      actions.push(etag ? ['update', sentinel as never, 'Merge', { etag }] : ['create', sentinel as never]);
+      actions.push(etag ? ['update', sentinel, 'Merge', { etag }] : ['create', sentinel]);
       try {
         const response = await this.client.submitTransaction(actions);
         const sentinelResponse = response.subResponses[response.subResponses.length - 1];
@@ -156,10 +187,12 @@ export class HistoryTable {
     return etag as string;
   }
 
-  /** Replaces edited rows in place (rewind), each guarded by its own ETag. */
-  async replaceRow(row: HistoryRow): Promise<void> {
-    const { etag, timestamp: _t, ...entity } = row as HistoryRow & { timestamp?: string };
-    await this.client.updateEntity(entity as never, 'Replace', { etag });
+  /** Replaces edited rows in place (rewind), each guarded by the ETag it was read with. */
+  async replaceRows(rows: HistoryRow[]): Promise<void> {
+    for (const row of rows) {
+      const { etag, timestamp: _t, ...entity } = row as HistoryRow & { timestamp?: string };
+      await this.client.updateEntity(entity, 'Replace', { etag });
+    }
   }
 
   async deleteInstance(instanceId: string): Promise<number> {

@@ -2,11 +2,12 @@
 
 import { DomainError, storageUnavailable } from '../../domain/index.js';
 import type { Config } from '../../config.js';
-import type { StoreProvider, TaskHubWorkerStore } from '../port.js';
+import type { StoreProvider } from '../port.js';
 import { createAccountClients, isUnreachable, type AccountClients } from './clients.js';
-import { AzureTaskHubStore } from './worker-store.js';
+import { AzureTaskHubStore } from './task-hub-store.js';
 
 export { startAzurite } from './azurite.js';
+export { AzureTaskHubStore } from './task-hub-store.js';
 
 /** Turns network failures into StorageUnavailable so callers never see SDK internals (or secrets). */
 function guarded<T extends object>(target: T): T {
@@ -27,36 +28,44 @@ function guarded<T extends object>(target: T): T {
   });
 }
 
-export function createAzureStoreProvider(config: Config): StoreProvider {
+/** The provider, with the adapter itself for the composition root and the adapter's own tests. */
+export interface AzureStoreProvider extends StoreProvider {
+  adapter(connectionName: string, hubName: string): AzureTaskHubStore;
+}
+
+export function createAzureStoreProvider(config: Config): AzureStoreProvider {
   const accounts = new Map<string, AccountClients>();
-  const stores = new Map<string, TaskHubWorkerStore>();
+  const stores = new Map<string, AzureTaskHubStore>();
+  const adapter = (connectionName: string, hubName: string): AzureTaskHubStore => {
+    const connectionString = config.connections[connectionName];
+    if (!Object.hasOwn(config.connections, connectionName)) {
+      throw new DomainError('UnknownConnection', `Connection '${connectionName}' is not configured.`);
+    }
+    if (!connectionString) {
+      throw new DomainError('UnknownConnection', `Connection '${connectionName}' has no connection string.`);
+    }
+    const key = `${connectionName}\u0000${hubName}`;
+    let store = stores.get(key);
+    if (!store) {
+      let clients = accounts.get(connectionName);
+      if (!clients) {
+        clients = createAccountClients(connectionString, { tryTimeoutInMs: config.storageTryTimeoutInMs });
+        accounts.set(connectionName, clients);
+      }
+      store = guarded(
+        new AzureTaskHubStore(hubName, clients, {
+          defaultPartitionCount: config.partitionCount ?? 4,
+          queueEncoding: config.queueEncoding,
+        }),
+      );
+      stores.set(key, store);
+    }
+    return store;
+  };
   return {
-    get(connectionName, hubName) {
-      const connectionString = config.connections[connectionName];
-      if (!Object.hasOwn(config.connections, connectionName)) {
-        throw new DomainError('UnknownConnection', `Connection '${connectionName}' is not configured.`);
-      }
-      if (!connectionString) {
-        throw new DomainError('UnknownConnection', `Connection '${connectionName}' has no connection string.`);
-      }
-      const key = `${connectionName}\u0000${hubName}`;
-      let store = stores.get(key);
-      if (!store) {
-        let clients = accounts.get(connectionName);
-        if (!clients) {
-          clients = createAccountClients(connectionString, { tryTimeoutInMs: config.storageTryTimeoutInMs });
-          accounts.set(connectionName, clients);
-        }
-        store = guarded(
-          new AzureTaskHubStore(hubName, clients, {
-            defaultPartitionCount: config.partitionCount ?? 4,
-            queueEncoding: config.queueEncoding,
-          }),
-        );
-        stores.set(key, store);
-      }
-      return store;
-    },
+    adapter,
+    management: adapter,
+    workItems: adapter,
     async close() {
       stores.clear();
       accounts.clear();

@@ -1,11 +1,13 @@
 // The `{hub}Instances` table: one row per instance, PartitionKey = escaped id, RowKey = ''.
+// Every read and every write of the table lives here (start rows, worker status updates, rewind).
 
-import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import type { TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
 import { DomainError, RUNTIME_STATUSES, type InstanceState, type RuntimeStatus } from '../../domain/index.js';
-import type { InstanceQuery, Page } from '../port.js';
-import { ignoreNotFound, isNotFound } from './clients.js';
-import { escapeKey, prefixRange, unescapeKey } from './keys.js';
-import type { LargeMessages } from './large-messages.js';
+import type { CreateInstanceRequest, InstanceQuery, InstanceUpdate, Page } from '../port.js';
+import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
+import { decodeToken, instanceFilter } from './instance-query.js';
+import { escapeKey, unescapeKey } from './keys.js';
+import { exceedsTableLimit, instanceColumnBlobName, type LargeMessages } from './large-messages.js';
 
 export type InstanceRow = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
 
@@ -49,9 +51,18 @@ const asDate = (value: unknown) => (value instanceof Date ? value : value ? new 
 
 export class InstancesTable {
   constructor(
-    readonly client: TableClient,
+    private readonly client: TableClient,
     private readonly large: LargeMessages,
+    private readonly hubName: string,
   ) {}
+
+  async createTable(): Promise<void> {
+    await this.client.createTable();
+  }
+
+  async deleteTable(): Promise<void> {
+    await ignoreNotFound(this.client.deleteTable());
+  }
 
   async getRow(instanceId: string, options: { fetchInput?: boolean } = {}): Promise<InstanceRow | undefined> {
     try {
@@ -152,50 +163,92 @@ export class InstancesTable {
   async delete(instanceId: string): Promise<void> {
     await ignoreNotFound(this.client.deleteEntity(escapeKey(instanceId), '', { etag: '*' }));
   }
-}
 
-export function instanceFilter(query: InstanceQuery): string {
-  const conditions: string[] = [odata`RowKey eq ${''}`];
-  if (query.createdTimeFrom) conditions.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
-  if (query.createdTimeTo) conditions.push(odata`CreatedTime le ${query.createdTimeTo}`);
-  if (query.runtimeStatus?.length) {
-    conditions.push(query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or '));
-  }
-  if (query.instanceIdPrefix) {
-    const { from, to } = prefixRange(query.instanceIdPrefix);
-    conditions.push(odata`PartitionKey ge ${from} and PartitionKey lt ${to}`);
-  } else if (query.excludeEntities) {
-    // Entity ids start with '@'; the provider's ExcludeEntities skips exactly that key range.
-    conditions.push(odata`PartitionKey lt ${'@'} or PartitionKey ge ${'A'}`);
-  }
-  if (query.name?.exact !== undefined) conditions.push(odata`Name eq ${query.name.exact}`);
-  if (query.name?.prefix) {
-    const { prefix } = query.name;
-    const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-    conditions.push(odata`Name ge ${prefix} and Name lt ${next}`);
-  }
-  return conditions.map((c) => `(${c})`).join(' and ');
-}
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const isKeyText = (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value);
-
-/**
- * Our tokens are the SDK's; anything else is rejected before it reaches storage: exactly base64
- * JSON {nextPartitionKey, nextRowKey?} of well-formed strings.
- */
-function decodeToken(token: string | undefined): string | undefined {
-  if (!token) return undefined;
-  try {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(token)) throw new Error('not base64');
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      const { nextPartitionKey, nextRowKey, ...rest } = parsed as Record<string, unknown>;
-      const valid = isKeyText(nextPartitionKey) && (nextRowKey === undefined || isKeyText(nextRowKey));
-      if (valid && Object.keys(rest).length === 0) return token;
+  /**
+   * The Pending row of a new execution. The Input column points at the start message's blob when
+   * the message went to one (as the provider does), else holds the input (over-size: its own blob).
+   * Replaces `existing` guarded by its ETag; throws InstanceStateConflict when a concurrent start
+   * of the same id wrote first.
+   */
+  async writeStartRow(
+    request: CreateInstanceRequest,
+    startBlobUrl: string | undefined,
+    existing: InstanceRow | undefined,
+    at: Date,
+  ): Promise<void> {
+    let input = startBlobUrl ?? request.input;
+    if (!startBlobUrl && input !== null && exceedsTableLimit(input)) {
+      input = await this.large.upload(instanceColumnBlobName(escapeKey(request.instanceId), 'Input'), input);
     }
-  } catch {
-    // fall through
+    const row: TableEntity<Record<string, unknown>> = {
+      partitionKey: escapeKey(request.instanceId),
+      rowKey: '',
+      Input: input ?? undefined,
+      CreatedTime: at,
+      Name: request.name,
+      Version: request.version,
+      RuntimeStatus: 'Pending',
+      LastUpdatedTime: at,
+      TaskHubName: this.hubName,
+      ScheduledStartTime: request.scheduledStartTime,
+      ExecutionId: request.executionId,
+      Generation: int32(nextGeneration(existing)),
+      Tags: request.tags ? JSON.stringify(request.tags) : 'null',
+      CustomStatus: 'null',
+    };
+    const write = existing ? this.client.updateEntity(row, 'Replace', { etag: existing.etag }) : this.client.createEntity(row);
+    // Insert-if-absent, or replace only the row that was read (ETag): of concurrent starts of one id
+    // exactly one writes its row. The others' start messages are already queued; the worker drops a
+    // start whose execution id is not the row's, so only the winner's input runs.
+    await write.catch((error: unknown) => {
+      if (!isConflict(error)) throw error;
+      throw new DomainError('InstanceStateConflict', `Instance '${request.instanceId}' was started by another request at the same time.`);
+    });
   }
-  throw new DomainError('BadRequest', 'The x-ms-continuation-token is not one this server issued.');
+
+  /** Merges the columns given (upsert); other columns keep their value. Idempotent. */
+  async update(update: InstanceUpdate): Promise<void> {
+    const row: TableEntity<Record<string, unknown>> = {
+      partitionKey: escapeKey(update.instanceId),
+      rowKey: '',
+      ExecutionId: update.executionId,
+      Name: update.name,
+      Version: update.version,
+      RuntimeStatus: update.runtimeStatus,
+      LastUpdatedTime: update.lastUpdatedTime,
+      TaskHubName: this.hubName,
+    };
+    if (update.input !== undefined) row.Input = await this.largeColumn(update.instanceId, 'Input', update.input);
+    if (update.output !== undefined) row.Output = await this.largeColumn(update.instanceId, 'Output', update.output);
+    if (update.customStatus !== undefined) row.CustomStatus = update.customStatus ?? 'null';
+    if (update.createdTime) row.CreatedTime = update.createdTime;
+    if (update.completedTime) row.CompletedTime = update.completedTime;
+    if (update.generation !== undefined) row.Generation = int32(update.generation);
+    if (update.tags !== undefined) row.Tags = JSON.stringify(update.tags);
+    await this.client.upsertEntity(row, 'Merge');
+  }
+
+  /** Rewind: the row goes back to Pending (no-op when there is no row). */
+  async markPending(instanceId: string): Promise<void> {
+    const existing = await this.getRow(instanceId, { fetchInput: false });
+    if (!existing) return;
+    const row: TableEntity<Record<string, unknown>> = {
+      partitionKey: existing.partitionKey,
+      rowKey: '',
+      RuntimeStatus: 'Pending',
+      LastUpdatedTime: new Date(),
+    };
+    await this.client.updateEntity(row, 'Merge', { etag: '*' });
+  }
+
+  /** Over-size values go to a blob and the column holds its URL (as the provider's worker does). */
+  private async largeColumn(instanceId: string, column: string, value: string | null): Promise<string> {
+    // Merge cannot remove a column; the literal "null" reads back as no value everywhere.
+    if (value === null) return 'null';
+    if (!exceedsTableLimit(value)) return value;
+    return this.large.upload(instanceColumnBlobName(escapeKey(instanceId), column), value);
+  }
 }
+
+/** Restarts of an instance id count generations up from 0. */
+export const nextGeneration = (existing: InstanceRow | undefined) => (existing ? Number(existing.Generation ?? 0) + 1 : 0);

@@ -43,12 +43,11 @@ export class PartitionLeases {
   private async write(row: LeaseRow, fields: Partial<LeaseRow>): Promise<PartitionLease | undefined> {
     const { etag, timestamp: _timestamp, ...entity } = row as LeaseRow & { timestamp?: unknown };
     try {
-      const response = await this.table.updateEntity({ ...entity, ...fields } as never, 'Replace', { etag });
+      await this.table.updateEntity({ ...entity, ...fields }, 'Replace', { etag });
       return {
         partition: Number(row.rowKey.slice(-2)),
         owner: String(fields.CurrentOwner ?? ''),
         expiresAt: fields.ExpiresAt ?? new Date(0),
-        etag: response.etag ?? '',
         nextOwner: ('NextOwner' in fields ? fields.NextOwner : row.NextOwner) || undefined,
       };
     } catch (error) {

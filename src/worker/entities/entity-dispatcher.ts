@@ -1,66 +1,54 @@
 // Runs the batches of entity instances (`@name@key`) received on the control queues this worker
 // owns. Like the provider, every batch ends the entity's execution with a continue-as-new that
 // carries the scheduler state: history [OrchestratorStarted, ExecutionStarted(state),
-// OrchestratorCompleted] replaces the previous execution under the sentinel ETag, then the
-// Instances row is updated, and only then are the handled messages deleted. Outbound messages go
-// first; their ids are derived from the requests, so a batch replayed after a crash re-sends the
-// same messages and receivers drop the copies.
+// OrchestratorCompleted] replaces the previous execution. The work-item store commits it like an
+// episode (outbound messages in order per target, guarded checkpoint, Instances row, then deletes
+// the messages) and remembers what it committed, so the next batch need not read the history
+// again (the provider's extended sessions). Outbound ids are derived from the requests, so a
+// batch replayed after a crash re-sends the same messages and receivers drop the copies.
 
 import type pino from 'pino';
 import { parseSchedulerId, type EntityId } from '../../domain/entity-id.js';
 import type { RequestMessage } from '../../domain/entity-messages.js';
 import { parseSchedulerState, serializeEntityStatus, serializeSchedulerState, type SchedulerState } from '../../domain/entity-state.js';
-import { CheckpointConflict, historyEvent, newExecutionId } from '../../domain/index.js';
-import type { ControlMessage, TaskHubWorkerStore } from '../../storage/port.js';
+import { historyEvent, newExecutionId } from '../../domain/index.js';
+import type { OrchestrationCommit, OrchestrationWorkItem } from '../../storage/port.js';
 import type { Registry } from '../registry.js';
 import { finishBatch, receiveMessages, type EntityWork } from './entity-batch.js';
-import { sendInOrder } from './ordered-send.js';
 import { failedBatch, runEntityBatch, type BatchOutcome, type OperationOutcome } from './entity-executor.js';
 
-/** Settles a batch's messages: abandon `retry` after `delayInMs`, delete `done`. */
-export type Settle = (retry: ControlMessage[], done: ControlMessage[], delayInMs: number) => Promise<void>;
-
 const DELETE_OPERATION = 'delete';
-/** Entities whose last committed state this worker remembers (the provider's extended sessions, in effect). */
-const CACHED_ENTITIES = 10_000;
 
-interface Committed {
-  /** Scheduler state text as checkpointed. */
-  input: string;
-  sentinelETag: string;
+/** What the work-item store must write for a batch, and what to log once it is written. */
+export interface EntityBatchPlan {
+  commit: OrchestrationCommit;
+  committed(): void;
 }
 
 export class EntityDispatcher {
-  /**
-   * What this worker itself last committed per entity: the next batch starts from it instead of
-   * reading the history again. A stale entry (another worker wrote since) fails the guarded
-   * checkpoint, is dropped, and the batch is retried from storage.
-   */
-  private readonly committed = new Map<string, Committed>();
-
   constructor(
-    private readonly store: TaskHubWorkerStore,
     private readonly registry: Registry,
     private readonly logger: pino.Logger,
   ) {}
 
-  async process(instanceId: string, messages: ControlMessage[], settle: Settle): Promise<void> {
+  /** Runs one batch of an entity's operations (no I/O but the user code). */
+  async plan(item: OrchestrationWorkItem): Promise<EntityBatchPlan> {
+    const { instanceId } = item;
     const self = parseSchedulerId(instanceId)!;
     const now = new Date();
-    const known = this.committed.get(instanceId) ?? (await this.readCommitted(instanceId));
-    const state = parseSchedulerState(known?.input ?? null);
+    const started = item.history.find((e) => e.EventType === 'ExecutionStarted');
+    const state = parseSchedulerState((started?.Input as string | null | undefined) ?? null);
     const work = receiveMessages(
       instanceId,
       state,
-      messages.map((m) => m.event),
+      item.messages.map((m) => m.event),
       now,
     );
     const outcome = await this.execute(self, state, work.operations);
     const outbound = finishBatch(instanceId, state, work, outcome, now);
 
+    // The next execution replaces this one (RowKey 0 again); its id is the sender of the outbound messages.
     const executionId = newExecutionId();
-    const sender = { InstanceId: instanceId, ExecutionId: executionId };
-    await sendInOrder(outbound, (o) => this.store.sendToInstance(o.instance, o.event, { sender, visibilityDelayInMs: o.delayInMs }));
     const input = serializeSchedulerState(state);
     const start = historyEvent(
       'ExecutionStarted',
@@ -75,51 +63,26 @@ export class EntityDispatcher {
       -1,
       now,
     );
-    let sentinelETag: string;
-    try {
-      sentinelETag = await this.store.checkpoint({
+    const commit: OrchestrationCommit = {
+      messages: outbound,
+      checkpoint: {
+        executionId,
+        newEvents: [historyEvent('OrchestratorStarted', {}, -1, now), start, historyEvent('OrchestratorCompleted', {}, -1, now)],
+      },
+      status: {
         instanceId,
         executionId,
-        existingCount: 0,
-        newEvents: [historyEvent('OrchestratorStarted', {}, -1, now), start, historyEvent('OrchestratorCompleted', {}, -1, now)],
-        sentinelETag: known?.sentinelETag,
-      });
-    } catch (error) {
-      this.committed.delete(instanceId);
-      if (!(error instanceof CheckpointConflict)) throw error;
-      this.logger.warn({ instanceId }, 'entity checkpoint conflict; retrying the batch');
-      return settle(messages, [], 100);
-    }
-    this.remember(instanceId, { input, sentinelETag });
-    await this.store.updateInstance({
-      instanceId,
-      executionId,
-      name: instanceId,
-      version: '',
-      runtimeStatus: 'Running',
-      input,
-      output: null,
-      customStatus: serializeEntityStatus(state),
-      createdTime: now,
-      lastUpdatedTime: now,
-    });
-    logBatch(this.logger, instanceId, work, state);
-    // Deleting is not awaited: the messages stay invisible meanwhile, and a copy that comes back
-    // (the delete failed or the process died) is recognised by its request id.
-    void settle([], messages, 0).catch(() => undefined);
-  }
-
-  private async readCommitted(instanceId: string): Promise<Committed | undefined> {
-    const page = await this.store.readHistory(instanceId);
-    if (!page.sentinelETag) return undefined;
-    const started = page.events.find((e) => e.EventType === 'ExecutionStarted');
-    return { input: (started?.Input as string | null | undefined) ?? 'null', sentinelETag: page.sentinelETag };
-  }
-
-  private remember(instanceId: string, committed: Committed): void {
-    this.committed.delete(instanceId);
-    this.committed.set(instanceId, committed);
-    if (this.committed.size > CACHED_ENTITIES) this.committed.delete(this.committed.keys().next().value!);
+        name: instanceId,
+        version: '',
+        runtimeStatus: 'Running',
+        input,
+        output: null,
+        customStatus: serializeEntityStatus(state),
+        createdTime: now,
+        lastUpdatedTime: now,
+      },
+    };
+    return { commit, committed: () => logBatch(this.logger, instanceId, work, state) };
   }
 
   /**

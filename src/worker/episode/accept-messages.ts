@@ -2,7 +2,7 @@
 // Duplicated deliveries of a completion are dropped, a second start is ignored, and a timer that
 // surfaced early (queue visibility is capped) is sent again instead of being recorded.
 
-import type { ControlMessage } from '../../storage/port.js';
+import type { OrchestrationMessage } from '../../storage/port.js';
 import { type HistoryEvent, completionKey } from '../../domain/index.js';
 import { entityResponseKey } from '../entities/orchestration-entities.js';
 import type { Outbound } from './types.js';
@@ -19,7 +19,7 @@ export interface AcceptedMessages {
   rearmed: Outbound[];
 }
 
-export function acceptMessages(history: HistoryEvent[], messages: ControlMessage[], now: Date): AcceptedMessages {
+export function acceptMessages(history: HistoryEvent[], messages: OrchestrationMessage[], now: Date): AcceptedMessages {
   const keyOf = (event: HistoryEvent) => completionKey(event) ?? entityResponseKey(event);
   const seen = new Set(history.map(keyOf).filter((k) => k !== undefined));
   let hasStart = history.some((e) => e.EventType === 'ExecutionStarted');

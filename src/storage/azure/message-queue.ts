@@ -1,12 +1,12 @@
-// Control queues and the work-item queue of one hub: sending envelopes (large ones via blobs),
-// receiving and settling them. A management client only sends.
+// One Azure queue of envelopes: serialises (moving an oversized message to a blob), receives
+// (resolving blob-backed messages) and settles by pop receipt. Used by the control queues and
+// the work-item queue; pop receipts never leave src/storage/azure.
 
 import type { QueueClient } from '@azure/storage-queue';
 import type { OrchestrationInstanceRef } from '../../domain/index.js';
-import { ignoreNotFound, type AccountClients } from './clients.js';
+import { ignoreNotFound } from './clients.js';
 import { decodeQueueText, parseMessage, serializeLargeMessageWrapper, serializeMessage, type MessageData } from './envelope.js';
 import { exceedsQueueLimit, type LargeMessages } from './large-messages.js';
-import type { HubResourceNames } from './names.js';
 
 export interface ReceivedMessage {
   messageId: string;
@@ -19,36 +19,29 @@ export interface ReceivedMessage {
 /** Azure queues cap the initial invisibility at 7 days. */
 export const MAX_VISIBILITY_DELAY_MS = 7 * 24 * 3600 * 1000 - 60_000;
 
-export class HubQueues {
-  private readonly created = new Set<string>();
+export class MessageQueue {
+  private created = false;
 
   constructor(
-    private readonly clients: AccountClients,
-    private readonly names: HubResourceNames,
+    readonly client: QueueClient,
     private readonly large: LargeMessages,
     private readonly encoding: 'utf8' | 'base64',
   ) {}
 
-  control(partition: number): QueueClient {
-    return this.clients.queue(this.names.controlQueue(partition));
+  async ensure(): Promise<void> {
+    if (this.created) return;
+    await this.client.createIfNotExists();
+    this.created = true;
   }
 
-  workItems(): QueueClient {
-    return this.clients.queue(this.names.workItemQueue);
+  async deleteQueue(): Promise<void> {
+    this.created = false;
+    await ignoreNotFound(this.client.deleteIfExists());
   }
 
-  async ensure(queue: QueueClient): Promise<void> {
-    if (this.created.has(queue.name)) return;
-    await queue.createIfNotExists();
-    this.created.add(queue.name);
-  }
-
-  /**
-   * Serialises, moves an oversized message to a blob, and sends with an infinite time-to-live.
-   * Returns the blob's URL when the message went to a blob.
-   */
-  async send(queue: QueueClient, message: MessageData, visibilityDelayInMs = 0): Promise<string | undefined> {
-    await this.ensure(queue);
+  /** Sends with an infinite time-to-live; returns the blob's URL when the message went to a blob. */
+  async send(message: MessageData, visibilityDelayInMs = 0): Promise<string | undefined> {
+    await this.ensure();
     let text = serializeMessage(message);
     let blobUrl: string | undefined;
     if (exceedsQueueLimit(text)) {
@@ -58,13 +51,13 @@ export class HubQueues {
     }
     const body = this.encoding === 'base64' ? Buffer.from(text, 'utf8').toString('base64') : text;
     const delay = Math.min(Math.max(0, visibilityDelayInMs), MAX_VISIBILITY_DELAY_MS);
-    await queue.sendMessage(body, { messageTimeToLive: -1, visibilityTimeout: Math.ceil(delay / 1000) });
+    await this.client.sendMessage(body, { messageTimeToLive: -1, visibilityTimeout: Math.ceil(delay / 1000) });
     return blobUrl;
   }
 
-  async receive(queue: QueueClient, max: number, visibilityTimeoutInMs: number): Promise<ReceivedMessage[]> {
-    await this.ensure(queue);
-    const response = await queue.receiveMessages({
+  async receive(max: number, visibilityTimeoutInMs: number): Promise<ReceivedMessage[]> {
+    await this.ensure();
+    const response = await this.client.receiveMessages({
       numberOfMessages: Math.min(32, Math.max(1, max)),
       visibilityTimeout: Math.max(1, Math.ceil(visibilityTimeoutInMs / 1000)),
     });
@@ -89,14 +82,20 @@ export class HubQueues {
     return received;
   }
 
-  async delete(queue: QueueClient, messageId: string, popReceipt: string): Promise<void> {
-    await ignoreNotFound(queue.deleteMessage(messageId, popReceipt));
+  /** Idempotent. */
+  async delete(message: ReceivedMessage): Promise<void> {
+    await ignoreNotFound(this.client.deleteMessage(message.messageId, message.popReceipt));
   }
 
-  /** Changes visibility; returns the new pop receipt. */
-  async setVisibility(queue: QueueClient, messageId: string, popReceipt: string, delayInMs: number): Promise<string> {
-    const response = await queue.updateMessage(messageId, popReceipt, undefined, Math.max(0, Math.ceil(delayInMs / 1000)));
-    return response.popReceipt ?? popReceipt;
+  /** Hides the message for `delayInMs` from now; keeps the new pop receipt on the message. */
+  async setVisibility(message: ReceivedMessage, delayInMs: number): Promise<void> {
+    const response = await this.client.updateMessage(
+      message.messageId,
+      message.popReceipt,
+      undefined,
+      Math.max(0, Math.ceil(delayInMs / 1000)),
+    );
+    message.popReceipt = response.popReceipt ?? message.popReceipt;
   }
 }
 

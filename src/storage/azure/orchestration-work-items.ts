@@ -1,0 +1,197 @@
+// Orchestration work items over the control queues: fetching groups a partition's messages per
+// instance and loads the history of the execution they address; completing commits an episode in
+// the order that makes a crash at any point replay it instead of losing events (child rows ->
+// sends -> guarded checkpoint -> status -> delete messages). Receipts and ETags stay in `held`.
+
+import { isEntityInstanceId } from '../../domain/entity-id.js';
+import type { InstanceState } from '../../domain/index.js';
+import type { FetchOptions, OrchestrationCommit, OrchestrationWorkItem } from '../port.js';
+import type { ControlMessage, ControlQueues } from './control-queues.js';
+import { EntitySessions } from './entity-sessions.js';
+import type { HistoryTable, StoredHistory } from './history-table.js';
+import type { InstancesTable } from './instances-table.js';
+import { sendInOrder } from './ordered-send.js';
+import type { WorkItemQueue } from './work-item-queue.js';
+
+/** Client start messages are retried this often before they are dropped (no matching Instances row). */
+const MAX_START_DEQUEUES = 10;
+/** How long a start waits for the client to write its row, and messages for a not-yet-started instance. */
+const WAIT_FOR_START_IN_MS = 1000;
+const MAX_BACKOFF_IN_MS = 600_000;
+
+interface Held {
+  messages: ControlMessage[];
+  /** Messages of other executions, deleted with the work item. */
+  stale: ControlMessage[];
+  existingCount: number;
+  sentinelETag?: string;
+}
+
+export interface OrchestrationParts {
+  instances: InstancesTable;
+  history: HistoryTable;
+  control: ControlQueues;
+  workItems: WorkItemQueue;
+}
+
+/** The provider's back-off: doubling per delivery, capped at 10 minutes, so a poison message cannot spin. */
+const backoffInMs = (messages: ControlMessage[]) =>
+  Math.min(1000 * 2 ** Math.max(0, Math.max(0, ...messages.map((m) => m.dequeueCount)) - 1), MAX_BACKOFF_IN_MS);
+
+function startExecutionId(start: ControlMessage): string {
+  const ref = start.data.event.OrchestrationInstance as { ExecutionId?: string | null } | undefined;
+  return ref?.ExecutionId ?? start.data.instance.ExecutionId ?? '';
+}
+
+export class OrchestrationWorkItems {
+  private readonly held = new WeakMap<OrchestrationWorkItem, Held>();
+  /** Entities' histories as this worker last committed them (a stale one fails the guarded checkpoint). */
+  private readonly sessions = new EntitySessions();
+
+  constructor(private readonly parts: OrchestrationParts) {}
+
+  async fetch(partition: number, options: FetchOptions): Promise<OrchestrationWorkItem[]> {
+    const received = await this.parts.control.receive(partition, options.maxMessages, options.lockInMs);
+    const byInstance = new Map<string, ControlMessage[]>();
+    for (const m of received) {
+      const list = byInstance.get(m.data.instance.InstanceId) ?? [];
+      list.push(m);
+      byInstance.set(m.data.instance.InstanceId, list);
+    }
+    const items = await Promise.all(
+      [...byInstance].map(async ([instanceId, list]) => {
+        list.sort((a, b) => a.insertedOn.getTime() - b.insertedOn.getTime() || a.data.sequenceNumber - b.data.sequenceNumber);
+        try {
+          return await this.load(instanceId, list);
+        } catch (error) {
+          options.onLoadError?.(instanceId, error);
+          await this.release(list, [], backoffInMs(list));
+          return undefined;
+        }
+      }),
+    );
+    return items.filter((item) => item !== undefined);
+  }
+
+  private async load(instanceId: string, messages: ControlMessage[]): Promise<OrchestrationWorkItem | undefined> {
+    const { instances, history, control } = this.parts;
+    // Entities have no start message: every batch continues the current execution as new.
+    if (isEntityInstanceId(instanceId))
+      return this.hold(instanceId, messages, [], this.sessions.recall(instanceId) ?? (await history.read(instanceId)));
+    const row = await instances.get(instanceId, { fetchInput: false });
+    let start = messages.find((m) => m.data.event.EventType === 'ExecutionStarted');
+    const stale: ControlMessage[] = [];
+    if (start && !start.data.event.ParentInstance && !(row && (!row.executionId || row.executionId === startExecutionId(start)))) {
+      // The client writes the row after enqueueing: wait for it, unless the row was re-created since.
+      const superseded = row !== undefined && row.createdTime.getTime() > Date.parse(start.data.event.Timestamp);
+      if (superseded || start.dequeueCount >= MAX_START_DEQUEUES) stale.push(start);
+      else await control.abandon(start, WAIT_FOR_START_IN_MS);
+      messages = messages.filter((m) => m !== start);
+      start = undefined;
+    }
+    const executionId = start ? startExecutionId(start) : row?.executionId;
+    if (!executionId) return this.release([], stale.concat(messages), 0);
+    const current = messages.filter((m) => m === start || !m.data.instance.ExecutionId || m.data.instance.ExecutionId === executionId);
+    stale.push(...messages.filter((m) => !current.includes(m)));
+    const stored = await history.read(instanceId, executionId);
+    if (!start && stored.events.length === 0 && row) return this.notStartedYet(row, current, stale);
+    return this.hold(instanceId, current, stale, { ...stored, executionId }, row);
+  }
+
+  private hold(
+    instanceId: string,
+    messages: ControlMessage[],
+    stale: ControlMessage[],
+    stored: Omit<StoredHistory, 'rows'>,
+    status?: InstanceState,
+  ): OrchestrationWorkItem {
+    const item: OrchestrationWorkItem = {
+      instanceId,
+      executionId: stored.executionId ?? '',
+      messages: messages.map((m) => ({ instance: m.data.instance, event: m.data.event })),
+      history: stored.events,
+      status,
+    };
+    this.held.set(item, { messages, stale, existingCount: stored.events.length, sentinelETag: stored.sentinelETag });
+    return item;
+  }
+
+  /** Messages for an instance whose start has not been processed yet (delayed start, or a race). */
+  private async notStartedYet(row: InstanceState, messages: ControlMessage[], stale: ControlMessage[]): Promise<undefined> {
+    const terminate = messages.find((m) => m.data.event.EventType === 'ExecutionTerminated');
+    if (terminate && row.runtimeStatus === 'Pending') {
+      const now = new Date();
+      await this.parts.instances.update({
+        instanceId: row.instanceId,
+        executionId: row.executionId,
+        name: row.name,
+        version: row.version,
+        runtimeStatus: 'Terminated',
+        output: (terminate.data.event.Input as string | null | undefined) ?? '',
+        lastUpdatedTime: now,
+        completedTime: now,
+      });
+      return this.release([], stale.concat(messages), 0);
+    }
+    const waiting = row.runtimeStatus === 'Pending' ? messages.filter((m) => m.dequeueCount < MAX_START_DEQUEUES) : [];
+    return this.release(waiting, stale.concat(messages.filter((m) => !waiting.includes(m))), WAIT_FOR_START_IN_MS);
+  }
+
+  async complete(item: OrchestrationWorkItem, commit: OrchestrationCommit): Promise<void> {
+    const held = this.take(item);
+    const { instances, history, control, workItems } = this.parts;
+    const checkpoint = commit.checkpoint;
+    const self = { InstanceId: item.instanceId, ExecutionId: checkpoint?.executionId ?? item.executionId };
+    await Promise.all((commit.childInstances ?? []).map((row) => instances.update(row)));
+    await Promise.all([
+      ...(commit.activities ?? []).map((event) => workItems.send(self, event)),
+      sendInOrder(commit.messages ?? [], (o) =>
+        control.send(o.instance, o.event, { sender: self, visibilityDelayInMs: o.delayInMs }).then(() => undefined),
+      ),
+    ]);
+    if (checkpoint) {
+      try {
+        const sentinelETag = await history.checkpoint({
+          instanceId: item.instanceId,
+          executionId: checkpoint.executionId,
+          // A continue-as-new execution replaces the history from RowKey 0, under the same sentinel.
+          existingCount: checkpoint.executionId === item.executionId ? held.existingCount : 0,
+          newEvents: checkpoint.newEvents,
+          sentinelETag: held.sentinelETag,
+        });
+        if (isEntityInstanceId(item.instanceId))
+          this.sessions.remember(item.instanceId, { executionId: checkpoint.executionId, events: checkpoint.newEvents, sentinelETag });
+      } catch (error) {
+        this.sessions.forget(item.instanceId);
+        this.held.set(item, held); // still held: the caller abandons it
+        throw error;
+      }
+    }
+    if (commit.status) await instances.update(commit.status);
+    await this.release([], held.stale.concat(held.messages), 0);
+  }
+
+  async abandon(item: OrchestrationWorkItem, delayInMs?: number): Promise<void> {
+    const held = this.held.get(item);
+    if (!held) return;
+    this.held.delete(item);
+    await this.release(held.messages, held.stale, delayInMs ?? backoffInMs(held.messages));
+  }
+
+  private take(item: OrchestrationWorkItem): Held {
+    const held = this.held.get(item);
+    if (!held) throw new Error(`The work item of '${item.instanceId}' was already completed or abandoned.`);
+    this.held.delete(item);
+    return held;
+  }
+
+  /** Makes `retry` visible again after `delayInMs` and deletes `done`; failures only delay redelivery. */
+  private async release(retry: ControlMessage[], done: ControlMessage[], delayInMs: number): Promise<undefined> {
+    const { control } = this.parts;
+    await Promise.all([
+      ...retry.map((m) => control.abandon(m, delayInMs).catch(() => undefined)),
+      ...done.map((m) => control.delete(m).catch(() => undefined)),
+    ]);
+    return undefined;
+  }
+}
