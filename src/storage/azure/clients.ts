@@ -8,7 +8,15 @@ import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { decodeIdentityConnection } from '../../connection-settings.js';
 import { azuriteConnectionString } from './azurite.js';
-import { createIdentityAccountClients } from './identity-clients.js';
+import { identityServiceClients } from './identity-clients.js';
+
+/** How an account's clients are made: a connection string and an identity connection differ only here. */
+export interface AccountServiceClients {
+  tableService: TableServiceClient;
+  queueService: QueueServiceClient;
+  blobService: BlobServiceClient;
+  newTable(name: string): TableClient;
+}
 
 export interface AccountClients {
   table(name: string): TableClient;
@@ -76,17 +84,21 @@ export function createAccountClients(connectionString: string, options: AccountC
     additionalPolicies: [{ policy: tryTimeoutPolicy(tryTimeoutInMs), position: 'perRetry' as const }],
   };
   const storageOptions = { retryOptions: { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 500, tryTimeoutInMs } };
-  if (identity) return createIdentityAccountClients(identity, tableOptions, storageOptions);
-  const tableService = TableServiceClient.fromConnectionString(expanded, tableOptions);
-  const queueService = QueueServiceClient.fromConnectionString(expanded, storageOptions);
-  const blobService = BlobServiceClient.fromConnectionString(expanded, storageOptions);
+  const { tableService, queueService, blobService, newTable } = identity
+    ? identityServiceClients(identity, tableOptions, storageOptions)
+    : {
+        tableService: TableServiceClient.fromConnectionString(expanded, tableOptions),
+        queueService: QueueServiceClient.fromConnectionString(expanded, storageOptions),
+        blobService: BlobServiceClient.fromConnectionString(expanded, storageOptions),
+        newTable: (name: string) => TableClient.fromConnectionString(expanded, name, tableOptions),
+      };
   const tables = new Map<string, TableClient>();
   return {
     tableService,
     table(name) {
       let client = tables.get(name);
       if (!client) {
-        client = TableClient.fromConnectionString(expanded, name, tableOptions);
+        client = newTable(name);
         tables.set(name, client);
       }
       return client;

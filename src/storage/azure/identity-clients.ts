@@ -6,7 +6,7 @@ import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredenti
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { IdentityConnection } from '../../connection-settings.js';
-import type { AccountClients } from './clients.js';
+import type { AccountServiceClients } from './clients.js';
 
 /** The credential the settings ask for; nothing is fetched until the first storage call. */
 export function identityCredential(connection: IdentityConnection): TokenCredential {
@@ -23,27 +23,17 @@ export function identityCredential(connection: IdentityConnection): TokenCredent
   }
 }
 
-export function createIdentityAccountClients(
+/** The three service clients and a table-client factory for an identity connection. */
+export function identityServiceClients(
   connection: IdentityConnection,
   tableOptions: TableServiceClientOptions,
   storageOptions: { retryOptions: { maxTries: number; retryDelayInMs: number; maxRetryDelayInMs: number; tryTimeoutInMs: number } },
-): AccountClients {
+): AccountServiceClients {
   const credential = identityCredential(connection);
-  const tableService = new TableServiceClient(connection.tableServiceUri, credential, tableOptions);
-  const queueService = new QueueServiceClient(connection.queueServiceUri, credential, storageOptions);
-  const blobService = new BlobServiceClient(connection.blobServiceUri, credential, storageOptions);
-  const tables = new Map<string, TableClient>();
   return {
-    tableService,
-    table(name) {
-      let client = tables.get(name);
-      if (!client) {
-        client = new TableClient(connection.tableServiceUri, name, credential, tableOptions);
-        tables.set(name, client);
-      }
-      return client;
-    },
-    queue: (name) => queueService.getQueueClient(name),
-    container: (name) => blobService.getContainerClient(name),
+    tableService: new TableServiceClient(connection.tableServiceUri, credential, tableOptions),
+    queueService: new QueueServiceClient(connection.queueServiceUri, credential, storageOptions),
+    blobService: new BlobServiceClient(connection.blobServiceUri, credential, storageOptions),
+    newTable: (name) => new TableClient(connection.tableServiceUri, name, credential, tableOptions),
   };
 }
