@@ -1,39 +1,17 @@
 // Entities under a crash: a worker process applying 100 signals to one entity is SIGKILLed in the
 // middle; a new worker takes over its partitions and every signal is applied exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { azuriteConnectionString } from '../helpers/hub.js';
 import { BASE, KEY, startHarness, type Harness } from './harness.js';
+import { killWorkers, spawnWorker } from './worker-process.js';
 
 let h: Harness;
-const children: ChildProcess[] = [];
-
-function spawnWorker(hub: string): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/server.ts', '--worker-only', '--lease-duration-ms', '2000', '--message-visibility-ms', '3000'],
-    {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        AzureWebJobsStorage: azuriteConnectionString(),
-        TASKHUB_HUB_NAME: hub,
-        TASKHUB_PARTITION_COUNT: '2',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  children.push(child);
-  return child;
-}
 
 beforeAll(async () => {
   h = await startHarness({ worker: false });
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killWorkers();
   await h?.close();
 });
 

@@ -1,0 +1,31 @@
+// A worker-only server process on the suite's Azurite, for tests that kill a worker mid-run.
+// Short leases and message visibility let a second worker take over within seconds.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { azuriteConnectionString } from '../helpers/hub.js';
+
+const children: ChildProcess[] = [];
+
+export function spawnWorker(hub: string): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/server.ts', '--worker-only', '--lease-duration-ms', '2000', '--message-visibility-ms', '3000'],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        AzureWebJobsStorage: azuriteConnectionString(),
+        TASKHUB_HUB_NAME: hub,
+        TASKHUB_PARTITION_COUNT: '2',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  children.push(child);
+  return child;
+}
+
+/** Kills every worker this file spawned that is still running. */
+export function killWorkers(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+}
