@@ -121,12 +121,12 @@ describe('POST /orchestrators/{name}', () => {
 
   it('accepts ids of 256 characters and refuses longer, @-prefixed or forbidden ones, storing nothing', async () => {
     expect((await t.call('POST', `${BASE}/orchestrators/Hello/${'a'.repeat(256)}`)).statusCode).toBe(202);
-    for (const id of ['b'.repeat(257), '@counter@x', 'with#hash', 'back\\slash', 'q?mark', 'tab\tchar', 'slash/inside']) {
+    for (const id of ['z'.repeat(257), '@counter@x', 'with#hash', 'back\\slash', 'q?mark', 'tab\tchar', 'slash/inside']) {
       const res = await t.call('POST', `${BASE}/orchestrators/Hello/${encodeURIComponent(id)}`);
       expect(res.statusCode, id).toBe(400);
       expect(res.json(), id).toMatchObject({ error: 'InvalidInstanceId' });
     }
-    const list = (await t.call('GET', `${BASE}/instances?instanceIdPrefix=b`)).json() as unknown[];
+    const list = (await t.call('GET', `${BASE}/instances?instanceIdPrefix=z`)).json() as unknown[];
     expect(list).toEqual([]);
   });
 
