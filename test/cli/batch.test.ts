@@ -19,6 +19,7 @@ interface Outcome {
   instanceId: string;
   outcome: string;
   reason?: string;
+  newInstanceId?: string;
 }
 
 for (const transport of ['direct', 'http'] as const) {
@@ -53,6 +54,39 @@ for (const transport of ['direct', 'http'] as const) {
       const again = parseJson(retry) as { skipped: number; outcomes: Outcome[] };
       expect(again.skipped).toBe(3);
       expect(again.outcomes.every((o) => o.reason === 'already Terminated')).toBe(true);
+    });
+
+    it('restarts under new IDs by default, and under the same IDs with --same-id (active ones skipped)', async () => {
+      for (const id of ['r1', 'r2', 'r3']) {
+        expect((await runCli(['start-new', ...args(), '--function-name', 'Again', '--id', id, '--input', '{"n":1}'])).code).toBe(0);
+      }
+      await setStateAsWorkerWould(hub, 'r1', 'Completed');
+      await setStateAsWorkerWould(hub, 'r2', 'Failed');
+      await setStateAsWorkerWould(hub, 'r3', 'Running');
+
+      const fresh = parseJson<{ done: number; outcomes: Outcome[] }>(
+        await runCli(['batch', 'restart', ...args(), '--instance-ids', 'r1', '--json']),
+      );
+      expect(fresh.done).toBe(1);
+      const newId = fresh.outcomes[0].newInstanceId;
+      expect(newId).toMatch(/^[0-9a-f]{32}$/);
+      const restarted = parseJson<{ name: string; input: unknown }>(
+        await runCli(['get-runtime-status', ...args(), '--id', newId!, '--show-input', '--json']),
+      );
+      expect(restarted).toMatchObject({ name: 'Again', input: { n: 1 } });
+
+      const same = await runCli(['batch', 'restart', ...args(), '--instance-ids', 'r1,r2,r3', '--same-id', '--json']);
+      expect(same.code, same.stderr).toBe(0);
+      const result = parseJson<{ done: number; skipped: number; outcomes: Outcome[] }>(same);
+      expect(result).toMatchObject({ done: 2, skipped: 1 });
+      const byId = Object.fromEntries(result.outcomes.map((o) => [o.instanceId, o]));
+      expect(byId.r1).toEqual({ instanceId: 'r1', outcome: 'done' });
+      expect(byId.r2).toEqual({ instanceId: 'r2', outcome: 'done' });
+      expect(byId.r3).toEqual({ instanceId: 'r3', outcome: 'skipped', reason: 'still Running' });
+      for (const id of ['r1', 'r2']) {
+        const status = parseJson<{ runtimeStatus: string }>(await runCli(['get-runtime-status', ...args(), '--id', id, '--json']));
+        expect(status.runtimeStatus).toBe('Pending');
+      }
     });
 
     it('exits 1 and names the failures; usage errors exit 2', async () => {

@@ -11,6 +11,11 @@ import { CREATED_AFTER, CREATED_BEFORE, REASON, RUNTIME_STATUS } from './options
 
 const POLL_INTERVAL_IN_MS = 250;
 
+const SAME_ID: OptionSpecs[string] = {
+  type: 'boolean',
+  description: 'Restart each instance under its own ID (only finished ones; active ones are skipped) instead of a new one.',
+};
+
 const FILTER_OPTIONS: OptionSpecs = {
   'created-after': CREATED_AFTER,
   'created-before': CREATED_BEFORE,
@@ -56,9 +61,11 @@ function batchVerb(operation: BatchOperation): Verb {
           'event-name': { type: 'string', value: '<name>', description: 'Event name (required).' },
           'event-data': { type: 'string', value: '<json|@file>', description: 'Event data as JSON (default null).' },
         }
-      : ['terminate', 'suspend', 'resume', 'rewind'].includes(operation)
-        ? { reason: REASON }
-        : {};
+      : operation === 'restart'
+        ? { 'same-id': SAME_ID }
+        : ['terminate', 'suspend', 'resume', 'rewind'].includes(operation)
+          ? { reason: REASON }
+          : {};
   return {
     name: `batch ${operation}`,
     summary: `${operation} many instances at once: --instance-ids, or every instance matching a filter (--confirm).`,
@@ -94,6 +101,8 @@ function batchVerb(operation: BatchOperation): Verb {
         if (!request.eventName) throw new UsageError('--event-name is required.');
         request.eventData = jsonValue(ctx.values, 'event-data', ctx.cwd) ?? null;
       }
+      // As the single-instance restart: a new instance ID unless --same-id.
+      if (operation === 'restart') request.restartWithNewInstanceId = ctx.values['same-id'] !== true;
       const batches = await ctx.batches();
       if (filter) {
         const plan = await batches.plan(ctx.hub, request);

@@ -32,6 +32,8 @@ export function skipReason(operation: BatchOperation, error: DomainError): strin
     case 'InstanceGone':
       return operation === 'restart' ? `still ${status}` : `already ${status}`;
     case 'InstanceStateConflict':
+      // Restart under the same ID refuses an instance that has not finished yet.
+      if (operation === 'restart') return `still ${status}`;
       return operation === 'suspend' ? 'already Suspended' : `not suspended (${status})`;
     case 'InstanceNotFailed':
       return `not Failed (${status})`;
