@@ -1,12 +1,12 @@
 // Picks the transport: straight to storage (default, like Core Tools) or a running server (--url).
 // Both hand the verbs the same ManagementService; the CLI has no storage logic of its own.
 
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { HUB_NAME_RULE, isValidHubName } from '../domain/index.js';
 import type { HubRef, ManagementService } from '../services/contract.js';
 import type { BatchClient } from './batch-client.js';
 import { stringValue, type Values } from './args.js';
-import { directEnv, keyFromEnv, type Env } from './environment.js';
+import { connectionSettingGiven, directEnv, keyFromEnv, type Env } from './environment.js';
 import { UsageError } from './failures.js';
 import { dataFolder, findServerAddress } from '../server-address.js';
 
@@ -19,6 +19,8 @@ export interface Connection {
 export interface Target {
   hub: HubRef;
   overHttp: boolean;
+  /** Straight to storage: the server configuration its store is built from, as the server builds it. */
+  config?: Config;
   /** Creates clients only; nothing is sent until an operation is called. */
   connect(): Promise<Connection>;
 }
@@ -45,7 +47,7 @@ export function resolveTarget(values: Values, env: Env, context: TargetContext):
   if (url !== undefined) return httpTarget(env, url, values, setting, taskHub);
   // No connection string and no --url: the server started from this folder, if one is running.
   let hint = '';
-  if (setting === undefined && !env[DEFAULT_SETTING]) {
+  if (setting === undefined && !connectionSettingGiven(env, DEFAULT_SETTING)) {
     const folder = dataFolder(env, context.cwd);
     const local = findServerAddress(folder);
     if (local) {
@@ -79,7 +81,7 @@ function httpTarget(env: Env, url: string, values: Values, connection: string | 
 }
 
 function directTarget(processEnv: Env, setting: string, taskHub: string | undefined, hint = ''): Target {
-  const { env, connectionFound } = directEnv(processEnv, setting);
+  const { env, connectionFound, problem } = directEnv(processEnv, setting);
   // The setting's own name becomes the connection name, so messages speak of what the user typed.
   // The same string stays the default connection too: the service expects that one configured.
   if (setting !== DEFAULT_SETTING && connectionFound) {
@@ -97,10 +99,15 @@ function directTarget(processEnv: Env, setting: string, taskHub: string | undefi
   return {
     hub: { connection: setting, taskHub: config.hubName },
     overHttp: false,
+    config,
     async connect() {
       // Checked only now, so that mistakes in the verb's own options are reported first.
+      if (problem !== undefined) throw new UsageError(problem);
       if (!connectionFound) {
-        throw new UsageError(`The environment setting '${setting}' (--connection-string-setting) holds no connection string${hint}.`);
+        throw new UsageError(
+          `The environment setting '${setting}' (--connection-string-setting) holds no connection string ` +
+            `and no identity settings (${setting}__accountName, ...) are set${hint}.`,
+        );
       }
       // Loaded on demand: the Azure SDKs are the slow part of starting the CLI.
       const [{ createAzureStoreProvider }, { createManagementService }] = await Promise.all([

@@ -79,7 +79,7 @@ describe('usage errors', () => {
     ]);
     expect([noSetting.code, noSetting.stderr]).toEqual([
       2,
-      "taskhub get-instances: The environment setting 'NOT_SET_ANYWHERE' (--connection-string-setting) holds no connection string.\n",
+      "taskhub get-instances: The environment setting 'NOT_SET_ANYWHERE' (--connection-string-setting) holds no connection string and no identity settings (NOT_SET_ANYWHERE__accountName, ...) are set.\n",
     ]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: taskhub <command> [options]');
