@@ -97,6 +97,25 @@ export interface FetchOptions {
   onLoadError?: (instanceId: string, error: unknown) => void;
 }
 
+/**
+ * Thrown by completeOrchestrationWorkItem when storage refuses the episode's history for a reason
+ * retrying cannot fix (a row or a one-row batch over the service's limits, a property it rejects).
+ * The work item stays held: the worker completes it again with a commit that fails the instance
+ * (appended after the `storedEvents` that did get stored), or abandons it.
+ */
+export class CheckpointRefused extends Error {
+  constructor(
+    readonly instanceId: string,
+    /** What storage answered, for the instance's failure message (no secrets: service text only). */
+    readonly reason: string,
+    /** Leading events of the refused checkpoint that were stored before the refusal. */
+    readonly storedEvents: number,
+  ) {
+    super(`Storage refused the history of '${instanceId}': ${reason}`);
+    this.name = 'CheckpointRefused';
+  }
+}
+
 /** Resolves the work-item store of a (connection, task hub) pair: all the worker may ask for. */
 export interface WorkItemStoreProvider {
   /** Throws UnknownConnection for names not allow-listed in config. */
@@ -127,7 +146,8 @@ export interface WorkItemStore {
    * Commits in order: child rows, then activities and messages, then the checkpoint (guarded: throws
    * CheckpointConflict when another worker appended first, nothing after it is written), then the
    * status, then deletes the work item's messages. Safe to repeat after a crash: every step is an
-   * upsert or a guarded append, and sends are deduplicated by the planner on replay.
+   * upsert or a guarded append, and sends are deduplicated by the planner on replay. Throws
+   * CheckpointRefused (the item stays held) when storage refuses the history for good.
    */
   completeOrchestrationWorkItem(item: OrchestrationWorkItem, commit: OrchestrationCommit): Promise<void>;
   /**

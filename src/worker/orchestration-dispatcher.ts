@@ -6,9 +6,11 @@ import type pino from 'pino';
 import { isEntityInstanceId } from '../domain/entity-id.js';
 import { CheckpointConflict } from '../domain/index.js';
 import type { InstanceEvents } from '../services/instance-events.js';
-import type { OrchestrationCommit, OrchestrationWorkItem, WorkItemStore } from '../storage/port.js';
+import type { InstanceUpdate, OrchestrationCommit, OrchestrationWorkItem, WorkItemStore } from '../storage/port.js';
+import { CheckpointRefused } from '../storage/work-item-store.js';
 import type { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { planEpisode, type EpisodePlan } from './episode.js';
+import { failRefusedEpisode } from './episode/refused.js';
 import type { WorkerObserver } from './observer.js';
 import { rowRepair } from './status-from-history.js';
 import type { Registry } from './registry.js';
@@ -69,8 +71,8 @@ export class OrchestrationDispatcher {
       if (plan.kind === 'idle' && commit.status) {
         this.logger.warn({ instanceId, runtimeStatus: commit.status.runtimeStatus }, 'status row behind its history; repaired');
       }
-      await this.store.completeOrchestrationWorkItem(item, commit);
-      if (commit.status) this.events.notify({ taskHub: this.store.hubName, instanceId, runtimeStatus: commit.status.runtimeStatus });
+      const status = await this.commit(item, plan, commit);
+      if (status) this.events.notify({ taskHub: this.store.hubName, instanceId, runtimeStatus: status.runtimeStatus });
       this.options.observer?.episode(this.store.hubName, 'completed');
     } catch (error) {
       if (error instanceof CheckpointConflict) {
@@ -80,6 +82,38 @@ export class OrchestrationDispatcher {
       this.options.observer?.episode(this.store.hubName, 'failed');
       this.logger.error({ err: error, instanceId }, 'orchestration episode failed; messages will be retried');
       await this.store.abandonOrchestrationWorkItem(item);
+    }
+  }
+
+  /**
+   * Completes the work item with the plan's commit; when storage refuses the history for good, fails
+   * the instance with what storage said instead of retrying forever. Returns the row status written.
+   */
+  private async commit(item: OrchestrationWorkItem, plan: EpisodePlan, commit: OrchestrationCommit): Promise<InstanceUpdate | undefined> {
+    try {
+      await this.store.completeOrchestrationWorkItem(item, commit);
+      return commit.status;
+    } catch (error) {
+      if (!(error instanceof CheckpointRefused) || plan.kind !== 'checkpoint') throw error;
+      this.logger.error(
+        { instanceId: item.instanceId, reason: error.reason },
+        'storage refused the history of an episode; failing the instance',
+      );
+      const failing = failRefusedEpisode({
+        plan,
+        history: item.history,
+        reason: error.reason,
+        storedEvents: error.storedEvents,
+        now: new Date(),
+      });
+      try {
+        await this.store.completeOrchestrationWorkItem(item, failing);
+      } catch (again) {
+        if (!(again instanceof CheckpointRefused)) throw again;
+        // Not even the closing events can be stored: the row alone says why the instance stopped.
+        await this.store.completeOrchestrationWorkItem(item, { messages: failing.messages, status: failing.status });
+      }
+      return failing.status;
     }
   }
 }

@@ -3,7 +3,7 @@
 
 import { odata, type TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { CheckpointConflict, type HistoryEvent } from '../../domain/index.js';
-import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
+import { ignoreNotFound, isConflict, isNotFound, statusOf } from './clients.js';
 import { escapeKey } from './keys.js';
 import { exceedsTableLimit, randomHex, type LargeMessages } from './large-messages.js';
 import { int32 } from './instances-table.js';
@@ -28,6 +28,45 @@ export interface CheckpointRequest {
   newEvents: HistoryEvent[];
   /** ETag from read(); undefined for the first checkpoint of a new execution. */
   sentinelETag?: string;
+}
+
+/**
+ * A checkpoint the table service refused for a reason retrying cannot fix, with how far it got:
+ * the events stored in earlier batches and the sentinel ETag they left.
+ */
+export class RefusedCheckpoint extends Error {
+  constructor(
+    readonly reason: string,
+    readonly storedEvents: number,
+    readonly sentinelETag: string | undefined,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * Answers about the rows themselves, the same on every attempt: a body over the batch limit (413),
+ * or a row or property the service will not store (400 with one of these codes). Other 400s (a
+ * header the service does not understand) say nothing about the episode and stay retryable.
+ */
+const REFUSED_ROW_CODES = new Set([
+  'RequestBodyTooLarge',
+  'EntityTooLarge',
+  'PropertyValueTooLarge',
+  'PropertyNameTooLong',
+  'PropertyNameInvalid',
+  'TooManyProperties',
+  'InvalidValueType',
+  'OutOfRangeInput',
+  'InvalidInput',
+]);
+
+function refusal(error: unknown): string | undefined {
+  const status = statusOf(error);
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (status !== 413 && !(status === 400 && REFUSED_ROW_CODES.has(code))) return undefined;
+  const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : '';
+  return `Azure Table storage refused the history rows (${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''})`;
 }
 
 const SENTINEL = 'sentinel';
@@ -163,6 +202,7 @@ export class HistoryTable {
       rows.push(await this.toRow(instanceId, rowKeyOf(request.existingCount + i), executionId, event));
     }
     let etag = request.sentinelETag;
+    let stored = 0;
     const batches = sizedBatches(rows);
     for (const [index, batch] of batches.entries()) {
       const last = index === batches.length - 1;
@@ -179,8 +219,11 @@ export class HistoryTable {
         const response = await this.client.submitTransaction(actions);
         const sentinelResponse = response.subResponses[response.subResponses.length - 1];
         etag = sentinelResponse?.etag ?? (await this.client.getEntity(escapeKey(instanceId), SENTINEL)).etag;
+        stored += batch.length;
       } catch (error) {
         if (isConflict(error)) throw new CheckpointConflict(instanceId);
+        const reason = refusal(error);
+        if (reason) throw new RefusedCheckpoint(reason, stored, etag);
         throw error;
       }
     }

@@ -6,9 +6,10 @@
 import { isEntityInstanceId } from '../../domain/entity-id.js';
 import type { InstanceState } from '../../domain/index.js';
 import type { FetchOptions, OrchestrationCommit, OrchestrationWorkItem } from '../port.js';
+import { CheckpointRefused } from '../work-item-store.js';
 import type { ControlMessage, ControlQueues } from './control-queues.js';
 import { EntitySessions } from './entity-sessions.js';
-import type { HistoryTable, StoredHistory } from './history-table.js';
+import { RefusedCheckpoint, type HistoryTable, type StoredHistory } from './history-table.js';
 import type { InstancesTable } from './instances-table.js';
 import { sendInOrder } from './ordered-send.js';
 import type { WorkItemQueue } from './work-item-queue.js';
@@ -23,6 +24,8 @@ interface Held {
   messages: ControlMessage[];
   /** Messages of other executions, deleted with the work item. */
   stale: ControlMessage[];
+  /** The execution whose stored events `existingCount` counts (the work item's, until a refused checkpoint stored some). */
+  executionId: string;
   existingCount: number;
   sentinelETag?: string;
 }
@@ -112,7 +115,13 @@ export class OrchestrationWorkItems {
       history: stored.events,
       status,
     };
-    this.held.set(item, { messages, stale, existingCount: stored.events.length, sentinelETag: stored.sentinelETag });
+    this.held.set(item, {
+      messages,
+      stale,
+      executionId: item.executionId,
+      existingCount: stored.events.length,
+      sentinelETag: stored.sentinelETag,
+    });
     return item;
   }
 
@@ -155,7 +164,7 @@ export class OrchestrationWorkItems {
           instanceId: item.instanceId,
           executionId: checkpoint.executionId,
           // A continue-as-new execution replaces the history from RowKey 0, under the same sentinel.
-          existingCount: checkpoint.executionId === item.executionId ? held.existingCount : 0,
+          existingCount: checkpoint.executionId === held.executionId ? held.existingCount : 0,
           newEvents: checkpoint.newEvents,
           sentinelETag: held.sentinelETag,
         });
@@ -163,8 +172,15 @@ export class OrchestrationWorkItems {
           this.sessions.remember(item.instanceId, { executionId: checkpoint.executionId, events: checkpoint.newEvents, sentinelETag });
       } catch (error) {
         this.sessions.forget(item.instanceId);
-        this.held.set(item, held); // still held: the caller abandons it
-        throw error;
+        this.held.set(item, held); // still held: the caller abandons it, or completes it again after a refusal
+        if (!(error instanceof RefusedCheckpoint)) throw error;
+        if (error.storedEvents > 0) {
+          // What got stored stays: the next commit of this item appends after it.
+          held.existingCount = (checkpoint.executionId === held.executionId ? held.existingCount : 0) + error.storedEvents;
+          held.executionId = checkpoint.executionId;
+          held.sentinelETag = error.sentinelETag;
+        }
+        throw new CheckpointRefused(item.instanceId, error.reason, error.storedEvents);
       }
     }
     if (commit.status) await instances.update(commit.status);
