@@ -1,6 +1,6 @@
 // Schemas of the entity routes' answers (DurableEntityStatus.cs; CleanEntityStorageResult.cs).
 
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 
 export const EntityStatus = Type.Object(
   {
@@ -13,5 +13,13 @@ export const EntityStatus = Type.Object(
   },
   { $id: 'EntityStatus', description: 'One entity in a list of entities.' },
 );
+export type EntityStatus = Static<typeof EntityStatus>;
+
+/** Not shared by `$id`: only the clean-entity-storage route answers it. */
+export const CleanEntityStorageResult = Type.Object({
+  numberOfEmptyEntitiesRemoved: Type.Integer({ minimum: 0 }),
+  numberOfOrphanedLocksRemoved: Type.Integer({ minimum: 0 }),
+});
+export type CleanEntityStorageResult = Static<typeof CleanEntityStorageResult>;
 
 export const EntityState = Type.Unknown({ description: 'The entity state, as the entity last stored it (any JSON).' });

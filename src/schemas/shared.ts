@@ -1,5 +1,7 @@
 // Shared TypeBox schemas with `$id`s: registered once with app.addSchema, referenced by routes
-// through `ref()`, and emitted under the same names in the OpenAPI document.
+// through `ref()`, and emitted under the same names in the OpenAPI document. Each schema's
+// TypeScript type (`Static<...>`) is exported under the same name: services and the CLI use these
+// types, so a body and its schema cannot drift apart.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { RUNTIME_STATUSES, type RuntimeStatus as RuntimeStatusName } from '../domain/index.js';
@@ -67,6 +69,8 @@ export const OrchestrationStatus = Type.Object(
   },
   { $id: 'OrchestrationStatus', description: 'The Durable Functions status object.' },
 );
+/** The Durable Functions status object, exactly as serialised on the wire (keys in this order). */
+export type OrchestrationStatus = Static<typeof OrchestrationStatus>;
 
 const url = (description: string) => Type.String({ description });
 
@@ -84,6 +88,7 @@ export const CheckStatusPayload = Type.Object(
   },
   { $id: 'CheckStatusPayload', description: 'Management URLs of one instance (answer of 202 responses).' },
 );
+export type CheckStatusPayload = Static<typeof CheckStatusPayload>;
 
 export const PurgeResult = Type.Object({ instancesDeleted: Type.Integer({ minimum: 0 }) }, { $id: 'PurgeHistoryResult' });
 
@@ -104,16 +109,16 @@ export const Health = Type.Object(
 );
 
 const count = Type.Integer({ minimum: 0 });
+const countsByStatus = Object.fromEntries(RUNTIME_STATUSES.map((status) => [status, count])) as Record<RuntimeStatusName, typeof count>;
 
 export const StatusCounts = Type.Object(
   {
-    counts: Type.Object(Object.fromEntries(RUNTIME_STATUSES.map((status) => [status, count])), {
-      description: 'Instances per runtime status; every status is present.',
-    }),
+    counts: Type.Object(countsByStatus, { description: 'Instances per runtime status; every status is present.' }),
     total: Type.Integer({ minimum: 0, description: 'Sum of the counts.' }),
   },
   { $id: 'StatusCounts', description: 'taskhub addition: instances per runtime status.' },
 );
+export type StatusCounts = Static<typeof StatusCounts>;
 
 export const WhoAmI = Type.Object(
   {

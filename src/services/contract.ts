@@ -2,6 +2,7 @@
 // Implemented by src/services/management-service.ts; consumed by src/routes and src/cli.
 
 import type { RuntimeStatus } from '../domain/index.js';
+import type { OrchestrationStatus, StatusCounts } from '../schemas/shared.js';
 import type { CleanEntityStorageResult, EntityListFilter, EntityListPage, SignalOptions } from './entities.js';
 
 export type { CleanEntityStorageResult, EntityListFilter, EntityListPage, EntityStatusObject, SignalOptions } from './entities.js';
@@ -13,19 +14,9 @@ export interface HubRef {
   taskHub: string;
 }
 
-/** The Durable Functions status object, exactly as serialised on the wire. */
-export interface StatusObject {
-  name: string;
-  instanceId: string;
-  runtimeStatus: RuntimeStatus;
-  input: unknown;
-  customStatus: unknown;
-  output: unknown;
-  /** ISO-8601, whole seconds, `Z`. */
-  createdTime: string;
-  lastUpdatedTime: string;
-  historyEvents?: Record<string, unknown>[];
-}
+/** The Durable Functions status object, exactly as serialised on the wire (its schema's type). */
+export type StatusObject = OrchestrationStatus;
+export type { StatusCounts };
 
 export interface RaiseEventOptions {
   /** The caller's Idempotency-Key: the same key for the same event name applies once per execution. */
@@ -65,12 +56,6 @@ export interface InstanceFilter {
 
 export interface ListFilter extends InstanceFilter {
   showInput?: boolean;
-}
-
-export interface StatusCounts {
-  /** Every runtime status, 0 when none match. */
-  counts: Record<RuntimeStatus, number>;
-  total: number;
 }
 
 export interface ListOptions {

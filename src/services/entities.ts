@@ -15,6 +15,7 @@ import {
 import { jsonNetDate, requestEventName, RELEASE_EVENT_NAME, serializeRelease, serializeRequest } from '../domain/entity-messages.js';
 import { parseEntityStatus, parseSchedulerState, statusSaysExists } from '../domain/entity-state.js';
 import { DomainError, eventRaised, type InstanceState } from '../domain/index.js';
+import type { CleanEntityStorageResult, EntityStatus } from '../schemas/entities.js';
 import { JsonText } from './json-text.js';
 import type { ManagementStore } from '../storage/management-store.js';
 
@@ -23,13 +24,8 @@ const MAX_ENTITY_PAGE_SIZE = 1000;
 /** The provider keeps reading while pages come back empty, for at most this long (EntityTrackingStoreQueries). */
 const EMPTY_PAGE_BUDGET_IN_MS = 100;
 
-export interface EntityStatusObject {
-  entityId: { name: string; key: string };
-  /** Json.NET's DateTime text (full precision, `Z`). */
-  lastOperationTime: string;
-  /** The entity state; null when not fetched. */
-  state: unknown;
-}
+/** One entity as the list shows it; `lastOperationTime` is Json.NET's DateTime text (full precision, `Z`). */
+export type EntityStatusObject = EntityStatus;
 
 export interface EntityListFilter {
   /** Entity name (any letter case); all entities when absent. */
@@ -53,10 +49,7 @@ export interface SignalOptions {
   scheduledTime?: Date;
 }
 
-export interface CleanEntityStorageResult {
-  numberOfEmptyEntitiesRemoved: number;
-  numberOfOrphanedLocksRemoved: number;
-}
+export type { CleanEntityStorageResult };
 
 /** Route/CLI spelling -> id; `$` is the empty key. Throws BadRequest for names that cannot be entities. */
 export function toEntityId(name: string, key: string): EntityId {

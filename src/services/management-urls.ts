@@ -2,20 +2,10 @@
 // in its order (clients that compare bodies textually see the same text); `rewindPostUri` last,
 // as the 1.x documentation shows it.
 
+import type { CheckStatusPayload } from '../schemas/shared.js';
+
 /** The webhook base path every management URL points at. */
 export const WEBHOOK_BASE_PATH = '/runtime/webhooks/durabletask';
-
-export interface CheckStatusPayload {
-  id: string;
-  statusQueryGetUri: string;
-  sendEventPostUri: string;
-  terminatePostUri: string;
-  purgeHistoryDeleteUri: string;
-  restartPostUri: string;
-  suspendPostUri: string;
-  resumePostUri: string;
-  rewindPostUri: string;
-}
 
 export interface ManagementUrlOptions {
   /** Externally visible origin, optionally with a path prefix, without a trailing slash. */

@@ -3,17 +3,13 @@
 // orchestrations that are no longer running. Answers the counts.
 
 import { Type } from '@sinclair/typebox';
+import { CleanEntityStorageResult } from '../../schemas/entities.js';
 import { query } from '../../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from '../http-support.js';
 import { errors, scoped, type SchemaScope } from '../route-schema.js';
 
 const flag = (description: string) =>
   Type.Optional(Type.Boolean({ default: true, description: `${description} (true/false in any letter case).` }));
-
-const CleanResult = Type.Object({
-  numberOfEmptyEntitiesRemoved: Type.Integer({ minimum: 0 }),
-  numberOfOrphanedLocksRemoved: Type.Integer({ minimum: 0 }),
-});
 
 export function registerCleanEntityStorage(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.post(
@@ -28,7 +24,7 @@ export function registerCleanEntityStorage(app: App, deps: RouteDeps, scope: Sch
           removeEmptyEntities: flag('Purge entities that are deleted, idle and unlocked'),
           releaseOrphanedLocks: flag('Release locks whose owning orchestration is no longer running'),
         }),
-        response: { 200: CleanResult, ...errors() },
+        response: { 200: CleanEntityStorageResult, ...errors() },
       }),
     },
     async (request, reply) => {
