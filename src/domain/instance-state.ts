@@ -1,13 +1,13 @@
 // What an orchestration instance is, as every layer names it (one Instances row, read back).
 
-import type { RuntimeStatus } from './runtime-status.js';
+import type { StoredRuntimeStatus } from './runtime-status.js';
 
 export interface InstanceState {
   instanceId: string;
   name: string;
   version: string;
   executionId: string;
-  runtimeStatus: RuntimeStatus;
+  runtimeStatus: StoredRuntimeStatus;
   /** JSON text (large values already fetched from blobs); null when absent or not fetched. */
   input: string | null;
   /** JSON text, or plain text for failure messages and termination reasons. */

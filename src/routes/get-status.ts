@@ -15,13 +15,14 @@ export function registerGetStatus(app: App, deps: RouteDeps, scope: SchemaScope)
         summary: 'Get the status of an instance',
         description:
           '200 for finished instances; 202 (Location = this URL, Retry-After: 5) while Pending, Running, ' +
-          'ContinuedAsNew or Suspended; 500 for Failed when returnInternalServerErrorOnFailure=true.',
+          'ContinuedAsNew or Suspended; 500 for Failed when returnInternalServerErrorOnFailure=true, and for a ' +
+          'stored status this server does not know (runtimeStatus Unknown).',
         params: instanceParams,
         querystring: getStatusQuery,
         response: {
           200: ref(OrchestrationStatus, 'Finished instance.'),
           202: ref(OrchestrationStatus, 'Instance not finished yet.', RUNNING_STATUS_HEADERS),
-          500: ref(OrchestrationStatus, 'Failed instance with returnInternalServerErrorOnFailure=true.'),
+          500: ref(OrchestrationStatus, 'Failed instance with returnInternalServerErrorOnFailure=true, or runtimeStatus Unknown.'),
           ...errors(404),
         },
       }),

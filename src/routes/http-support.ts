@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { Config } from '../config.js';
-import { DomainError, isTerminal } from '../domain/index.js';
+import { DomainError, isTerminal, UNKNOWN_RUNTIME_STATUS } from '../domain/index.js';
 import type { BatchService } from '../services/batch/batch-contract.js';
 import type { HubRef, ManagementService, StatusObject, StatusOptions } from '../services/contract.js';
 import { DEFAULT_CONNECTION_NAME } from '../services/hub-resolver.js';
@@ -65,6 +65,12 @@ export function sendStatus(
   status: StatusObject,
   returnInternalServerErrorOnFailure = false,
 ): FastifyReply {
+  if (status.runtimeStatus === UNKNOWN_RUNTIME_STATUS) {
+    // As the extension: a status it cannot name is a server-side fault, answered 500 with the
+    // status object (no Location, no Retry-After) and logged; the row itself is left alone.
+    request.log.error({ instanceId: status.instanceId }, 'stored runtime status is not one this server knows');
+    return reply.code(500).send(status);
+  }
   if (!isTerminal(status.runtimeStatus)) {
     return reply
       .code(202)

@@ -4,7 +4,12 @@
 // types, so a body and its schema cannot drift apart.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { RUNTIME_STATUSES, type RuntimeStatus as RuntimeStatusName } from '../domain/index.js';
+import {
+  RUNTIME_STATUSES,
+  UNKNOWN_RUNTIME_STATUS,
+  type RuntimeStatus as RuntimeStatusName,
+  type StoredRuntimeStatus,
+} from '../domain/index.js';
 import { EntityStatus } from './entities.js';
 
 /** A `$ref` to a shared schema that keeps the referenced schema's static type. */
@@ -34,11 +39,11 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', description: 'Every error answer has this shape.' },
 );
 
-export const RuntimeStatus = Type.Unsafe<RuntimeStatusName>({
+export const RuntimeStatus = Type.Unsafe<StoredRuntimeStatus>({
   $id: 'RuntimeStatus',
   type: 'string',
-  enum: [...RUNTIME_STATUSES],
-  description: 'Orchestration runtime status.',
+  enum: [...RUNTIME_STATUSES, UNKNOWN_RUNTIME_STATUS],
+  description: `Orchestration runtime status. ${UNKNOWN_RUNTIME_STATUS}: the stored status is none of the others (a row written by a newer provider); the status route answers 500.`,
 });
 
 export const HistoryEvent = Type.Unsafe<Record<string, unknown>>(
@@ -113,6 +118,7 @@ const countsByStatus = Object.fromEntries(RUNTIME_STATUSES.map((status) => [stat
 
 export const StatusCounts = Type.Object(
   {
+    // A row whose status reads as Unknown is in no count (and so not in the total).
     counts: Type.Object(countsByStatus, { description: 'Instances per runtime status; every status is present.' }),
     total: Type.Integer({ minimum: 0, description: 'Sum of the counts.' }),
   },

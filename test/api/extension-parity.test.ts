@@ -99,6 +99,36 @@ describe('status', () => {
   });
 });
 
+describe('a stored status this server does not know', () => {
+  it('reads as Unknown: the status route answers 500 with the status object; list, counts and wait still answer', async () => {
+    const id = await startInstance(t, 'Hello', 'foreign-status');
+    // Storage fixture, not progress: the row as a newer provider might write it, with a status
+    // name that is none of the eight this server knows.
+    const table = TableClient.fromConnectionString(azuriteConnectionString(), `${t.hub}Instances`, { allowInsecureConnection: true });
+    await table.updateEntity({ partitionKey: id, rowKey: '', RuntimeStatus: 'Quarantined' }, 'Merge');
+
+    const status = await t.call('GET', `${BASE}/instances/${id}`);
+    expect(status.statusCode).toBe(500);
+    expect(status.headers.location).toBeUndefined();
+    expect(status.headers['retry-after']).toBeUndefined();
+    expect(status.json()).toMatchObject({ instanceId: id, name: 'Hello', runtimeStatus: 'Unknown' });
+
+    const list = await t.call('GET', `${BASE}/instances?instanceIdPrefix=foreign-status`);
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual([expect.objectContaining({ instanceId: id, runtimeStatus: 'Unknown' })]);
+
+    const counts = await t.call('GET', `${BASE}/instances/counts?instanceIdPrefix=foreign-status`);
+    expect(counts.statusCode).toBe(200);
+    expect(counts.json().total).toBe(0);
+
+    // Not finished as far as a waiter can tell: the wait ends at its timeout with the check-status payload.
+    const wait = await t.call('GET', `${BASE}/instances/${id}/wait?timeout=0.2&retryInterval=0.1`);
+    expect(wait.statusCode).toBe(202);
+    expect(wait.json().id).toBe(id);
+    expect(t.logs()).toContain('stored runtime status is not one this server knows');
+  });
+});
+
 describe('purge by filter', () => {
   it('drops non-terminal statuses from the list and purges the rest; only non-terminal ones is 400', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();

@@ -2,7 +2,14 @@
 // Every read and every write of the table lives here (start rows, worker status updates, rewind).
 
 import type { TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
-import { DomainError, RUNTIME_STATUSES, type InstanceState, type RuntimeStatus } from '../../domain/index.js';
+import {
+  DomainError,
+  isRuntimeStatus,
+  RUNTIME_STATUSES,
+  UNKNOWN_RUNTIME_STATUS,
+  type InstanceState,
+  type RuntimeStatus,
+} from '../../domain/index.js';
 import type { CreateInstanceRequest, InstanceQuery, InstanceUpdate, Page } from '../port.js';
 import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
 import { decodeToken, instanceFilter } from './instance-query.js';
@@ -105,7 +112,7 @@ export class InstancesTable {
       name: String(row.Name ?? ''),
       version: String(row.Version ?? ''),
       executionId: String(row.ExecutionId ?? ''),
-      runtimeStatus: (RUNTIME_STATUSES as readonly string[]).includes(status) ? (status as RuntimeStatus) : 'Pending',
+      runtimeStatus: isRuntimeStatus(status) ? status : UNKNOWN_RUNTIME_STATUS,
       input: null,
       output: null,
       customStatus: jsonText(row.CustomStatus),
