@@ -14,6 +14,7 @@ import type {
   StatusObject,
 } from '../services/contract.js';
 import { JsonText, stringifyJson } from '../services/json-text.js';
+import { parseLosslessJson } from './lossless-json.js';
 
 const BASE_PATH = '/runtime/webhooks/durabletask';
 
@@ -100,7 +101,8 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
     return response;
   }
 
-  const json = async <T>(response: Response) => (await response.json()) as T;
+  // Payloads are the callers' JSON text on the server; JSON.parse would round big numbers and 1.0.
+  const json = async <T>(response: Response) => parseLosslessJson(await response.text()) as T;
   const instancePath = (id: string, suffix = '') => `${BASE_PATH}/instances/${seg(id)}${suffix}`;
   // The empty key travels as `$`, the extension's spelling.
   const entityPath = (name: string, key: string) => `${BASE_PATH}/entities/${seg(name)}/${key === '' ? '$' : seg(key)}`;

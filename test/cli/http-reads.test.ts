@@ -1,0 +1,58 @@
+// What `taskhub --url` prints of what the server reads back: payloads exactly as the caller wrote
+// them (the server keeps the JSON text; so must the CLI).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { setInstanceState } from '../helpers/instance-state.js';
+import { direct, runCli } from './cli-helpers.js';
+
+const KEY = 'cli-reads-key-0123456789';
+let server: TestApp;
+let overHttp: string[];
+let overStorage: string[];
+
+beforeAll(async () => {
+  server = await startTestApp({ hubPrefix: 'clireads', keys: [KEY], listen: true });
+  overHttp = ['--url', server.url, '--key', KEY, '--task-hub-name', server.hub];
+  overStorage = direct(server.hub);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const INPUT = '{"big":12345678901234567890,"ratio":1.0,"list":[1.50,2e3]}';
+const OUTPUT = '[12345678901234567890, 1.0]';
+
+describe('payloads over --url are printed as the caller wrote them', () => {
+  beforeAll(async () => {
+    const started = await runCli(['start-new', ...overHttp, '--function-name', 'Hello', '--id', 'lossless-1', '--input', INPUT]);
+    expect([started.code, started.stderr]).toEqual([0, '']);
+    await setInstanceState(server.store, 'lossless-1', 'Completed', { output: OUTPUT, customStatus: '{"step":2.0}' });
+  });
+
+  it('get-runtime-status --json prints input, output and custom status text unchanged, as the direct transport does', async () => {
+    const args = ['get-runtime-status', '--id', 'lossless-1', '--show-input', '--show-output', '--json'];
+    const http = await runCli([...args, ...overHttp]);
+    expect([http.code, http.stderr]).toEqual([0, '']);
+    expect(http.stdout).toContain(`"input": ${INPUT}`);
+    expect(http.stdout).toContain(`"output": ${OUTPUT}`);
+    expect(http.stdout).toContain('"customStatus": {"step":2.0}');
+    const storage = await runCli([...args, ...overStorage]);
+    expect(storage.stdout).toBe(http.stdout);
+  });
+
+  it('the human-readable block shows the same text', async () => {
+    const http = await runCli(['get-runtime-status', '--id', 'lossless-1', '--show-input', '--show-output', ...overHttp]);
+    expect(http.code).toBe(0);
+    expect(http.stdout).toMatch(/^Input: +\{"big":12345678901234567890,"ratio":1\.0,"list":\[1\.50,2e3\]\}$/m);
+    expect(http.stdout).toMatch(/^Output: +\[12345678901234567890, 1\.0\]$/m);
+  });
+
+  it('get-instances --json keeps them too', async () => {
+    const http = await runCli(['get-instances', '--instance-id-prefix', 'lossless-', '--show-input', '--json', ...overHttp]);
+    expect([http.code, http.stderr]).toEqual([0, '']);
+    expect(http.stdout).toContain(`"input": ${INPUT}`);
+    expect(http.stdout).toContain(`"output": ${OUTPUT}`);
+  });
+});
