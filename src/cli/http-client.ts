@@ -41,6 +41,8 @@ interface Call {
   query?: Query;
   body?: unknown;
   headers?: Record<string, string>;
+  /** An error status whose answer the caller reads itself. */
+  allowStatus?: number;
 }
 
 const seg = (text: string) => encodeURIComponent(text);
@@ -68,7 +70,10 @@ function hubQuery(hub: HubRef): Query {
 }
 
 export async function toDomainError(response: Response): Promise<DomainError> {
-  const text = await response.text().catch(() => '');
+  return domainErrorOf(response, await response.text().catch(() => ''));
+}
+
+function domainErrorOf(response: Response, text: string): DomainError {
   let code = CODE_BY_STATUS[response.status] ?? 'InternalError';
   let message = `The server answered ${response.status} ${response.statusText}.`.replace(' .', '.');
   try {
@@ -81,10 +86,21 @@ export async function toDomainError(response: Response): Promise<DomainError> {
   return new DomainError(code, message);
 }
 
+function lenientParse(text: string): unknown {
+  try {
+    return parseLosslessJson(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const isStatusObject = (body: unknown): body is StatusObject =>
+  typeof body === 'object' && body !== null && typeof (body as { runtimeStatus?: unknown }).runtimeStatus === 'string';
+
 export function createHttpManagementService(options: HttpClientOptions): ManagementService {
   const origin = options.baseUrl.replace(/\/+$/, '');
 
-  async function call(method: string, path: string, { query = {}, body, headers = {} }: Call = {}): Promise<Response> {
+  async function call(method: string, path: string, { query = {}, body, headers = {}, allowStatus }: Call = {}): Promise<Response> {
     const url = new URL(`${origin}${path}`);
     for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
     const allHeaders: Record<string, string> = { ...headers };
@@ -97,7 +113,7 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new DomainError('StorageUnavailable', `Cannot reach the taskhub server at ${new URL(origin).origin} (${cause}).`);
     }
-    if (response.status >= 400) throw await toDomainError(response);
+    if (response.status >= 400 && response.status !== allowStatus) throw await toDomainError(response);
     return response;
   }
 
@@ -120,7 +136,14 @@ export function createHttpManagementService(options: HttpClientOptions): Managem
         showHistory: opts.showHistory,
         showHistoryOutput: opts.showHistoryOutput,
       };
-      return json<StatusObject>(await call('GET', instancePath(instanceId), { query }));
+      const response = await call('GET', instancePath(instanceId), { query, allowStatus: 500 });
+      if (response.status !== 500) return json<StatusObject>(response);
+      // A stored status the server cannot name is 500 with the status object (runtimeStatus
+      // Unknown), as the extension answers: show it as the direct transport does. Any other 500 is an error.
+      const text = await response.text();
+      const body = lenientParse(text);
+      if (isStatusObject(body)) return body;
+      throw domainErrorOf(response, text);
     },
     async list(hub, filter, opts = {}): Promise<ListPage> {
       const query: Query = { ...hubQuery(hub), ...filterQuery(filter), showInput: filter.showInput, top: opts.top };

@@ -1,8 +1,10 @@
 // What `taskhub --url` prints of what the server reads back: payloads exactly as the caller wrote
-// them (the server keeps the JSON text; so must the CLI).
+// them (the server keeps the JSON text; so must the CLI), and a status a newer provider wrote.
 
+import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { azuriteConnectionString } from '../helpers/hub.js';
 import { setInstanceState } from '../helpers/instance-state.js';
 import { direct, runCli } from './cli-helpers.js';
 
@@ -54,5 +56,24 @@ describe('payloads over --url are printed as the caller wrote them', () => {
     expect([http.code, http.stderr]).toEqual([0, '']);
     expect(http.stdout).toContain(`"input": ${INPUT}`);
     expect(http.stdout).toContain(`"output": ${OUTPUT}`);
+  });
+});
+
+describe('a stored status the server does not know', () => {
+  it('shows as Unknown over --url (the server answers 500 with the status object) and over storage', async () => {
+    const started = await runCli(['start-new', ...overHttp, '--function-name', 'Hello', '--id', 'foreign-1']);
+    expect(started.code).toBe(0);
+    // Storage fixture, not progress: the row as a newer provider might write it.
+    const table = TableClient.fromConnectionString(azuriteConnectionString(), `${server.hub}Instances`, { allowInsecureConnection: true });
+    await table.updateEntity({ partitionKey: 'foreign-1', rowKey: '', RuntimeStatus: 'Quarantined' }, 'Merge');
+
+    for (const transport of [overHttp, overStorage]) {
+      const status = await runCli(['get-runtime-status', '--id', 'foreign-1', ...transport]);
+      expect([status.code, status.stderr]).toEqual([0, '']);
+      expect(status.stdout).toMatch(/^Runtime status: +Unknown$/m);
+      const list = await runCli(['get-instances', '--instance-id-prefix', 'foreign-', ...transport]);
+      expect([list.code, list.stderr]).toEqual([0, '']);
+      expect(list.stdout).toMatch(/^foreign-1 +Hello +Unknown /m);
+    }
   });
 });
