@@ -12,8 +12,16 @@ export interface InstanceChange {
 
 const QUEUED = Symbol('queued');
 
+/**
+ * When the local worker began processing an instance's control-queue partition without a break
+ * (epoch ms), or undefined when it does not process it now. While it does, it notifies every
+ * checkpoint of that instance here.
+ */
+export type OwnershipProbe = (instanceId: string) => Promise<number | undefined>;
+
 export class InstanceEvents {
   private readonly emitter = new EventEmitter();
+  private readonly probes = new Map<string, OwnershipProbe>();
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -31,6 +39,21 @@ export class InstanceEvents {
   onQueued(listener: (taskHub: string) => void): () => void {
     this.emitter.on(QUEUED, listener);
     return () => this.emitter.off(QUEUED, listener);
+  }
+
+  /** The local worker declares which instances of `taskHub` it processes (and so notifies). */
+  cover(taskHub: string, probe: OwnershipProbe): () => void {
+    const k = taskHub.toLowerCase();
+    this.probes.set(k, probe);
+    return () => {
+      if (this.probes.get(k) === probe) this.probes.delete(k);
+    };
+  }
+
+  /** See OwnershipProbe; undefined when no local worker serves `taskHub`. */
+  async ownedSince(taskHub: string, instanceId: string): Promise<number | undefined> {
+    const probe = this.probes.get(taskHub.toLowerCase());
+    return probe ? probe(instanceId) : undefined;
   }
 
   /** Calls `listener` on each change of one instance until the returned function is called. */

@@ -12,7 +12,7 @@ import * as control from './instance-control.js';
 import { countInstances, getStatus, listInstances } from './instance-queries.js';
 import { purgeByFilter, purgeOne } from './purge.js';
 import { restartInstance, startInstance } from './start-instance.js';
-import { waitForCompletion } from './wait.js';
+import { createWaits } from './wait.js';
 
 /** How long /health waits for storage before it says unreachable. */
 const HEALTH_BUDGET_IN_MS = 3000;
@@ -33,6 +33,7 @@ export interface ManagementServiceDeps {
 export function createManagementService(deps: ManagementServiceDeps): ManagementService {
   const hubs = createHubResolver(deps.stores, deps.config);
   const store = (hub: HubRef) => hubs.resolve(hub);
+  const waits = createWaits(deps.events);
   // Operations that enqueue a control message tell an in-process worker to poll now.
   const queued = async <T>(hub: HubRef, operation: Promise<T>): Promise<T> => {
     const result = await operation;
@@ -87,7 +88,7 @@ export function createManagementService(deps: ManagementServiceDeps): Management
       return queued(hub, restartInstance(await store(hub), instanceId, options?.restartWithNewInstanceId !== false));
     },
     async waitForCompletion(hub, instanceId, options) {
-      return waitForCompletion(await store(hub), deps.events, instanceId, options);
+      return waits.waitForCompletion(await store(hub), instanceId, options, servedByLocalWorker(hub));
     },
     async deleteTaskHub(hub) {
       const s = await store(hub);

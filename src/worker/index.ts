@@ -180,6 +180,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const controlWaker = new Waker();
   const activityWaker = new Waker();
   const served = new Set((options.hubs ?? [config.hubName]).map((h) => h.toLowerCase()));
+  const stopCovering: (() => void)[] = [];
   const stopListening = events.onQueued((hub) => {
     if (served.has(hub.toLowerCase())) controlWaker.kick();
   });
@@ -192,6 +193,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const store = withWakeUps(hubStore, wakerOf, activityWaker);
     await store.ensure();
     ownerships.push({ taskHub: hub, ownership });
+    // Waiters in this process need not poll instances whose checkpoints this worker notifies.
+    stopCovering.push(events.cover(hub, async (instanceId) => ownership.ownedSince(await hubStore.partitionOf(instanceId))));
     const entities = new EntityDispatcher(registry, logger);
     const orchestrations = new OrchestrationDispatcher(
       store,
@@ -249,6 +252,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     stop() {
       stopping ??= (async () => {
         stopListening();
+        for (const stop of stopCovering) stop();
         abort.abort();
         await Promise.all(loops);
         await Promise.all(ownerships.map(({ ownership }) => ownership.releaseAll()));

@@ -11,6 +11,8 @@ export interface OwnershipOptions {
 
 export class PartitionOwnership {
   private readonly owned = new Map<number, PartitionLease>();
+  /** When each held lease was acquired: the start of our unbroken processing of that partition. */
+  private readonly acquiredAt = new Map<number, number>();
 
   constructor(
     private readonly store: WorkItemStore,
@@ -21,6 +23,11 @@ export class PartitionOwnership {
   isOwned(partition: number): boolean {
     const lease = this.owned.get(partition);
     return lease !== undefined && lease.expiresAt.getTime() > Date.now();
+  }
+
+  /** When our unbroken ownership of `partition` began (epoch ms); undefined when we do not own it. */
+  ownedSince(partition: number): number | undefined {
+    return this.isOwned(partition) ? this.acquiredAt.get(partition) : undefined;
   }
 
   ownedPartitions(): number[] {
@@ -38,11 +45,13 @@ export class PartitionOwnership {
         const lease = await this.store.renewLease(held, leaseDurationInMs);
         if (lease && lease.nextOwner && lease.nextOwner !== owner) {
           this.owned.delete(partition);
+          this.acquiredAt.delete(partition);
           await this.store.releaseLease(lease);
           this.logger.debug({ partition, to: lease.nextOwner }, 'handed over control-queue partition');
         } else if (lease) this.owned.set(partition, lease);
         else {
           this.owned.delete(partition);
+          this.acquiredAt.delete(partition);
           this.logger.info({ partition }, 'lost control-queue partition');
         }
       } catch (error) {
@@ -64,6 +73,7 @@ export class PartitionOwnership {
       const acquired = await this.store.tryAcquireLease(lease.partition, owner, leaseDurationInMs).catch(() => undefined);
       if (acquired) {
         this.owned.set(lease.partition, acquired);
+        this.acquiredAt.set(lease.partition, Date.now());
         this.logger.debug({ partition: lease.partition }, 'acquired control-queue partition');
       }
     }
@@ -80,6 +90,7 @@ export class PartitionOwnership {
   async releaseAll(): Promise<void> {
     const leases = [...this.owned.values()];
     this.owned.clear();
+    this.acquiredAt.clear();
     await Promise.all(leases.map((lease) => this.store.releaseLease(lease).catch(() => undefined)));
   }
 }

@@ -21,6 +21,8 @@ export interface FaultProxy {
   arm(rule: FaultRule): void;
   /** Requests failed so far. */
   failed(): { method: string; path: string }[];
+  /** Every request received so far (decoded path), failed or not: for counting storage calls. */
+  received(): { method: string; path: string }[];
   close(): Promise<void>;
 }
 
@@ -33,10 +35,12 @@ function reset(socket: Socket): void {
 export async function startFaultProxy(targetHost: string, targetPort: number): Promise<FaultProxy> {
   const rules: (FaultRule & { left: number })[] = [];
   const failures: { method: string; path: string }[] = [];
+  const requests: { method: string; path: string }[] = [];
   const sockets = new Set<Socket>();
 
   const take = (req: IncomingMessage, body: string): FaultRule | undefined => {
     const path = decodeURIComponent(req.url ?? '');
+    requests.push({ method: req.method ?? '', path });
     const rule = rules.find((r) => r.left > 0 && r.matches(req.method ?? '', path, body));
     if (!rule) return undefined;
     (rule as { left: number }).left--;
@@ -80,6 +84,7 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
     route: (connectionString) => connectionString.replace(`:${targetPort}/`, `:${port}/`),
     arm: (rule) => rules.push({ ...rule, left: rule.times }),
     failed: () => [...failures],
+    received: () => [...requests],
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

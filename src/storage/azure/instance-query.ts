@@ -1,7 +1,7 @@
 // OData filters and continuation tokens for listing the Instances table.
 
 import { odata } from '@azure/data-tables';
-import { DomainError } from '../../domain/index.js';
+import { DomainError, TERMINAL_STATUSES } from '../../domain/index.js';
 import type { InstanceQuery } from '../port.js';
 import { prefixRange } from './keys.js';
 
@@ -25,6 +25,17 @@ export function instanceFilter(query: InstanceQuery): string {
     const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     conditions.push(odata`Name ge ${prefix} and Name lt ${next}`);
   }
+  return conditions.map((c) => `(${c})`).join(' and ');
+}
+
+/**
+ * Rows of a key range [from, to] in a terminal status, written at or after `since`: the group poll
+ * of long-poll waiters. Eight comparisons, well under the service's fifteen per filter.
+ */
+export function finishedSinceFilter(range: { from: string; to: string } | undefined, since: Date): string {
+  const conditions = [odata`RowKey eq ${''}`, odata`Timestamp ge ${since}`];
+  if (range) conditions.push(odata`PartitionKey ge ${range.from} and PartitionKey le ${range.to}`);
+  conditions.push(TERMINAL_STATUSES.map((s) => odata`RuntimeStatus eq ${s}`).join(' or '));
   return conditions.map((c) => `(${c})`).join(' and ');
 }
 

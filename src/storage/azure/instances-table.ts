@@ -4,6 +4,7 @@
 import type { TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
 import {
   DomainError,
+  isTerminal,
   isRuntimeStatus,
   RUNTIME_STATUSES,
   UNKNOWN_RUNTIME_STATUS,
@@ -12,7 +13,7 @@ import {
 } from '../../domain/index.js';
 import type { CreateInstanceRequest, InstanceQuery, InstanceUpdate, Page } from '../port.js';
 import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
-import { decodeToken, instanceFilter } from './instance-query.js';
+import { decodeToken, finishedSinceFilter, instanceFilter } from './instance-query.js';
 import { escapeKey, unescapeKey } from './keys.js';
 import { exceedsTableLimit, instanceColumnBlobName, type LargeMessages } from './large-messages.js';
 
@@ -54,6 +55,15 @@ function jsonText(value: unknown): string | null {
   return String(value);
 }
 
+/**
+ * Up to this many ids are point reads; more are one query over the key range they span (filtered
+ * by status and write time on the server, so only newly finished rows come back).
+ */
+const POINT_READS_UP_TO = 2;
+
+/** Keys past the basic plane sort differently in UTF-16 and in code points: no range for those. */
+const BEYOND_BMP = /[\ud800-\udfff]/;
+
 const asDate = (value: unknown) => (value instanceof Date ? value : value ? new Date(String(value)) : undefined);
 
 export class InstancesTable {
@@ -88,6 +98,41 @@ export class InstancesTable {
   async get(instanceId: string, options: { fetchInput?: boolean } = {}): Promise<InstanceState | undefined> {
     const row = await this.getRow(instanceId, options);
     return row && this.toState(row, options.fetchInput ?? true);
+  }
+
+  async finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Set<string>> {
+    const keys = [...new Set(instanceIds.map(escapeKey))];
+    const found = new Set<string>();
+    if (keys.length <= POINT_READS_UP_TO) {
+      await Promise.all(
+        keys.map(async (key) => {
+          const row = await this.client
+            .getEntity<{ RuntimeStatus?: string }>(key, '', { queryOptions: { select: ['RuntimeStatus'] } })
+            .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
+          const status = String(row?.RuntimeStatus ?? '');
+          if (isRuntimeStatus(status) && isTerminal(status)) found.add(unescapeKey(key));
+        }),
+      );
+      return found;
+    }
+    let from = keys[0];
+    let to = keys[0];
+    for (const key of keys) {
+      if (key < from) from = key;
+      if (key > to) to = key;
+    }
+    const range = keys.some((key) => BEYOND_BMP.test(key)) ? undefined : { from, to };
+    const wanted = new Set(keys);
+    const rows = this.client.listEntities<{ RuntimeStatus?: string }>({
+      queryOptions: { filter: finishedSinceFilter(range, changedSince), select: ['PartitionKey', 'RuntimeStatus'] },
+    });
+    for await (const page of rows.byPage({ maxPageSize: 1000 })) {
+      for (const row of page) {
+        const key = String(row.partitionKey);
+        if (wanted.has(key)) found.add(unescapeKey(key));
+      }
+    }
+    return found;
   }
 
   async query(query: InstanceQuery, pageSize: number, continuationToken?: string): Promise<Page<InstanceState>> {

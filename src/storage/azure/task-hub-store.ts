@@ -133,6 +133,10 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
     return this.instances.get(instanceId, options);
   }
 
+  finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Set<string>> {
+    return this.instances.finishedAmong(instanceIds, changedSince);
+  }
+
   listInstances(query: InstanceQuery, options: ListOptions): Promise<Page<InstanceState>> {
     return this.instances.query(query, options.pageSize, options.continuationToken);
   }
