@@ -1,7 +1,11 @@
 // POST /instances/batch and GET /batches/{id}: id and filter batches, the confirm token, outcomes,
-// retries reported as skipped, and clear 4xx answers for bad requests. No worker runs here.
+// retries reported as skipped, and clear 4xx answers for bad requests. Most tests run no worker
+// (the instance-state fixture moves instances along); one runs the whole story with the worker.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../helpers/app.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { azuriteConnectionString } from '../helpers/hub.js';
 import { BASE, createTestApp, setInstanceState, startInstance, type TestApp } from './helpers.js';
 
 let t: TestApp;
@@ -26,9 +30,9 @@ interface Progress {
   outcomes: { instanceId: string; outcome: string; reason?: string; error?: string }[];
 }
 
-async function finished(id: string): Promise<Progress> {
-  for (let i = 0; i < 200; i++) {
-    const res = await t.call('GET', `${BASE}/batches/${id}`);
+async function finished(id: string, app: TestApp = t): Promise<Progress> {
+  for (let i = 0; i < 400; i++) {
+    const res = await app.call('GET', `${BASE}/batches/${id}`);
     expect(res.statusCode).toBe(200);
     const progress = res.json() as Progress;
     if (progress.state !== 'Running') return progress;
@@ -105,6 +109,68 @@ describe('batch over a filter', () => {
     expect(retry).toMatchObject({ total: 12, done: 0, skipped: 12 });
     expect(new Set(retry.outcomes.map((o) => o.reason))).toEqual(new Set(['already Terminated']));
   });
+});
+
+describe('a filter batch with the worker running', () => {
+  it('terminates every running instance with progress visible mid-run, and a retry skips them all', async () => {
+    const direct = azuriteConnectionString();
+    const tablePort = Number(/TableEndpoint=http:\/\/[^:]+:(\d+)\//.exec(direct)?.[1]);
+    // Storage drops the batch's reads of one instance a few times: the runner retries it after
+    // pauses, so the batch is observably half-done meanwhile, and the instance still ends up done.
+    const tables = await startFaultProxy('127.0.0.1', tablePort);
+    const w = await startTestApp({ hubPrefix: 'batchw', worker: true, env: { AzureWebJobsStorage: tables.route(direct) } });
+    try {
+      const COUNT = 30;
+      const ids = Array.from({ length: COUNT }, (_, i) => `wb-${i}`);
+      for (const id of ids) await startInstance(w, 'HumanApproval', id, JSON.stringify({ timeoutSeconds: 3600 }));
+      const counted = async (status: string) =>
+        (await w.call('GET', `${BASE}/instances/counts?name=HumanApproval&runtimeStatus=${status}`)).json<{ total: number }>().total;
+      for (let i = 0; (await counted('Running')) < COUNT; i++) {
+        if (i > 600) throw new Error('instances did not start');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+
+      const request = { operation: 'terminate', filter: { name: 'HumanApproval', runtimeStatus: ['Running'] }, reason: 'batch test' };
+      const postTo = (body: unknown) =>
+        w.call('POST', `${BASE}/instances/batch`, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const plan = (await postTo(request)).json<{ matched: number; confirm: string }>();
+      expect(plan.matched).toBe(COUNT);
+      tables.arm({
+        matches: (method, path) => method === 'GET' && path.includes(`Instances(PartitionKey='wb-17'`),
+        times: 4,
+        when: 'before',
+      });
+      const started = await postTo({ ...request, confirm: plan.confirm });
+      expect(started.statusCode, started.body).toBe(202);
+      const id = started.json<Progress>().id;
+
+      const midRun: Progress[] = [];
+      let progress: Progress;
+      for (;;) {
+        progress = (await w.call('GET', `${BASE}/batches/${id}`)).json<Progress>();
+        if (progress.state !== 'Running') break;
+        if (progress.outcomes.length > 0 && progress.outcomes.length < COUNT) midRun.push(progress);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(tables.failed().length).toBe(4);
+      expect(midRun.length).toBeGreaterThan(0);
+      expect(midRun[0]).toMatchObject({ state: 'Running', total: COUNT, failed: 0 });
+      expect(progress).toMatchObject({ state: 'Completed', total: COUNT, done: COUNT, skipped: 0, failed: 0 });
+      expect(progress.outcomes.map((o) => o.instanceId).sort()).toEqual([...ids].sort());
+      expect(new Set(progress.outcomes.map((o) => o.outcome))).toEqual(new Set(['done']));
+
+      for (let i = 0; (await counted('Terminated')) < COUNT; i++) {
+        if (i > 600) throw new Error('the worker did not terminate them');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const retry = await finished((await postTo({ ...request, confirm: plan.confirm })).json<Progress>().id, w);
+      expect(retry).toMatchObject({ state: 'Completed', total: COUNT, done: 0, skipped: COUNT, failed: 0 });
+      expect(new Set(retry.outcomes.map((o) => o.reason))).toEqual(new Set(['already Terminated']));
+    } finally {
+      await w.close();
+      await tables.close();
+    }
+  }, 120_000);
 });
 
 describe('bad batch requests', () => {

@@ -18,6 +18,8 @@ export interface BatchRequest {
   eventName?: string;
   eventData?: unknown;
   restartWithNewInstanceId?: boolean;
+  /** Set by the service, not the caller: raiseEvent's key, so a retried send applies once. */
+  idempotencyKey?: string;
 }
 
 /** The answer to a filter batch without `confirm`: what would run, and the token to run it. */

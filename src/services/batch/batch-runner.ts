@@ -15,7 +15,8 @@ const STEPS: Record<BatchOperation, Step> = {
   suspend: (s, hub, id, r) => s.suspend(hub, id, r.reason),
   resume: (s, hub, id, r) => s.resume(hub, id, r.reason),
   rewind: (s, hub, id, r) => s.rewind(hub, id, r.reason),
-  raiseEvent: (s, hub, id, r) => s.raiseEvent(hub, id, r.eventName ?? '', r.eventData ?? null),
+  // The key makes a retried send (after a timeout, or a retry of the whole batch) apply once.
+  raiseEvent: (s, hub, id, r) => s.raiseEvent(hub, id, r.eventName ?? '', r.eventData ?? null, { idempotencyKey: r.idempotencyKey }),
   restart: async (s, hub, id, r) => (await s.restart(hub, id, { restartWithNewInstanceId: r.restartWithNewInstanceId })).instanceId,
   purge: async (s, hub, id) => {
     await s.purge(hub, id);
@@ -44,19 +45,51 @@ export function skipReason(operation: BatchOperation, error: DomainError): strin
   }
 }
 
-export async function runOne(service: ManagementService, hub: HubRef, instanceId: string, request: BatchRequest): Promise<BatchOutcome> {
-  try {
-    const newId = await STEPS[request.operation](service, hub, instanceId, request);
-    return newId && newId !== instanceId ? { instanceId, outcome: 'done', newInstanceId: newId } : { instanceId, outcome: 'done' };
-  } catch (error) {
-    if (error instanceof DomainError) {
-      const reason = skipReason(request.operation, error);
-      if (reason) return { instanceId, outcome: 'skipped', reason };
-      // Storage outages and bugs are reported without internals, like the HTTP error handler does.
-      const safe = error.code !== 'InternalError';
-      return { instanceId, outcome: 'failed', error: error.code, message: safe ? error.message : 'Unexpected error.' };
+/** Storage that did not answer in time; the same instance is tried again after a pause. */
+const TRANSIENT = new Set(['StorageUnavailable']);
+export const RETRY_DELAYS_IN_MS = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * A retry must not do the work twice: restart under a new ID would start a second copy if the
+ * first attempt wrote before it timed out. The others are idempotent (terminate, suspend, resume
+ * and rewind find the state already changed; raise event carries an idempotency key).
+ */
+const retriable = (request: BatchRequest) => request.operation !== 'restart' || request.restartWithNewInstanceId === false;
+
+function toOutcome(instanceId: string, operation: BatchOperation, error: unknown): BatchOutcome {
+  if (error instanceof DomainError) {
+    const reason = skipReason(operation, error);
+    if (reason) return { instanceId, outcome: 'skipped', reason };
+    // Storage outages and bugs are reported without internals, like the HTTP error handler does.
+    const safe = error.code !== 'InternalError';
+    return { instanceId, outcome: 'failed', error: error.code, message: safe ? error.message : 'Unexpected error.' };
+  }
+  return { instanceId, outcome: 'failed', error: 'InternalError', message: 'Unexpected error.' };
+}
+
+export interface RunOneOptions {
+  abortSignal?: AbortSignal;
+  retryDelaysInMs?: readonly number[];
+}
+
+/** One instance's outcome; a storage timeout is retried (with pauses) before it counts as failed. */
+export async function runOne(
+  service: ManagementService,
+  hub: HubRef,
+  instanceId: string,
+  request: BatchRequest,
+  options: RunOneOptions = {},
+): Promise<BatchOutcome> {
+  const delays = retriable(request) ? (options.retryDelaysInMs ?? RETRY_DELAYS_IN_MS) : [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const newId = await STEPS[request.operation](service, hub, instanceId, request);
+      return newId && newId !== instanceId ? { instanceId, outcome: 'done', newInstanceId: newId } : { instanceId, outcome: 'done' };
+    } catch (error) {
+      const transient = error instanceof DomainError && TRANSIENT.has(error.code);
+      if (!transient || attempt >= delays.length || options.abortSignal?.aborted) return toOutcome(instanceId, request.operation, error);
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
     }
-    return { instanceId, outcome: 'failed', error: 'InternalError', message: 'Unexpected error.' };
   }
 }
 

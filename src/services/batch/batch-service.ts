@@ -4,9 +4,11 @@
 
 import { DomainError } from '../../domain/index.js';
 import type { HubRef, InstanceFilter, ManagementService } from '../contract.js';
-import type { BatchPlan, BatchProgress, BatchRequest, BatchService } from './batch-contract.js';
+import type { RuntimeStatus } from '../../domain/index.js';
+import type { BatchOutcome, BatchPlan, BatchProgress, BatchRequest, BatchService } from './batch-contract.js';
+import { currentStatuses, skipForStatus } from './batch-prescan.js';
 import { BatchRegistry, type Job } from './batch-registry.js';
-import { runAll, runOne } from './batch-runner.js';
+import { BATCH_CONCURRENCY, runAll, runOne, type RunOneOptions } from './batch-runner.js';
 
 /** Most instances one batch may touch; a filter matching more must be narrowed. */
 export const MAX_BATCH_SIZE = 10_000;
@@ -16,6 +18,10 @@ export interface BatchServiceOptions {
   /** Aborted at shutdown: running jobs stop taking new instances. */
   abortSignal?: AbortSignal;
   registry?: BatchRegistry;
+  /** Instances in flight at once (default BATCH_CONCURRENCY). */
+  concurrency?: number;
+  /** Pauses before retrying an instance whose storage call timed out. */
+  retryDelaysInMs?: RunOneOptions['retryDelaysInMs'];
 }
 
 const hubKey = (hub: HubRef) => `${hub.connection}|${hub.taskHub.toLowerCase()}`;
@@ -72,17 +78,32 @@ export function createBatchService(service: ManagementService, options: BatchSer
 
   function launch(hub: HubRef, request: BatchRequest, ids: string[]): BatchProgress {
     const unique = [...new Set(ids)];
-    const { job } = registry.addJob(hub, request.operation, unique.length);
+    const { id, job } = registry.addJob(hub, request.operation, unique.length);
+    // A retry of the same confirmed batch reuses the key, so an event is delivered once per execution.
+    const run: BatchRequest = { ...request, idempotencyKey: `batch-${request.confirm ?? id}` };
+    const runOptions = { abortSignal: options.abortSignal, retryDelaysInMs: options.retryDelaysInMs };
     const finish = (state: 'Completed' | 'Canceled') => {
       job.progress.state = state;
       job.progress.completedTime = new Date().toISOString();
       job.finishedAtInMs = Date.now();
     };
-    const record = (outcome: (typeof job.outcomes)[number]) => {
+    const record = (outcome: BatchOutcome) => {
       job.outcomes.push(outcome);
       job.progress[outcome.outcome]++;
     };
-    void runAll(unique, (id) => runOne(service, hub, id, request), record, options.abortSignal).then(
+    const work = async () => {
+      // A scan failure only loses the shortcut: every instance then takes the normal path.
+      const statuses = request.filter
+        ? await currentStatuses(service, hub, request.filter, unique, options.abortSignal).catch(() => new Map<string, RuntimeStatus>())
+        : new Map<string, RuntimeStatus>();
+      const runFor = (instanceId: string): Promise<BatchOutcome> => {
+        const status = statuses.get(instanceId);
+        const reason = status && skipForStatus(run, status);
+        return reason ? Promise.resolve({ instanceId, outcome: 'skipped', reason }) : runOne(service, hub, instanceId, run, runOptions);
+      };
+      await runAll(unique, runFor, record, options.abortSignal, options.concurrency ?? BATCH_CONCURRENCY);
+    };
+    void work().then(
       () => finish(options.abortSignal?.aborted ? 'Canceled' : 'Completed'),
       () => finish('Canceled'),
     );
