@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { BatchPlanSchema, BatchProgressSchema, BatchRequestBody } from '../schemas/batch.js';
 import { query } from '../schemas/queries.js';
 import type { BatchRequest } from '../services/batch/batch-contract.js';
+import { BATCH_CONCURRENCY } from '../services/batch/batch-runner.js';
 import { hubOf, parseJsonBody, publicOrigin, type App, type RouteDeps } from './http-support.js';
 import { parseFilter } from './query-values.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
@@ -33,7 +34,7 @@ export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope
           'taskhub addition. Operations: terminate, suspend, resume, rewind, restart, raiseEvent, purge. With `instanceIds` ' +
           'the batch starts at once (202). With `filter` the first call only plans: 200 with the number of matching ' +
           'instances and a `confirm` token (15 minutes); the same request with `confirm` runs exactly those instances ' +
-          `(at most 10,000). 8 instances are processed at a time; instances that need nothing (already finished, ` +
+          `(at most 10,000). ${BATCH_CONCURRENCY} instances are processed at a time; instances that need nothing (already finished, ` +
           'already suspended, not failed, already purged) are skipped, so a retry is harmless. Jobs and tokens live in ' +
           'this server process only; follow a job with GET /batches/{batchId}.',
         querystring: query({}),

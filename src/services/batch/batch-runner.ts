@@ -6,7 +6,10 @@ import { DomainError } from '../../domain/index.js';
 import type { HubRef, ManagementService } from '../contract.js';
 import type { BatchOperation, BatchOutcome, BatchRequest } from './batch-contract.js';
 
-export const BATCH_CONCURRENCY = 8;
+// Storage latency, not CPU, bounds a batch: against Azurite with the worker applying the
+// terminations alongside, 32 in flight finished 600 terminations 1.7x faster than 8. 16 takes
+// most of that gain while leaving storage to the worker and other clients.
+export const BATCH_CONCURRENCY = 16;
 
 type Step = (service: ManagementService, hub: HubRef, id: string, request: BatchRequest) => Promise<string | void>;
 
