@@ -3,6 +3,7 @@
 // then the same confirmed request again must report every instance skipped.
 // Usage: npx tsx bench/batch-terminate.ts [count=1000]   (a fresh in-memory Azurite; no real data)
 
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../src/app.js';
@@ -35,8 +36,17 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, json: () => res.json() as Promise<unknown> };
 }
 
-const counts = async (status: string) =>
-  ((await (await call('GET', `/instances/counts?name=HumanApproval&runtimeStatus=${status}`)).json()) as { total: number }).total;
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** Instances in a status; a refused count (503 on a busy machine) is asked again. */
+async function counts(status: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await call('GET', `/instances/counts?name=HumanApproval&runtimeStatus=${status}`);
+    if (res.status === 200) return ((await res.json()) as { total: number }).total;
+    if (attempt >= 10) throw new Error(`counts: ${res.status}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
 
 async function until(what: string, check: () => Promise<boolean>): Promise<number> {
   const start = performance.now();
@@ -47,6 +57,7 @@ async function until(what: string, check: () => Promise<boolean>): Promise<numbe
   return (performance.now() - start) / 1000;
 }
 
+console.log(`load average before: ${loadavg()}`);
 let next = 0;
 const startAt = performance.now();
 await Promise.all(
@@ -54,8 +65,8 @@ await Promise.all(
     for (let i = next++; i < COUNT; i = next++) {
       // 503 means storage was too slow to answer (a busy machine): retry, as a client honouring Retry-After would.
       let res = await call('POST', `/orchestrators/HumanApproval/approval-${i}`, { timeoutSeconds: 3600 });
-      for (let attempt = 0; res.status === 503 && attempt < 10; attempt++) {
-        await new Promise((r) => setTimeout(r, 1000));
+      for (let attempt = 0; res.status === 503 && attempt < 20; attempt++) {
+        await new Promise((r) => setTimeout(r, 1000 + attempt * 500));
         res = await call('POST', `/orchestrators/HumanApproval/approval-${i}`, { timeoutSeconds: 3600 });
       }
       // 409 after a retry: the timed-out attempt had started it after all.
@@ -65,7 +76,8 @@ await Promise.all(
 );
 const runningAfter = await until(`${COUNT} running`, async () => (await counts('Running')) === COUNT);
 console.log(
-  `${COUNT} HumanApproval instances running after ${((performance.now() - startAt) / 1000).toFixed(1)} s (last ${runningAfter.toFixed(1)} s waiting for the worker)`,
+  `${COUNT} HumanApproval instances running after ${((performance.now() - startAt) / 1000).toFixed(1)} s ` +
+    `(last ${runningAfter.toFixed(1)} s waiting for the worker); load average ${loadavg()}`,
 );
 
 const request = { operation: 'terminate', filter: { name: 'HumanApproval', runtimeStatus: ['Running'] }, reason: 'bench' };
@@ -75,25 +87,24 @@ async function runBatch(label: string, confirm: string): Promise<void> {
   const started = (await (await call('POST', '/instances/batch', { ...request, confirm })).json()) as { id: string };
   let seen = 0;
   let polls = 0;
-  const snapshots: string[] = [];
+  let midRun = 0;
+  const samples: string[] = [];
   for (;;) {
-    const p = (await (await call('GET', `/batches/${started.id}?from=${seen}`)).json()) as {
-      state: string;
-      total: number;
-      done: number;
-      skipped: number;
-      failed: number;
-      outcomes: unknown[];
-    };
+    const res = await call('GET', `/batches/${started.id}?from=${seen}`);
+    if (res.status !== 200) throw new Error(`progress: ${res.status}`);
+    const p = (await res.json()) as { state: string; total: number; done: number; skipped: number; failed: number; outcomes: unknown[] };
     seen += p.outcomes.length;
     polls++;
-    if (polls % 4 === 1 || p.state !== 'Running') snapshots.push(`${seen}/${p.total}`);
+    const at = ((performance.now() - t0) / 1000).toFixed(1);
+    if (p.state === 'Running' && seen > 0 && seen < p.total) midRun++;
+    if (polls % 8 === 1 || p.state !== 'Running') samples.push(`${at}s:${seen}/${p.total}`);
     if (p.state !== 'Running') {
       const seconds = (performance.now() - t0) / 1000;
       console.log(
-        `${label}: ${p.state} in ${seconds.toFixed(1)} s with ${seen} outcomes (${p.done} done, ${p.skipped} skipped, ${p.failed} failed)`,
+        `${label}: ${p.state} in ${seconds.toFixed(1)} s (${(p.total / seconds).toFixed(0)}/s) with ${seen} outcomes: ` +
+          `${p.done} done, ${p.skipped} skipped, ${p.failed} failed; load average ${loadavg()}`,
       );
-      console.log(`  progress seen over ${polls} polls: ${snapshots.join(' ')}`);
+      console.log(`  progress polled every 250 ms: ${polls} polls, ${midRun} of them mid-run; samples ${samples.join(' ')}`);
       return;
     }
     await new Promise((r) => setTimeout(r, 250));
