@@ -3,7 +3,7 @@
 // costs a scan, not a read per instance. Instances the scan does not see take the normal path, and
 // the operation itself still checks the state it finds (the scan is only a shortcut).
 
-import { isTerminal, type RuntimeStatus } from '../../domain/index.js';
+import { isRuntimeStatus, isTerminal, type RuntimeStatus } from '../../domain/index.js';
 import type { HubRef, InstanceFilter, ManagementService } from '../contract.js';
 import type { BatchRequest } from './batch-contract.js';
 
@@ -53,7 +53,9 @@ export async function currentStatuses(
     if (abortSignal?.aborted) break;
     const page = await service.list(hub, { ...filter, runtimeStatus: undefined, showInput: false }, { top: PAGE_SIZE, continuationToken });
     for (const instance of page.instances) {
-      if (wanted.has(instance.instanceId)) statuses.set(instance.instanceId, instance.runtimeStatus);
+      // A status this server cannot name is left to the operation's own check.
+      if (wanted.has(instance.instanceId) && isRuntimeStatus(instance.runtimeStatus))
+        statuses.set(instance.instanceId, instance.runtimeStatus);
     }
     rows += page.instances.length;
     continuationToken = page.continuationToken;
