@@ -2,13 +2,22 @@
 // runs in these tests; the instance-state fixture moves instances along instead).
 
 import { BASE, startTestApp, type TestApp, type TestAppOptions } from '../helpers/app.js';
+import { assertDocumentedAnswer } from './response-schemas.js';
 export { BASE, KEY, type CallOptions, type TestApp } from '../helpers/app.js';
 export { setInstanceState } from '../helpers/instance-state.js';
 
 export const LEGACY = '/admin/extensions/DurableTaskExtension';
 
-export function createTestApp(options: Pick<TestAppOptions, 'env' | 'keys' | 'events' | 'orchestratorNames'> = {}): Promise<TestApp> {
-  return startTestApp({ hubPrefix: 'api', captureLogs: true, ...options });
+/** The app for a black-box suite; every answer to `call` is checked against its route's response schema. */
+export async function createTestApp(options: Pick<TestAppOptions, 'env' | 'keys' | 'events' | 'orchestratorNames'> = {}): Promise<TestApp> {
+  const t = await startTestApp({ hubPrefix: 'api', captureLogs: true, ...options });
+  const call = t.call.bind(t);
+  t.call = async (method, url, callOptions) => {
+    const answer = await call(method, url, callOptions);
+    await assertDocumentedAnswer(method, url, answer);
+    return answer;
+  };
+  return t;
 }
 
 /** Starts an instance through the API and returns its id. */
