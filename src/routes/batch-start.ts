@@ -9,7 +9,7 @@ import type { BatchRequest } from '../services/batch/batch-contract.js';
 import { BATCH_CONCURRENCY } from '../services/batch/batch-runner.js';
 import { hubOf, parseJsonBody, publicOrigin, type App, type RouteDeps } from './http-support.js';
 import { parseFilter } from './query-values.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 type Body = Omit<BatchRequest, 'filter'> & {
   filter?: {
@@ -45,7 +45,7 @@ export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope
             description: 'The batch started.',
             headers: { Location: { type: 'string', description: 'GET here for progress.' } },
           }),
-          ...errors(),
+          ...hubErrors(),
         },
       }),
       // Bodies arrive as raw text (see content-parsers.ts); parsed here so the schema validates the JSON.

@@ -6,7 +6,7 @@ import { countsQuery } from '../schemas/queries.js';
 import { StatusCounts } from '../schemas/shared.js';
 import { hubOf, type App, type RouteDeps } from './http-support.js';
 import { parseFilter } from './query-values.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerCounts(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.get(
@@ -20,7 +20,7 @@ export function registerCounts(app: App, deps: RouteDeps, scope: SchemaScope): v
           'taskhub addition. Takes the same filter as the list; scans only the RuntimeStatus column of ' +
           'the matching rows (no inputs or outputs are read). Every status is present, 0 when none match.',
         querystring: countsQuery,
-        response: { 200: Type.Ref(StatusCounts.$id as string), ...errors() },
+        response: { 200: Type.Ref(StatusCounts.$id as string), ...hubErrors() },
       }),
     },
     async (request, reply) => {

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { invalidQuery } from '../domain/index.js';
 import { TaskHubDeleted, ref } from '../schemas/shared.js';
 import { hubOf, type App, type RouteDeps } from './http-support.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 // Destructive, so the hub is never the configured default: `taskHub` must be named.
 const deleteTaskHubQuery = Type.Object({
@@ -27,7 +27,7 @@ export function registerDeleteTaskHub(app: App, deps: RouteDeps, scope: SchemaSc
           'containers); cannot be undone. taskHub is required (no default); 404 TaskHubNotFound when the ' +
           'hub does not exist, including on every later request for it.',
         querystring: deleteTaskHubQuery,
-        response: { 200: ref(TaskHubDeleted, 'Deleted.'), ...errors(404) },
+        response: { 200: ref(TaskHubDeleted, 'Deleted.'), ...hubErrors() },
       }),
     },
     async (request, reply) => {

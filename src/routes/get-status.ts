@@ -3,7 +3,7 @@
 import { OrchestrationStatus, RUNNING_STATUS_HEADERS, ref } from '../schemas/shared.js';
 import { getStatusQuery, instanceParams } from '../schemas/queries.js';
 import { hubOf, sendStatus, type App, type RouteDeps } from './http-support.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerGetStatus(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.get(
@@ -23,7 +23,7 @@ export function registerGetStatus(app: App, deps: RouteDeps, scope: SchemaScope)
           200: ref(OrchestrationStatus, 'Finished instance.'),
           202: ref(OrchestrationStatus, 'Instance not finished yet.', RUNNING_STATUS_HEADERS),
           500: ref(OrchestrationStatus, 'Failed instance with returnInternalServerErrorOnFailure=true, or runtimeStatus Unknown.'),
-          ...errors(404),
+          ...hubErrors(),
         },
       }),
     },

@@ -4,7 +4,7 @@
 import type { ManagementService, HubRef } from '../services/contract.js';
 import { instanceParams, reasonQuery } from '../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from './http-support.js';
-import { accepted, errors, scoped, type SchemaScope } from './route-schema.js';
+import { accepted, hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 interface Action {
   path: string;
@@ -21,7 +21,7 @@ const ACTIONS: Action[] = [
     operationId: 'terminateInstance',
     summary: 'Terminate an instance',
     description: '410 when the instance has already finished.',
-    errorStatuses: [404, 410],
+    errorStatuses: [410],
     run: (service, hub, id, reason) => service.terminate(hub, id, reason),
   },
   {
@@ -29,7 +29,7 @@ const ACTIONS: Action[] = [
     operationId: 'suspendInstance',
     summary: 'Suspend an instance',
     description: '410 when finished; 409 when already suspended.',
-    errorStatuses: [404, 409, 410],
+    errorStatuses: [409, 410],
     run: (service, hub, id, reason) => service.suspend(hub, id, reason),
   },
   {
@@ -37,7 +37,7 @@ const ACTIONS: Action[] = [
     operationId: 'resumeInstance',
     summary: 'Resume a suspended instance',
     description: '410 when finished; 409 when not suspended.',
-    errorStatuses: [404, 409, 410],
+    errorStatuses: [409, 410],
     run: (service, hub, id, reason) => service.resume(hub, id, reason),
   },
   {
@@ -45,7 +45,7 @@ const ACTIONS: Action[] = [
     operationId: 'rewindInstance',
     summary: 'Rewind a failed instance',
     description: 'Replays a Failed instance from its failure; 412 when the instance is not Failed.',
-    errorStatuses: [404, 412],
+    errorStatuses: [412],
     run: (service, hub, id, reason) => service.rewind(hub, id, reason),
   },
 ];
@@ -62,7 +62,7 @@ export function registerInstanceActions(app: App, deps: RouteDeps, scope: Schema
           description: action.description,
           params: instanceParams,
           querystring: reasonQuery,
-          response: { 202: accepted, ...errors(...action.errorStatuses) },
+          response: { 202: accepted, ...hubErrors(...action.errorStatuses) },
         }),
       },
       async (request, reply) => {

@@ -5,7 +5,7 @@ import { OrchestrationStatus, ref } from '../schemas/shared.js';
 import { continuationHeader, listQuery } from '../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from './http-support.js';
 import { parseFilter } from './query-values.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerList(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.get(
@@ -28,7 +28,7 @@ export function registerList(app: App, deps: RouteDeps, scope: SchemaScope): voi
               'x-ms-continuation-token': { type: 'string', description: 'Token of the next page; empty on the last page.' },
             },
           }),
-          ...errors(),
+          ...hubErrors(),
         },
       }),
     },

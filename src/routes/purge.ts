@@ -5,7 +5,7 @@ import { instanceParams, purgeByFilterQuery, query } from '../schemas/queries.js
 import { invalidQuery } from '../domain/index.js';
 import { hubOf, type App, type RouteDeps } from './http-support.js';
 import { parseDate, parseStatuses } from './query-values.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerPurge(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.delete(
@@ -18,7 +18,7 @@ export function registerPurge(app: App, deps: RouteDeps, scope: SchemaScope): vo
         description: 'Deletes its history, its Instances row and its large-message blobs, whatever its status.',
         params: instanceParams,
         querystring: query({}),
-        response: { 200: ref(PurgeResult, 'Purged.'), ...errors(404) },
+        response: { 200: ref(PurgeResult, 'Purged.'), ...hubErrors() },
       }),
     },
     async (request, reply) => {
@@ -38,7 +38,7 @@ export function registerPurge(app: App, deps: RouteDeps, scope: SchemaScope): vo
           'createdTimeFrom is required. Only Completed, Failed, Terminated and Canceled instances are ' +
           'purged; naming any other status is a 400. 404 NothingToPurge when nothing matched.',
         querystring: purgeByFilterQuery,
-        response: { 200: ref(PurgeResult, 'Purged.'), ...errors(404) },
+        response: { 200: ref(PurgeResult, 'Purged.'), ...hubErrors() },
       }),
     },
     async (request, reply) => {

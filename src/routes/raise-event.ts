@@ -4,7 +4,7 @@ import { DomainError, instanceGone, isTerminal } from '../domain/index.js';
 import type { JsonText } from '../services/json-text.js';
 import { anyJsonBody, query, raiseEventParams } from '../schemas/queries.js';
 import { hubOf, parseJsonBody, type App, type RouteDeps } from './http-support.js';
-import { accepted, errors, scoped, type SchemaScope } from './route-schema.js';
+import { accepted, hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 
@@ -42,7 +42,7 @@ export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope
         params: raiseEventParams,
         querystring: query({}),
         body: anyJsonBody,
-        response: { 202: accepted, ...errors(404, 410, 413) },
+        response: { 202: accepted, ...hubErrors(410, 413) },
       }),
     },
     async (request, reply) => {

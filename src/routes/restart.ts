@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { instanceParams, restartQuery } from '../schemas/queries.js';
 import { answerWait, hubOf, optionalWait, sendCheckStatus, type App, type RouteDeps } from './http-support.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.post(
@@ -23,7 +23,7 @@ export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): 
         response: {
           200: Type.Unknown({ description: 'Wait finished: the output (Completed) or the status object.' }),
           202: ref(CheckStatusPayload, 'Restarted; the payload names the new instance.', CHECK_STATUS_HEADERS),
-          ...errors(404, 409),
+          ...hubErrors(409),
         },
       }),
     },

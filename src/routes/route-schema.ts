@@ -16,6 +16,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'Storage is unreachable; retry after Retry-After seconds.',
 };
 
+/**
+ * The error answers of a route: 400, 401 and 503 (any request), plus `statuses`. Each route
+ * declares its list here and nowhere else; routes that address a task hub use hubErrors.
+ */
 export function errors(...statuses: number[]): Record<number, TSchema> {
   const all = [400, 401, ...statuses, 503];
   return Object.fromEntries(
@@ -27,6 +31,11 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
       }),
     ]),
   );
+}
+
+/** The error answers of a route that addresses a task hub: also 404, since a hub that does not exist is TaskHubNotFound. */
+export function hubErrors(...statuses: number[]): Record<number, TSchema> {
+  return errors(404, ...statuses);
 }
 
 export const accepted = Type.Unsafe<undefined>({ type: 'null', description: 'Accepted; no body.' });

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { anyJsonBody, query, statusFlags } from '../schemas/queries.js';
 import { answerWait, hubOf, parseJsonBody, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
-import { errors } from './route-schema.js';
+import { hubErrors } from './route-schema.js';
 import { WAIT_DESCRIPTION } from './wait.js';
 
 const params = Type.Object({ functionName: Type.String({ description: 'Orchestrator function name.' }) });
@@ -31,7 +31,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
         params,
         querystring: query({}),
         body: anyJsonBody,
-        response: { 202: ref(CheckStatusPayload, 'Started.', CHECK_STATUS_HEADERS), ...errors() },
+        response: { 202: ref(CheckStatusPayload, 'Started.', CHECK_STATUS_HEADERS), ...hubErrors() },
       },
     },
     async (request, reply) => {
@@ -56,7 +56,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
         response: {
           200: Type.Unknown({ description: 'Finished: the output (Completed) or the status object.' }),
           202: ref(CheckStatusPayload, 'Still running at the timeout.', CHECK_STATUS_HEADERS),
-          ...errors(),
+          ...hubErrors(),
         },
       },
     },

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { anyJsonBody, startParams, startQuery } from '../schemas/queries.js';
 import { answerWait, hubOf, optionalWait, parseJsonBody, sendCheckStatus, type App, type RouteDeps } from './http-support.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 const DESCRIPTION =
   'The body (any content type) is the input JSON; an empty body means no input. With `timeout` ' +
@@ -31,7 +31,7 @@ export function registerStart(app: App, deps: RouteDeps, scope: SchemaScope): vo
           response: {
             200: Type.Unknown({ description: 'Start-and-wait finished: the output (Completed) or the status object.' }),
             202: ref(CheckStatusPayload, 'Started; poll statusQueryGetUri (Location).', CHECK_STATUS_HEADERS),
-            ...errors(409, 413),
+            ...hubErrors(409, 413),
           },
         }),
       },

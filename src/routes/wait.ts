@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { instanceParams, waitQuery } from '../schemas/queries.js';
 import { answerWait, hubOf, waitSeconds, type App, type RouteDeps } from './http-support.js';
-import { errors, scoped, type SchemaScope } from './route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export const WAIT_DESCRIPTION =
   'Answers as soon as the instance finishes: 200 with the output when Completed, 200 with the status ' +
@@ -25,7 +25,7 @@ export function registerWait(app: App, deps: RouteDeps, scope: SchemaScope): voi
         response: {
           200: Type.Unknown({ description: 'Finished: the output (Completed) or the status object.' }),
           202: ref(CheckStatusPayload, 'Still running at the timeout.', CHECK_STATUS_HEADERS),
-          ...errors(404),
+          ...hubErrors(),
         },
       }),
     },

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { CleanEntityStorageResult } from '../../schemas/entities.js';
 import { query } from '../../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from '../http-support.js';
-import { errors, scoped, type SchemaScope } from '../route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 const flag = (description: string) =>
   Type.Optional(Type.Boolean({ default: true, description: `${description} (true/false in any letter case).` }));
@@ -24,7 +24,7 @@ export function registerCleanEntityStorage(app: App, deps: RouteDeps, scope: Sch
           removeEmptyEntities: flag('Purge entities that are deleted, idle and unlocked'),
           releaseOrphanedLocks: flag('Release locks whose owning orchestration is no longer running'),
         }),
-        response: { 200: CleanEntityStorageResult, ...errors() },
+        response: { 200: CleanEntityStorageResult, ...hubErrors() },
       }),
     },
     async (request, reply) => {

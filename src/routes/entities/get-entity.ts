@@ -4,7 +4,7 @@ import { entityParams, query } from '../../schemas/queries.js';
 import { stringifyJson } from '../../services/json-text.js';
 import { EntityState } from '../../schemas/entities.js';
 import { hubOf, JSON_TYPE, type App, type RouteDeps } from '../http-support.js';
-import { errors, scoped, type SchemaScope } from '../route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 export function registerGetEntity(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.get(
@@ -17,7 +17,7 @@ export function registerGetEntity(app: App, deps: RouteDeps, scope: SchemaScope)
         description: 'The body is the entity state JSON. 404 when the entity never existed or was deleted. Key `$` is the empty key.',
         params: entityParams,
         querystring: query({}),
-        response: { 200: EntityState, ...errors(404) },
+        response: { 200: EntityState, ...hubErrors() },
       }),
     },
     async (request, reply) => {

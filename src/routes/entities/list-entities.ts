@@ -6,7 +6,7 @@ import { EntityStatus } from '../../schemas/entities.js';
 import { continuationHeader, entityListQuery, entityNameParams } from '../../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from '../http-support.js';
 import { parseDate } from '../query-values.js';
-import { errors, scoped, type SchemaScope } from '../route-schema.js';
+import { hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 const DESCRIPTION =
   'One page of at most `top` existing entities (a page may be shorter, even empty, and still have a next ' +
@@ -29,7 +29,7 @@ export function registerListEntities(app: App, deps: RouteDeps, scope: SchemaSco
             200: Type.Array(ref(EntityStatus), {
               headers: { 'x-ms-continuation-token': { type: 'string', description: 'Token of the next page; empty on the last page.' } },
             }),
-            ...errors(),
+            ...hubErrors(),
           },
         }),
       },

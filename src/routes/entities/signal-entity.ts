@@ -5,7 +5,7 @@
 import { DomainError } from '../../domain/index.js';
 import { anyJsonBody, entityNameParams, entityOperationQuery, entityParams, query } from '../../schemas/queries.js';
 import { hubOf, parseJsonBody, type App, type RouteDeps } from '../http-support.js';
-import { accepted, errors, scoped, type SchemaScope } from '../route-schema.js';
+import { accepted, hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 
@@ -38,7 +38,7 @@ export function registerSignalEntity(app: App, deps: RouteDeps, scope: SchemaSco
           params,
           querystring: entityOperationQuery,
           body: anyJsonBody,
-          response: { 202: accepted, ...errors(413) },
+          response: { 202: accepted, ...hubErrors(413) },
         }),
       },
       async (request, reply) => {
@@ -59,7 +59,7 @@ export function registerSignalEntity(app: App, deps: RouteDeps, scope: SchemaSco
           description: 'Signals the operation `delete`; 202 with no body. The entity is gone once the operation has run.',
           params,
           querystring: query({}),
-          response: { 202: accepted, ...errors() },
+          response: { 202: accepted, ...hubErrors() },
         }),
       },
       async (request, reply) => {
