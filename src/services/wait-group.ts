@@ -4,8 +4,8 @@
 //   by every waiter of that instance;
 // - instances the local worker processes (and so notifies) are not polled at all;
 // - every other instance is polled as a group: at each tick, one query asks which of all the due
-//   instances finished. Ticks fall on multiples of each waiter's retry interval, so waiters with
-//   the same interval share every tick whenever they started.
+//   instances finished, and the rows it returns are the answers. Ticks fall on multiples of each
+//   waiter's retry interval, so waiters with the same interval share every tick whenever they started.
 
 import { isEntityInstanceId } from '../domain/entity-id.js';
 import { isTerminal, type InstanceState } from '../domain/index.js';
@@ -176,11 +176,7 @@ export class WaitGroup {
         if (entry.waiters.size === 0) return;
         const readAt = Date.now();
         const state = await this.read(entry.instanceId);
-        if (state && isTerminal(state.runtimeStatus)) {
-          entry.suspect = false;
-          for (const waiter of [...entry.waiters]) waiter.finish(state);
-          return;
-        }
+        if (state && isTerminal(state.runtimeStatus)) return this.finish(entry, state);
         for (const waiter of entry.waiters) waiter.checkedAt = Math.max(waiter.checkedAt, readAt);
         if (entry.notifications > 0) entry.suspect = true;
       } while (entry.readAgain);
@@ -189,6 +185,11 @@ export class WaitGroup {
     } finally {
       entry.reading = false;
     }
+  }
+
+  private finish(entry: Entry, state: InstanceState): void {
+    entry.suspect = false;
+    for (const waiter of [...entry.waiters]) waiter.finish(state);
   }
 
   private schedule(at: number): void {
@@ -228,7 +229,8 @@ export class WaitGroup {
           new Date(since - CLOCK_SKEW_IN_MS),
         );
         for (const entry of due) {
-          if (finished.has(entry.instanceId)) void this.readFor(entry);
+          const state = finished.get(entry.instanceId);
+          if (state) this.finish(entry, state);
           else for (const waiter of entry.waiters) waiter.checkedAt = Math.max(waiter.checkedAt, startedAt);
         }
       }

@@ -93,11 +93,12 @@ export interface ManagementStore {
 
   getInstance(instanceId: string, options?: { fetchInput?: boolean }): Promise<InstanceState | undefined>;
   /**
-   * Which of `instanceIds` are in a terminal status: one round trip for many ids. Only rows written
-   * at or after `changedSince` (storage's clock) are candidates, so pass a time at which each of them
-   * was known to be still running, less a margin for clock skew. Unknown ids are simply absent.
+   * The instances among `instanceIds` that are in a terminal status, read as getInstance reads them
+   * (with input): one round trip for many ids. Only rows written at or after `changedSince`
+   * (storage's clock) are candidates, so pass a time at which each of them was known to be still
+   * running, less a margin for clock skew. Unknown ids are simply absent.
    */
-  finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Set<string>>;
+  finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Map<string, InstanceState>>;
   /** One page of instances; throws BadRequest for a continuation token this store did not issue. */
   listInstances(query: InstanceQuery, options: ListOptions): Promise<Page<InstanceState>>;
   /** Matching instances per runtime status (every status present, 0 when none); reads no payload columns. */

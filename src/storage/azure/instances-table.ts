@@ -100,19 +100,14 @@ export class InstancesTable {
     return row && this.toState(row, options.fetchInput ?? true);
   }
 
-  async finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Set<string>> {
+  async finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Map<string, InstanceState>> {
     const keys = [...new Set(instanceIds.map(escapeKey))];
-    const found = new Set<string>();
+    const found = new Map<string, InstanceState>();
+    const keep = (state: InstanceState | undefined) => {
+      if (state && isTerminal(state.runtimeStatus)) found.set(state.instanceId, state);
+    };
     if (keys.length <= POINT_READS_UP_TO) {
-      await Promise.all(
-        keys.map(async (key) => {
-          const row = await this.client
-            .getEntity<{ RuntimeStatus?: string }>(key, '', { queryOptions: { select: ['RuntimeStatus'] } })
-            .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
-          const status = String(row?.RuntimeStatus ?? '');
-          if (isRuntimeStatus(status) && isTerminal(status)) found.add(unescapeKey(key));
-        }),
-      );
+      await Promise.all(keys.map(async (key) => keep(await this.get(unescapeKey(key)))));
       return found;
     }
     let from = keys[0];
@@ -123,15 +118,14 @@ export class InstancesTable {
     }
     const range = keys.some((key) => BEYOND_BMP.test(key)) ? undefined : { from, to };
     const wanted = new Set(keys);
-    const rows = this.client.listEntities<{ RuntimeStatus?: string }>({
-      queryOptions: { filter: finishedSinceFilter(range, changedSince), select: ['PartitionKey', 'RuntimeStatus'] },
-    });
+    // Whole rows: the answer of a waiter needs no second read. Rows of other instances that
+    // finished in the range are skipped before their blobs are resolved.
+    const rows = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter: finishedSinceFilter(range, changedSince) } });
+    const states: (InstanceState | Promise<InstanceState>)[] = [];
     for await (const page of rows.byPage({ maxPageSize: 1000 })) {
-      for (const row of page) {
-        const key = String(row.partitionKey);
-        if (wanted.has(key)) found.add(unescapeKey(key));
-      }
+      for (const row of page) if (wanted.has(String(row.partitionKey))) states.push(this.toState(row as InstanceRow, true));
     }
+    for (const state of await Promise.all(states)) keep(state);
     return found;
   }
 

@@ -133,7 +133,7 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
     return this.instances.get(instanceId, options);
   }
 
-  finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Set<string>> {
+  finishedAmong(instanceIds: readonly string[], changedSince: Date): Promise<Map<string, InstanceState>> {
     return this.instances.finishedAmong(instanceIds, changedSince);
   }
 
