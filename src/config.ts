@@ -27,6 +27,8 @@ export interface Config {
   /** Worker tuning for scale-out and fault tests (`--lease-duration-ms`, `--message-visibility-ms`). */
   leaseDurationInMs?: number;
   messageVisibilityInMs?: number;
+  /** Megabytes of histories the worker keeps between episodes (TASKHUB_HISTORY_CACHE_MB; 0 turns it off). */
+  historyCacheMb?: number;
   bodyLimitInBytes: number;
   /** Headers and body of a request must arrive within this time, else 408 and the connection closes. */
   requestTimeoutInMs: number;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     partitionCount: parseInteger('TASKHUB_PARTITION_COUNT', merged.TASKHUB_PARTITION_COUNT, 1, 16),
     leaseDurationInMs: parseInteger('TASKHUB_LEASE_DURATION_MS', merged.TASKHUB_LEASE_DURATION_MS, 100, 3_600_000),
     messageVisibilityInMs: parseInteger('TASKHUB_MESSAGE_VISIBILITY_MS', merged.TASKHUB_MESSAGE_VISIBILITY_MS, 100, 3_600_000),
+    historyCacheMb: parseInteger('TASKHUB_HISTORY_CACHE_MB', merged.TASKHUB_HISTORY_CACHE_MB, 0, 65_536),
     bodyLimitInBytes: parseInteger('TASKHUB_BODY_LIMIT', merged.TASKHUB_BODY_LIMIT, 1024, 256 * 1024 * 1024) ?? 10 * 1024 * 1024,
     requestTimeoutInMs: parseInteger('TASKHUB_REQUEST_TIMEOUT_MS', merged.TASKHUB_REQUEST_TIMEOUT_MS, 100, 3_600_000) ?? 30_000,
     storageTryTimeoutInMs: parseInteger('TASKHUB_STORAGE_TRY_TIMEOUT_MS', merged.TASKHUB_STORAGE_TRY_TIMEOUT_MS, 100, 120_000),

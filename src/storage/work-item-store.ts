@@ -25,6 +25,11 @@ export interface OrchestrationWorkItem {
   history: HistoryEvent[];
   /** The instance's status as stored (payloads not read); undefined before the client wrote it. */
   status?: InstanceState;
+  /**
+   * The history is what this worker's own last commit left, kept in memory (the same event objects),
+   * and the row was not read: it is as that commit wrote it. A stale one fails the checkpoint.
+   */
+  fromCache?: boolean;
 }
 
 /** A control message to send: a timer to self, a start to a child, a completion to the parent. */

@@ -23,6 +23,7 @@ import {
 } from './entities/orchestration-entities.js';
 import type { OrchestratorFunction } from './registry.js';
 import { checkReplay, type ReplayedTask } from './replay-check.js';
+import type { ReplaySessions } from './replay-sessions.js';
 import { errorFromThrown } from './thrown-error.js';
 
 // CommonJS package: plain Node ESM (the worker-only process) cannot name its exports statically.
@@ -53,6 +54,12 @@ interface DfTask {
   parent?: DfTask & { retryOptions?: DfRetryOptions };
 }
 interface DfExecutor {
+  /** Internals used to continue a suspended run with the events added since (TaskOrchestrationExecutor.execute's loop). */
+  processEvent(event: unknown): void;
+  isDoneExecuting(): boolean;
+  hasCompletedSuccessfully(): boolean;
+  output: unknown;
+  _isReplaying: boolean;
   openTasks: Record<string, DfTask>;
   deferredTasks: Record<string, unknown[]>;
   exception?: unknown;
@@ -134,6 +141,8 @@ export interface ExecutionRequest {
   /** "Now" of this episode, for retry timers. */
   now: Date;
   log?: (level: string, message: string) => void;
+  /** Runs suspended by earlier episodes of this instance, continued instead of replayed when the history continues them. */
+  sessions?: ReplaySessions<SuspendedRun>;
 }
 
 const SCHEDULING_EVENTS = new Set(['TaskScheduled', 'TimerCreated', 'SubOrchestrationInstanceCreated', 'EventSent']);
@@ -260,7 +269,60 @@ interface Run {
   customStatus: unknown;
 }
 
+/** What a suspended run needs to go on: its executor (holding the generator) and its context. */
+export interface SuspendedRun {
+  executor: DfExecutor;
+  context: { df?: unknown };
+}
+
+const customStatusOf = (context: { df?: unknown }) => (context.df as { customStatus?: unknown } | undefined)?.customStatus;
+
+/**
+ * Feeds the events after `from` to a suspended run, as TaskOrchestrationExecutor.execute feeds a
+ * whole history: the same events in the same order reach the same state as a full replay would.
+ */
+function continueRun(suspended: SuspendedRun, history: HistoryEvent[], from: number): Run {
+  const { executor, context } = suspended;
+  let lastOrchestratorStarted = -1;
+  for (let i = history.length - 1; i >= from; i--) {
+    if (history[i].EventType === 'OrchestratorStarted') {
+      lastOrchestratorStarted = i;
+      break;
+    }
+  }
+  for (let i = from; i < history.length; i++) {
+    executor._isReplaying = i < lastOrchestratorStarted;
+    executor.processEvent(toDfEvent(history[i]));
+    if (executor.isDoneExecuting()) break;
+  }
+  const customStatus = customStatusOf(context);
+  if (executor.exception !== undefined) return { error: executor.exception, executor, customStatus };
+  return { state: { isDone: executor.hasCompletedSuccessfully(), output: executor.output }, executor, customStatus };
+}
+
+/** Continues this instance's suspended run when the history continues it, else replays from the start; keeps a run still waiting. */
+async function runOrContinue(fn: OrchestratorFunction, request: ExecutionRequest, history: HistoryEvent[]): Promise<Run> {
+  const sessions = request.sessions;
+  const previous = sessions?.take(request.instanceId, history);
+  let run: Run;
+  let context: { df?: unknown } | undefined = previous?.run.context;
+  if (previous) run = continueRun(previous.run, history, previous.consumed);
+  else ({ run, context } = await startRun(fn, request, history));
+  if (sessions && run.executor && context && run.state && !run.state.isDone && run.error === undefined) {
+    sessions.keep(request.instanceId, { run: { executor: run.executor, context }, consumed: history.length, last: history.at(-1) });
+  }
+  return run;
+}
+
 async function runOnce(fn: OrchestratorFunction, request: ExecutionRequest, history: HistoryEvent[]): Promise<Run> {
+  return (await startRun(fn, request, history)).run;
+}
+
+async function startRun(
+  fn: OrchestratorFunction,
+  request: ExecutionRequest,
+  history: HistoryEvent[],
+): Promise<{ run: Run; context: { df?: unknown } }> {
   const input = request.input === null || request.input === undefined || request.input === '' ? undefined : JSON.parse(request.input);
   const log = request.log ?? (() => undefined);
   const context = new df.DummyOrchestrationContext(request.name, undefined, (level, ...args) => log(level, args.map(String).join(' ')));
@@ -276,14 +338,14 @@ async function runOnce(fn: OrchestratorFunction, request: ExecutionRequest, hist
     longRunningTimerIntervalDuration: '3.00:00:00',
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
   };
-  const customStatus = () => (context.df as unknown as { customStatus?: unknown } | undefined)?.customStatus;
+  const holder = context as unknown as { df?: unknown };
   try {
     const state = await orchestrator.handle(trigger, context);
-    return { state, executor: orchestrator.taskOrchestrationExecutor, customStatus: customStatus() };
+    return { run: { state, executor: orchestrator.taskOrchestrationExecutor, customStatus: customStatusOf(holder) }, context: holder };
   } catch (error) {
     const executor = orchestrator.taskOrchestrationExecutor as DfExecutor | undefined;
     const cause = executor && executor.exception !== undefined ? executor.exception : error;
-    return { error: cause, executor, customStatus: customStatus() };
+    return { run: { error: cause, executor, customStatus: customStatusOf(holder) }, context: holder };
   }
 }
 
@@ -320,7 +382,7 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
   // Rewound rows (GenericEvent) are invisible to replay, so their tasks are scheduled again.
   const history = request.history.filter((e) => e.EventType !== 'GenericEvent');
   const scheduled = new Set(history.filter((e) => SCHEDULING_EVENTS.has(e.EventType)).map((e) => e.EventId));
-  const run = await runOnce(fn, request, history);
+  const run = await runOrContinue(fn, request, history);
   const { customStatus } = run;
   // Entity messages recorded before the end are sent even when the orchestration ends now, and
   // a critical section still open at the end is released.

@@ -12,7 +12,9 @@ import { completeEpisode } from './episode/completion.js';
 import { terminateOrSuspend } from './episode/lifecycle.js';
 import { runGenerations, wakeUp } from './episode/run-generations.js';
 import type { EpisodeContext, EpisodePlan, Execution, ParentInstance } from './episode/types.js';
+import type { SuspendedRun } from './df-host.js';
 import type { Registry } from './registry.js';
+import type { ReplaySessions } from './replay-sessions.js';
 
 export { MAX_TIMER_DELAY_IN_MS } from './episode/accept-messages.js';
 export type { CheckpointPlan, EpisodePlan, IdlePlan, Outbound, RearmPlan } from './episode/types.js';
@@ -27,6 +29,8 @@ export interface EpisodeInput {
   registry: Registry;
   now: Date;
   log?: (level: string, message: string) => void;
+  /** Orchestrator runs left suspended by earlier episodes, continued when the history continues them. */
+  sessions?: ReplaySessions<SuspendedRun>;
 }
 
 export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
@@ -45,6 +49,7 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
     freshStart: accepted[0].EventType === 'ExecutionStarted',
     rearmed,
     log: input.log,
+    sessions: input.sessions,
   };
   const execution: Execution = {
     executionId,

@@ -32,6 +32,11 @@ export interface WorkerTuning {
   /** Idle polling back-off bounds. */
   minPollIntervalInMs: number;
   maxPollIntervalInMs: number;
+  /**
+   * Keep orchestrator runs suspended between episodes and feed them only the new events (the
+   * provider's extended sessions). Off: every episode replays the whole history, as after a restart.
+   */
+  replaySessions: boolean;
 }
 
 export const DEFAULT_TUNING: WorkerTuning = {
@@ -41,6 +46,7 @@ export const DEFAULT_TUNING: WorkerTuning = {
   activityConcurrency: 16,
   minPollIntervalInMs: 25,
   maxPollIntervalInMs: 1_000,
+  replaySessions: true,
 };
 
 export interface StartWorkerOptions {
@@ -205,6 +211,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         controlVisibilityInMs: tuning.controlVisibilityInMs,
         batchSize: 32,
         observer: options.observer,
+        replaySessions: tuning.replaySessions,
       },
       entities,
     );

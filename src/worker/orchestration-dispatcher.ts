@@ -11,6 +11,8 @@ import { CheckpointRefused } from '../storage/work-item-store.js';
 import type { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { planEpisode, type EpisodePlan } from './episode.js';
 import { failRefusedEpisode } from './episode/refused.js';
+import type { SuspendedRun } from './df-host.js';
+import { ReplaySessions } from './replay-sessions.js';
 import type { WorkerObserver } from './observer.js';
 import { rowRepair } from './status-from-history.js';
 import type { Registry } from './registry.js';
@@ -22,9 +24,14 @@ export interface DispatcherOptions {
   controlVisibilityInMs: number;
   batchSize: number;
   observer?: WorkerObserver;
+  /** Continue suspended orchestrator runs between episodes (default true). */
+  replaySessions?: boolean;
 }
 
 export class OrchestrationDispatcher {
+  /** Orchestrator runs suspended between episodes, continued when the store serves the history they consumed. */
+  private readonly sessions = new ReplaySessions<SuspendedRun>();
+
   constructor(
     private readonly store: WorkItemStore,
     private readonly registry: Registry,
@@ -64,10 +71,13 @@ export class OrchestrationDispatcher {
         registry: this.registry,
         now: new Date(),
         log: (level, message) => this.logger.info({ instanceId, level }, message),
+        sessions: this.options.replaySessions === false ? undefined : this.sessions,
       });
       // An idle episode still brings a status row that fell behind its history (an earlier
       // checkpoint saved its history and failed its row write) in line: the history is the truth.
-      const commit = plan.kind === 'idle' ? { status: rowRepair(item.status, item.executionId, item.history, new Date()) } : commitOf(plan);
+      // (A history from this worker's cache comes with a row its own last commit wrote.)
+      const repair = () => (item.fromCache ? undefined : rowRepair(item.status, item.executionId, item.history, new Date()));
+      const commit = plan.kind === 'idle' ? { status: repair() } : commitOf(plan);
       if (plan.kind === 'idle' && commit.status) {
         this.logger.warn({ instanceId, runtimeStatus: commit.status.runtimeStatus }, 'status row behind its history; repaired');
       }

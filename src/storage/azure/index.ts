@@ -4,6 +4,7 @@ import { DomainError, storageUnavailable } from '../../domain/index.js';
 import type { Config } from '../../config.js';
 import type { StoreProvider } from '../port.js';
 import { createAccountClients, isUnreachable, type AccountClients } from './clients.js';
+import { DEFAULT_HISTORY_CACHE_LIMITS } from './history-cache.js';
 import { AzureTaskHubStore } from './task-hub-store.js';
 
 export { startAzurite } from './azurite.js';
@@ -56,6 +57,9 @@ export function createAzureStoreProvider(config: Config): AzureStoreProvider {
         new AzureTaskHubStore(hubName, clients, {
           defaultPartitionCount: config.partitionCount ?? 4,
           queueEncoding: config.queueEncoding,
+          ...(config.historyCacheMb !== undefined
+            ? { historyCache: { ...DEFAULT_HISTORY_CACHE_LIMITS, maxBytes: config.historyCacheMb * 1024 * 1024 } }
+            : {}),
         }),
       );
       stores.set(key, store);

@@ -8,7 +8,7 @@ import type { InstanceState } from '../../domain/index.js';
 import type { FetchOptions, OrchestrationCommit, OrchestrationWorkItem } from '../port.js';
 import { CheckpointRefused } from '../work-item-store.js';
 import type { ControlMessage, ControlQueues } from './control-queues.js';
-import { EntitySessions } from './entity-sessions.js';
+import type { HistoryCache } from './history-cache.js';
 import { RefusedCheckpoint, type HistoryTable, type StoredHistory } from './history-table.js';
 import type { InstancesTable } from './instances-table.js';
 import { sendInOrder } from './ordered-send.js';
@@ -46,12 +46,16 @@ function startExecutionId(start: ControlMessage): string {
   return ref?.ExecutionId ?? start.data.instance.ExecutionId ?? '';
 }
 
+const TERMINAL = new Set(['Completed', 'Failed', 'Terminated']);
+
 export class OrchestrationWorkItems {
   private readonly held = new WeakMap<OrchestrationWorkItem, Held>();
-  /** Entities' histories as this worker last committed them (a stale one fails the guarded checkpoint). */
-  private readonly sessions = new EntitySessions();
 
-  constructor(private readonly parts: OrchestrationParts) {}
+  constructor(
+    private readonly parts: OrchestrationParts,
+    /** Histories as this worker last committed them, while it holds their partition. */
+    readonly cache: HistoryCache,
+  ) {}
 
   async fetch(partition: number, options: FetchOptions): Promise<OrchestrationWorkItem[]> {
     const received = await this.parts.control.receive(partition, options.maxMessages, options.lockInMs);
@@ -80,9 +84,23 @@ export class OrchestrationWorkItems {
     const { instances, history, control } = this.parts;
     // Entities have no start message: every batch continues the current execution as new.
     if (isEntityInstanceId(instanceId))
-      return this.hold(instanceId, messages, [], this.sessions.recall(instanceId) ?? (await history.read(instanceId)));
-    const row = await instances.get(instanceId, { fetchInput: false });
+      return this.hold(instanceId, messages, [], this.cache.get(instanceId) ?? (await history.read(instanceId)));
     let start = messages.find((m) => m.data.event.EventType === 'ExecutionStarted');
+    const cached = this.cache.get(instanceId);
+    if (cached && !start) {
+      // A running execution this worker committed last: its row and history are as it left them,
+      // unless another writer got in, which the guarded checkpoint then finds.
+      const current = messages.filter((m) => !m.data.instance.ExecutionId || m.data.instance.ExecutionId === cached.executionId);
+      const item = this.hold(
+        instanceId,
+        current,
+        messages.filter((m) => !current.includes(m)),
+        cached,
+      );
+      item.fromCache = true;
+      return item;
+    }
+    const row = await instances.get(instanceId, { fetchInput: false });
     const stale: ControlMessage[] = [];
     if (start && !start.data.event.ParentInstance && !(row && (!row.executionId || row.executionId === startExecutionId(start)))) {
       // The client writes the row after enqueueing: wait for it, unless the row was re-created since.
@@ -96,7 +114,7 @@ export class OrchestrationWorkItems {
     if (!executionId) return this.release([], stale.concat(messages), 0);
     const current = messages.filter((m) => m === start || !m.data.instance.ExecutionId || m.data.instance.ExecutionId === executionId);
     stale.push(...messages.filter((m) => !current.includes(m)));
-    const stored = await history.read(instanceId, executionId);
+    const stored = cached?.executionId === executionId ? cached : await history.read(instanceId, executionId);
     if (!start && stored.events.length === 0 && row) return this.notStartedYet(row, current, stale);
     return this.hold(instanceId, current, stale, { ...stored, executionId }, row);
   }
@@ -151,6 +169,7 @@ export class OrchestrationWorkItems {
     const { instances, history, control, workItems } = this.parts;
     const checkpoint = commit.checkpoint;
     const self = { InstanceId: item.instanceId, ExecutionId: checkpoint?.executionId ?? item.executionId };
+    let remember: { executionId: string; sentinelETag: string; base: boolean } | undefined;
     await Promise.all((commit.childInstances ?? []).map((row) => instances.update(row)));
     await Promise.all([
       ...(commit.activities ?? []).map((event) => workItems.send(self, event)),
@@ -168,10 +187,9 @@ export class OrchestrationWorkItems {
           newEvents: checkpoint.newEvents,
           sentinelETag: held.sentinelETag,
         });
-        if (isEntityInstanceId(item.instanceId))
-          this.sessions.remember(item.instanceId, { executionId: checkpoint.executionId, events: checkpoint.newEvents, sentinelETag });
+        remember = { executionId: checkpoint.executionId, sentinelETag, base: checkpoint.executionId === held.executionId };
       } catch (error) {
-        this.sessions.forget(item.instanceId);
+        this.cache.delete(item.instanceId);
         this.held.set(item, held); // still held: the caller abandons it, or completes it again after a refusal
         if (!(error instanceof RefusedCheckpoint)) throw error;
         if (error.storedEvents > 0) {
@@ -183,14 +201,30 @@ export class OrchestrationWorkItems {
         throw new CheckpointRefused(item.instanceId, error.reason, error.storedEvents);
       }
     }
-    if (commit.status) await instances.update(commit.status);
-    await this.release([], held.stale.concat(held.messages), 0);
+    try {
+      if (commit.status) await instances.update(commit.status);
+      await this.release([], held.stale.concat(held.messages), 0);
+    } catch (error) {
+      this.cache.delete(item.instanceId);
+      throw error;
+    }
+    const partition = held.messages[0]?.partition;
+    // Nothing is kept for an ended execution: a restart, purge or rewind of it happens outside this worker.
+    if (TERMINAL.has(commit.status?.runtimeStatus ?? '') || (remember && partition === undefined)) this.cache.delete(item.instanceId);
+    else if (remember && partition !== undefined) {
+      const appended = checkpoint!.newEvents;
+      const events = remember.base ? item.history.concat(appended) : appended;
+      const entry = { executionId: remember.executionId, events, sentinelETag: remember.sentinelETag, partition };
+      this.cache.set(item.instanceId, entry, appended);
+    }
   }
 
   async abandon(item: OrchestrationWorkItem, delayInMs?: number): Promise<void> {
     const held = this.held.get(item);
     if (!held) return;
     this.held.delete(item);
+    // Abandoned after a failure: the next delivery reads the history again.
+    this.cache.delete(item.instanceId);
     await this.release(held.messages, held.stale, delayInMs ?? backoffInMs(held.messages));
   }
 

@@ -30,6 +30,7 @@ import type {
 } from '../port.js';
 import type { AccountClients } from './clients.js';
 import { ControlQueues } from './control-queues.js';
+import { DEFAULT_HISTORY_CACHE_LIMITS, HistoryCache, type HistoryCacheLimits } from './history-cache.js';
 import { HistoryTable } from './history-table.js';
 import { HubResources } from './hub-resources.js';
 import { InstancesTable } from './instances-table.js';
@@ -47,6 +48,8 @@ export interface StoreSettings {
   /** Used when the hub does not say (no Partitions table, no taskhub.json). */
   defaultPartitionCount: number;
   queueEncoding: 'utf8' | 'base64';
+  /** Histories kept between episodes (default: DEFAULT_HISTORY_CACHE_LIMITS; maxBytes 0 turns it off). */
+  historyCache?: HistoryCacheLimits;
 }
 
 export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
@@ -77,12 +80,10 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
     this.workItems = new WorkItemQueue(new MessageQueue(clients.queue(names.workItemQueue), this.large, settings.queueEncoding));
     this.leases = new PartitionLeases(clients.table(names.partitionsTable), names, partitionCount);
     this.purge = new InstancePurge(this.instances, this.history, this.large);
-    this.orchestrations = new OrchestrationWorkItems({
-      instances: this.instances,
-      history: this.history,
-      control: this.control,
-      workItems: this.workItems,
-    });
+    this.orchestrations = new OrchestrationWorkItems(
+      { instances: this.instances, history: this.history, control: this.control, workItems: this.workItems },
+      new HistoryCache(settings.historyCache ?? DEFAULT_HISTORY_CACHE_LIMITS),
+    );
   }
 
   // --- the hub -------------------------------------------------------------------------------
@@ -246,14 +247,19 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
   // --- partition leases ----------------------------------------------------------------------
 
   tryAcquireLease(partition: number, owner: string, durationInMs: number): Promise<PartitionLease | undefined> {
+    // Whatever was cached for the partition may have been advanced by its previous owner.
+    this.orchestrations.cache.dropPartition(partition);
     return this.leases.tryAcquire(partition, owner, durationInMs);
   }
 
-  renewLease(lease: PartitionLease, durationInMs: number): Promise<PartitionLease | undefined> {
-    return this.leases.renew(lease, durationInMs);
+  async renewLease(lease: PartitionLease, durationInMs: number): Promise<PartitionLease | undefined> {
+    const renewed = await this.leases.renew(lease, durationInMs);
+    if (!renewed) this.orchestrations.cache.dropPartition(lease.partition);
+    return renewed;
   }
 
   releaseLease(lease: PartitionLease): Promise<void> {
+    this.orchestrations.cache.dropPartition(lease.partition);
     return this.leases.release(lease);
   }
 

@@ -34,6 +34,7 @@ export async function runGenerations(ctx: EpisodeContext, first: Execution, regi
           history: eventsOf(execution),
           now: ctx.now,
           log: ctx.log,
+          sessions: ctx.sessions,
         })
       : failedResult(`The orchestrator function '${ctx.name}' is not registered with this worker.`);
     if (result.continueAsNewInput === undefined) return { execution, result };

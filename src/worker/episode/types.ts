@@ -2,6 +2,8 @@
 
 import type { InstanceUpdate } from '../../storage/port.js';
 import type { HistoryEvent, OrchestrationInstanceRef } from '../../domain/index.js';
+import type { SuspendedRun } from '../df-host.js';
+import type { ReplaySessions } from '../replay-sessions.js';
 
 /** A control message to send: a timer to self, a start to a child, a completion to the parent. */
 export interface Outbound {
@@ -71,6 +73,8 @@ export interface EpisodeContext {
   /** Re-armed timers, sent whatever the plan. */
   rearmed: Outbound[];
   log?: (level: string, message: string) => void;
+  /** Orchestrator runs left suspended by earlier episodes (see replay-sessions.ts). */
+  sessions?: ReplaySessions<SuspendedRun>;
 }
 
 export const eventsOf = (execution: Execution): HistoryEvent[] => [...execution.history, ...execution.newEvents];
