@@ -29,6 +29,15 @@ const WORKER_PORT = {
   message: 'Services depend on the management store port (src/storage/management-store.ts) only.',
 };
 
+const AS_NEVER = {
+  selector: 'TSAsExpression > TSNeverKeyword',
+  message: '`as never` switches type checking off; give the value its real type.',
+};
+const DF_INTERNALS = {
+  selector: 'Literal[value=/^durable-functions\\u002Flib\\u002F/]',
+  message: "Load durable-functions' internals through src/worker/df-internals.ts (it checks the installed version).",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.taskhub/**', 'openapi/**', 'bin/**', 'coverage/**', 'bench/*.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -54,10 +63,7 @@ export default tseslint.config(
         { object: 'it', property: 'skip' },
         { object: 'test', property: 'skip' },
       ],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'TSAsExpression > TSNeverKeyword', message: '`as never` switches type checking off; give the value its real type.' },
-      ],
+      'no-restricted-syntax': ['error', AS_NEVER],
     },
   },
   // Import rules of the layers (CONTRIBUTING.md). A later block replaces an earlier one's
@@ -83,6 +89,10 @@ export default tseslint.config(
     files: ['src/**'],
     ignores: ['src/cli/**'],
     rules: PENDING_IN_SRC,
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', AS_NEVER, DF_INTERNALS] },
   },
   {
     // The casts the storage adapter rewrite removes (issue 7); drop this block when it lands.

@@ -6,8 +6,6 @@
 // (sequence numbers, including the retry timers and re-schedules of `...WithRetry` tasks that
 // never appear as actions) are what the TaskScheduledId/TimerId of our history events must match.
 
-import { createRequire } from 'node:module';
-import type * as DurableFunctions from 'durable-functions';
 import { EVENT_TYPES, type HistoryEvent } from '../domain/index.js';
 import {
   ENTITY_ACTION,
@@ -21,14 +19,11 @@ import {
   type OrchestrationRef,
   type SendEventRequest,
 } from './entities/orchestration-entities.js';
+import { df, dfInternal } from './df-internals.js';
 import type { OrchestratorFunction } from './registry.js';
 import { checkReplay, type ReplayedTask } from './replay-check.js';
 import type { ReplaySessions } from './replay-sessions.js';
 import { errorFromThrown } from './thrown-error.js';
-
-// CommonJS package: plain Node ESM (the worker-only process) cannot name its exports statically.
-const require = createRequire(import.meta.url);
-const df = require('durable-functions') as typeof DurableFunctions;
 
 /** Internal shapes of durable-functions@3.5.x that we rely on (pinned version). */
 interface DfAction {
@@ -71,12 +66,12 @@ interface DfOrchestrator {
   handle(trigger: unknown, context: unknown): Promise<{ isDone: boolean; output?: unknown }>;
   taskOrchestrationExecutor: DfExecutor;
 }
-const { Orchestrator } = require('durable-functions/lib/src/orchestrations/Orchestrator.js') as {
+const { Orchestrator } = dfInternal<{
   Orchestrator: new (fn: OrchestratorFunction) => DfOrchestrator;
-};
-const { TaskOrchestrationExecutor } = require('durable-functions/lib/src/orchestrations/TaskOrchestrationExecutor.js') as {
+}>('orchestrations/Orchestrator.js');
+const { TaskOrchestrationExecutor } = dfInternal<{
   TaskOrchestrationExecutor: { prototype: { trackOpenTask(this: DfExecutor, task: DfTask): void } };
-};
+}>('orchestrations/TaskOrchestrationExecutor.js');
 
 // The executor forgets a task once it completes and never looks at TaskScheduled/TimerCreated/
 // SubOrchestrationInstanceCreated, so replay validation records every task it numbers here.

@@ -3,22 +3,19 @@
 // (`{ self, exists, state, batch }`, Bindings/EntityTriggerAttributeBindingProvider.cs), and reads
 // back its OutOfProcResult-shaped answer. Everything around it (queue, locks, messages) is the host's.
 
-import { createRequire } from 'node:module';
-import type * as DurableFunctions from 'durable-functions';
 import type { EntityId } from '../../domain/entity-id.js';
+import { df, dfInternal } from '../df-internals.js';
 import type { EntityFunction } from '../registry.js';
 
-const require = createRequire(import.meta.url);
-const df = require('durable-functions') as typeof DurableFunctions;
 interface DfEntityResult {
   entityExists: boolean;
   entityState?: string;
   results: ({ isError: boolean; result?: string } | undefined)[];
   signals: { target: { name: string; key: string }; name: string; input?: string; requestId?: string }[];
 }
-const { Entity } = require('durable-functions/lib/src/entities/Entity.js') as {
+const { Entity } = dfInternal<{
   Entity: new (fn: EntityFunction) => { handle(trigger: unknown, context: unknown): Promise<DfEntityResult> };
-};
+}>('entities/Entity.js');
 
 export interface OperationRequest {
   /** Request id (the RequestMessage `id`). */

@@ -5,7 +5,6 @@
 // package advances its sequence number for those without telling the host, so the executor's
 // recordFireAndForgetAction is wrapped to note each one with the ids it took.
 
-import { createRequire } from 'node:module';
 import { schedulerId, type EntityId } from '../../domain/entity-id.js';
 import {
   RELEASE_EVENT_NAME,
@@ -16,6 +15,7 @@ import {
 } from '../../domain/entity-messages.js';
 import { nextStamps } from '../../domain/entity-ordering.js';
 import type { HistoryEvent } from '../../domain/index.js';
+import { dfInternal } from '../df-internals.js';
 import { derivedId } from './entity-batch.js';
 
 /** An EventSent the orchestration records (EventId `id`) and the EventRaised it sends. */
@@ -57,12 +57,11 @@ interface RecordingExecutor {
   entitySends?: Recorded[];
 }
 
-const require = createRequire(import.meta.url);
-const { TaskOrchestrationExecutor } = require('durable-functions/lib/src/orchestrations/TaskOrchestrationExecutor.js') as {
+const { TaskOrchestrationExecutor } = dfInternal<{
   TaskOrchestrationExecutor: {
     prototype: { recordFireAndForgetAction(this: RecordingExecutor, action: DfEntityAction, increment?: number): void };
   };
-};
+}>('orchestrations/TaskOrchestrationExecutor.js');
 
 function lastLock(actions: DfEntityAction[]): DfEntityAction | undefined {
   return [...actions].reverse().find((a) => a.actionType === ENTITY_ACTION.LockEntities);
