@@ -161,7 +161,10 @@ async function startAzuriteOnce(options: AzuriteOptions): Promise<RunningAzurite
     ports,
     async stop() {
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
+        // Closing its stdin is the stop request: the watchdog then sends the emulator SIGTERM (it
+        // saves and closes its servers) and no longer holds it open. A SIGTERM alone left the
+        // watchdog's stdin keeping the process alive until the SIGKILL below.
+        child.stdin?.end();
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
         await exited;
         clearTimeout(timer);
