@@ -1,6 +1,5 @@
 // buildApp: the Fastify instance with every plugin and route; no listening, no side effects.
 
-import { createRequire } from 'node:module';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { LoggerOptions } from 'pino';
@@ -23,6 +22,7 @@ import { createBatchService } from './services/batch/batch-service.js';
 import { stringifyJson } from './services/json-text.js';
 import { createManagementService } from './services/management-service.js';
 import type { StoreProvider } from './storage/port.js';
+import { VERSION } from './version.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -37,7 +37,7 @@ export interface BuildAppOptions {
   metrics?: Metrics;
 }
 
-export const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export { VERSION };
 
 /** Percent-encoded instance ids of 256 characters can take up to 12 bytes each (4 UTF-8 bytes as %XX). */
 const MAX_PARAM_LENGTH = 3072;

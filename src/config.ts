@@ -40,6 +40,8 @@ export interface Config {
   logLevel: string;
   /** Serve GET /metrics without the system key. */
   metricsPublic: boolean;
+  /** On a stop signal, how long in-flight requests and work items may take before the process leaves anyway. */
+  stopGraceInMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +110,7 @@ export function parseFlags(argv: string[]): Env {
     '--partition-count': 'TASKHUB_PARTITION_COUNT',
     '--lease-duration-ms': 'TASKHUB_LEASE_DURATION_MS',
     '--message-visibility-ms': 'TASKHUB_MESSAGE_VISIBILITY_MS',
+    '--stop-grace-ms': 'TASKHUB_STOP_GRACE_MS',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -170,5 +173,6 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     queueEncoding: encoding,
     logLevel: merged.LOG_LEVEL || 'info',
     metricsPublic: parseBool('TASKHUB_METRICS_PUBLIC', merged.TASKHUB_METRICS_PUBLIC, false),
+    stopGraceInMs: parseInteger('TASKHUB_STOP_GRACE_MS', merged.TASKHUB_STOP_GRACE_MS, 0, 600_000) ?? 1_000,
   };
 }

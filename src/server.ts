@@ -1,50 +1,35 @@
 // Process entry: config -> embedded Azurite (when no connection string) -> store provider ->
 // default hub -> system keys -> worker (when enabled) -> app -> listen; graceful close.
 // Unreachable storage does not stop the server: it answers 503 and starts the worker once storage answers.
+//
+// Start-up is ordered for time to first answer: the embedded emulator is launched before the heavy
+// modules (Fastify, the storage SDKs, the worker) are loaded, so its boot (a separate process)
+// overlaps their loading; the default hub is ensured and the worker started while the app is built.
 
 // First import: stop signals are handled before anything slow is loaded (see signals.ts).
 import { isServerEntry, onStopSignal } from './signals.js';
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
-import { buildApp, VERSION } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareDataFolder } from './data-folder.js';
 import { lockDataFolder } from './data-folder-lock.js';
-import { localUrl, publishServerAddress } from './server-address.js';
-import { instrumentStores } from './observability/instrumented-stores.js';
-import { createMetrics } from './observability/metrics.js';
-import { observeHubQueues, workerObserver } from './observability/wiring.js';
 import { logSerializers, redactSecrets } from './plugins/logging.js';
-import { InstanceEvents } from './services/instance-events.js';
-import { checkConnectionStrings } from './storage/azure/connection-check.js';
-import { createAzureStoreProvider, startAzurite } from './storage/azure/index.js';
-import { whenStorageReady } from './storage/readiness.js';
+import { localUrl, publishServerAddress } from './server-address.js';
+import { loadServerModules, systemKeys, whenAll } from './server-support.js';
+import { Shutdown } from './shutdown.js';
+import { startAzurite } from './storage/azure/azurite.js';
 import type { RunningWorker } from './worker/index.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens; empty in worker-only mode. */
   url: string;
-  close(): Promise<void>;
-}
-
-/** The generated key is kept in the data folder so it survives restarts; printed only when created. */
-async function systemKeys(config: Config): Promise<string[]> {
-  if (config.keys.length > 0 || config.noAuth) return config.keys;
-  const file = join(config.dataDir, 'system-key');
-  const existing = await readFile(file, 'utf8').then(
-    (text) => text.trim(),
-    () => '',
-  );
-  if (existing) return [existing];
-  const key = randomBytes(32).toString('base64url');
-  await mkdir(config.dataDir, { recursive: true });
-  await writeFile(file, `${key}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-  console.log(`taskhub: generated system key ${key} (stored in ${file})`);
-  return [key];
+  /**
+   * Stops accepting requests, ends long polls, stops the worker, then the embedded emulator.
+   * With `graceInMs`, work still in flight after that long is left behind (its messages become
+   * visible again after their visibility timeout) and the emulator is stopped anyway.
+   */
+  close(options?: { graceInMs?: number }): Promise<void>;
 }
 
 export interface StartServerOptions {
@@ -53,96 +38,110 @@ export interface StartServerOptions {
 }
 
 export async function startServer(initial: Config, options: StartServerOptions = {}): Promise<RunningServer> {
-  const stopped = new AbortController();
-  const abandoned = () => {
-    if (stopped.signal.aborted) throw new Error('start-up abandoned: stop requested');
-  };
+  const began = performance.now();
+  const timings: Record<string, number> = {};
+  const mark = (phase: string) => (timings[phase] = Math.round(performance.now() - began));
   const logger = pino({ level: initial.logLevel, serializers: { err: logSerializers.err } });
-  const closers: (() => Promise<void>)[] = [];
-  const closeAll = async () => {
-    stopped.abort();
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch((error: unknown) => logger.error({ err: error }, 'error while shutting down'));
-    }
+  const shutdown = new Shutdown(logger);
+  const abandoned = () => {
+    if (shutdown.signal.aborted) throw new Error('start-up abandoned: stop requested');
   };
-
-  options.abortSignal?.addEventListener('abort', () => stopped.abort(), { once: true });
+  options.abortSignal?.addEventListener('abort', () => shutdown.abort(), { once: true });
   try {
     let config = initial;
-    checkConnectionStrings(config.connections);
     const keysNeedFolder = config.keys.length === 0 && !config.noAuth && !config.workerOnly;
     if (!config.connections.AzureWebJobsStorage || keysNeedFolder) await prepareDataFolder(config.dataDir);
+    let emulator: ReturnType<typeof startAzurite> | undefined;
+    let lock: Awaited<ReturnType<typeof lockDataFolder>> | undefined;
     if (!config.connections.AzureWebJobsStorage) {
-      const lock = await lockDataFolder(config.dataDir);
-      closers.push(() => lock.release());
-      const location = join(config.dataDir, 'azurite');
-      const azurite = await startAzurite({ location, abortSignal: stopped.signal });
-      closers.push(() => azurite.stop());
+      lock = await lockDataFolder(config.dataDir);
+      shutdown.finally(lock.release);
+      // Launched now, awaited after the modules below are loaded.
+      emulator = startAzurite({ location: join(config.dataDir, 'azurite'), abortSignal: shutdown.signal });
+      const starting = emulator;
+      shutdown.finally(async () => (await starting.catch(() => undefined))?.stop());
+    }
+    const modules = await loadServerModules(config);
+    mark('modules');
+    abandoned();
+    modules.checkConnectionStrings(config.connections);
+    if (emulator && lock) {
+      const azurite = await emulator;
       await lock.setEmulatorPid(azurite.pid);
+      mark('azurite');
       abandoned();
       config = { ...config, connections: { ...config.connections, AzureWebJobsStorage: azurite.connectionString } };
-      logger.info({ location }, 'no AzureWebJobsStorage configured: using embedded Azurite');
+      logger.info({ location: join(config.dataDir, 'azurite') }, 'no AzureWebJobsStorage configured: using embedded Azurite');
     }
 
-    const metrics = createMetrics(VERSION);
-    const stores = instrumentStores(createAzureStoreProvider(config), metrics);
-    observeHubQueues(metrics, config, stores);
-    closers.push(() => stores.close());
-    const events = new InstanceEvents();
+    const metrics = modules.createMetrics(modules.VERSION);
+    const stores = modules.instrumentStores(modules.createAzureStoreProvider(config), metrics);
+    modules.observeHubQueues(metrics, config, stores);
+    shutdown.add('stores', () => stores.close());
+    const events = new modules.InstanceEvents();
     let worker: RunningWorker | undefined;
     const startWorkerIfEnabled = async () => {
-      // Loaded on demand: a server run with --no-worker never loads the worker or user code.
-      if (!config.worker || stopped.signal.aborted) return;
-      const observer = workerObserver(metrics);
-      const { BlobLeaseHubError, startWorker } = await import('./worker/index.js');
+      if (!config.worker || !modules.worker || shutdown.signal.aborted) return;
+      const { BlobLeaseHubError, startWorker } = modules.worker;
       try {
-        worker = await startWorker({ config, stores, events, logger, observer });
+        worker = await startWorker({ config, stores, events, logger, observer: modules.workerObserver(metrics) });
       } catch (error) {
         // The API keeps serving such a hub; only a worker-only process has nothing left to do.
         if (!(error instanceof BlobLeaseHubError) || config.workerOnly) throw error;
         logger.error(`worker not started: ${error.message}`);
         return;
       }
-      metrics.partitionsOwned = () => worker?.partitionsOwned() ?? [];
-      closers.push(() => worker!.stop());
+      const started = worker;
+      metrics.partitionsOwned = () => started.partitionsOwned() ?? [];
+      shutdown.add('worker', () => started.stop());
+      mark('worker');
     };
     const ensureDefaultHub = () => stores.management(config.defaultConnection, config.hubName).ensure();
+    const storageThenWorker = async () => {
+      if (await modules.whenStorageReady(ensureDefaultHub, startWorkerIfEnabled, logger, shutdown.signal)) await startWorkerIfEnabled();
+    };
 
     if (config.workerOnly) {
-      // Nothing to serve meanwhile: wait for storage, then run.
-      const ready = await whenStorageReady(ensureDefaultHub, startWorkerIfEnabled, logger, stopped.signal);
-      if (ready) await startWorkerIfEnabled();
+      await storageThenWorker();
       logger.info({ taskHub: config.hubName }, 'worker-only mode: no HTTP listener');
-      return { url: '', close: closeAll };
+      logger.debug({ startupInMs: timings }, 'start-up timings');
+      return { url: '', close: (closeOptions) => shutdown.run(closeOptions?.graceInMs) };
     }
-    if (await whenStorageReady(ensureDefaultHub, startWorkerIfEnabled, logger, stopped.signal)) await startWorkerIfEnabled();
 
+    const [, app] = await whenAll([
+      storageThenWorker(),
+      (async () => {
+        const keys = await systemKeys(config);
+        const built = await modules.buildApp!({
+          config,
+          stores,
+          logger,
+          events,
+          orchestratorNames: config.worker ? () => worker?.orchestratorNames() : undefined,
+          keys,
+          metrics,
+        });
+        shutdown.add('app', () => built.close());
+        return { built, keys };
+      })(),
+    ]);
+    mark('app');
     abandoned();
-    const keys = await systemKeys(config);
-    const app = await buildApp({
-      config,
-      stores,
-      logger,
-      events,
-      orchestratorNames: config.worker ? () => worker?.orchestratorNames() : undefined,
-      keys,
-      metrics,
-    });
-    // The app closes first so in-flight requests finish before the worker and storage go away.
-    closers.push(() => app.close());
-    abandoned();
-    await app.listen({ host: config.host, port: config.port });
-    const address = app.server.address() as AddressInfo;
+    await app.built.listen({ host: config.host, port: config.port });
+    mark('listening');
+    const address = app.built.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     try {
-      // Removed first on a clean stop (closers run in reverse).
-      closers.push(await publishServerAddress(config.dataDir, { url: localUrl(address.address, address.port), key: keys[0] }));
+      // Removed first on a clean stop.
+      const remove = await publishServerAddress(config.dataDir, { url: localUrl(address.address, address.port), key: app.keys[0] });
+      shutdown.first(remove);
     } catch (error) {
       logger.warn({ err: error }, `cannot write the server address into ${config.dataDir}; the CLI will not find this server on its own`);
     }
-    return { url: `http://${host}:${address.port}`, close: closeAll };
+    logger.debug({ startupInMs: timings }, 'start-up timings');
+    return { url: `http://${host}:${address.port}`, close: (closeOptions) => shutdown.run(closeOptions?.graceInMs) };
   } catch (error) {
-    await closeAll();
+    await shutdown.run();
     throw error;
   }
 }
@@ -156,6 +155,7 @@ if (isServerEntry()) {
     console.error(`taskhub: ${error.message}`);
     process.exit(2);
   }
+  const grace = config.stopGraceInMs;
   // A stop during start-up abandons it: what was started is stopped, and the process leaves within
   // about a second even if a start-up step does not notice.
   const startup = new AbortController();
@@ -167,7 +167,9 @@ if (isServerEntry()) {
     (server) => {
       if (server.url) console.log(`taskhub: listening on ${server.url}`);
       onStopSignal(() => {
-        server.close().then(
+        // Last resort if even the bounded stop hangs (the emulator's own stop is bounded too).
+        setTimeout(() => process.exit(1), grace + 5_000).unref();
+        server.close({ graceInMs: grace }).then(
           () => process.exit(0),
           () => process.exit(1),
         );

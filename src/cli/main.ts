@@ -56,7 +56,7 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   if (server.url) io.stdout.write(`taskhub: listening on ${server.url}\n`);
   const signal = io.signal;
   if (!signal?.aborted) await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
-  await server.close();
+  await server.close({ graceInMs: config.stopGraceInMs });
   return 0;
 }
 
