@@ -163,6 +163,8 @@ export interface WorkItemStore {
 
   /** The next activity to run, hidden for `lockInMs`; undefined when the queue is empty. */
   fetchActivityWorkItem(lockInMs: number): Promise<ActivityWorkItem | undefined>;
+  /** Up to `max` activities in one receive (at most 32), each hidden for `lockInMs`; [] when the queue is empty. */
+  fetchActivityWorkItems(max: number, lockInMs: number): Promise<ActivityWorkItem[]>;
   /** Extends the lock of a running activity. */
   renewActivityWorkItem(item: ActivityWorkItem, lockInMs: number): Promise<void>;
   /** Sends `result` (TaskCompleted/TaskFailed) to the scheduling instance, then deletes the work item (at least once). */

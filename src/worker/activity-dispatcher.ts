@@ -17,10 +17,18 @@ const { InvocationContext } = createRequire(import.meta.url)('@azure/functions')
 
 export interface ActivityOptions {
   workItemVisibilityInMs: number;
+  /** Activities run at once; a receive asks for no more than the free slots (and the queue's 32). */
+  concurrency: number;
   observer?: WorkerObserver;
 }
 
+/** Azure queues hand out at most 32 messages per receive. */
+const MAX_RECEIVE = 32;
+
 export class ActivityDispatcher {
+  private readonly running = new Set<Promise<void>>();
+  private slotFreed?: () => void;
+
   constructor(
     private readonly store: WorkItemStore,
     private readonly registry: Registry,
@@ -28,10 +36,40 @@ export class ActivityDispatcher {
     private readonly options: ActivityOptions,
   ) {}
 
-  /** Receives and runs one work item; false when the queue was empty. */
-  async runOnce(): Promise<boolean> {
-    const item = await this.store.fetchActivityWorkItem(this.options.workItemVisibilityInMs);
-    if (!item) return false;
+  /**
+   * Receives as many activities as there are free slots in one call and starts them; false when the
+   * queue was empty. With every slot busy it waits for one to free up instead of receiving.
+   */
+  async fetchAndStart(): Promise<boolean> {
+    const free = this.options.concurrency - this.running.size;
+    if (free <= 0) {
+      await new Promise<void>((resolve) => (this.slotFreed = resolve));
+      return true;
+    }
+    const items = await this.store.fetchActivityWorkItems(Math.min(MAX_RECEIVE, free), this.options.workItemVisibilityInMs);
+    for (const item of items) {
+      const run = this.runOne(item)
+        .catch((err: unknown) =>
+          this.logger.error({ err, instanceId: item.instance.InstanceId }, 'activity work item failed; it will be redelivered'),
+        )
+        .finally(() => {
+          this.running.delete(run);
+          const wake = this.slotFreed;
+          this.slotFreed = undefined;
+          wake?.();
+        });
+      this.running.add(run);
+    }
+    return items.length > 0;
+  }
+
+  /** Resolves when the activities started so far have finished (on stop). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+
+  /** Runs one work item and answers it; the lock is renewed while the activity runs. */
+  private async runOne(item: ActivityWorkItem): Promise<void> {
     const renewEvery = Math.max(1000, this.options.workItemVisibilityInMs / 3);
     const renewal = setInterval(() => {
       this.store
@@ -45,7 +83,6 @@ export class ActivityDispatcher {
     } finally {
       clearInterval(renewal);
     }
-    return true;
   }
 
   private async execute(item: ActivityWorkItem) {

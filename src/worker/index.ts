@@ -182,6 +182,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   setMaxListeners(0, abort.signal); // every poll loop waits on it
   const loops: Promise<void>[] = [];
   const ownerships: { taskHub: string; ownership: PartitionOwnership }[] = [];
+  const activityDispatchers: ActivityDispatcher[] = [];
   const onError = (err: unknown) => logger.error({ err }, 'worker loop error');
   const controlWaker = new Waker();
   const activityWaker = new Waker();
@@ -217,8 +218,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     );
     const activities = new ActivityDispatcher(store, registry, logger, {
       workItemVisibilityInMs: tuning.workItemVisibilityInMs,
+      concurrency: tuning.activityConcurrency,
       observer: options.observer,
     });
+    activityDispatchers.push(activities);
     const partitions = await store.partitionCount();
     await ownership.refresh();
     const refreshEvery = Math.max(250, Math.floor(tuning.leaseDurationInMs / 3));
@@ -246,9 +249,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         ),
       );
     }
-    for (let i = 0; i < tuning.activityConcurrency; i++) {
-      loops.push(pollLoop(() => activities.runOnce(), tuning, abort.signal, onError, activityWaker));
-    }
+    // One receive loop per hub hands out up to 32 activities at a time to the free slots.
+    loops.push(pollLoop(() => activities.fetchAndStart(), tuning, abort.signal, onError, activityWaker));
   }
   logger.info({ hubs: options.hubs ?? [config.hubName], orchestrators: [...registry.orchestrations.keys()] }, 'worker started');
 
@@ -262,6 +264,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         for (const stop of stopCovering) stop();
         abort.abort();
         await Promise.all(loops);
+        await Promise.all(activityDispatchers.map((a) => a.idle()));
         await Promise.all(ownerships.map(({ ownership }) => ownership.releaseAll()));
         logger.info('worker stopped');
       })();

@@ -219,11 +219,16 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
   }
 
   async fetchActivityWorkItem(lockInMs: number): Promise<ActivityWorkItem | undefined> {
-    const message = await this.workItems.receive(lockInMs);
-    if (!message) return undefined;
-    const item: ActivityWorkItem = { instance: message.data.instance, event: message.data.event };
-    this.activities.set(item, message);
-    return item;
+    return (await this.fetchActivityWorkItems(1, lockInMs))[0];
+  }
+
+  async fetchActivityWorkItems(max: number, lockInMs: number): Promise<ActivityWorkItem[]> {
+    const messages = await this.workItems.receive(max, lockInMs);
+    return messages.map((message) => {
+      const item: ActivityWorkItem = { instance: message.data.instance, event: message.data.event };
+      this.activities.set(item, message);
+      return item;
+    });
   }
 
   async renewActivityWorkItem(item: ActivityWorkItem, lockInMs: number): Promise<void> {

@@ -11,9 +11,9 @@ export class WorkItemQueue {
     await this.queue.send(newMessage(instance, event, { sender: instance, episode }));
   }
 
-  async receive(visibilityTimeoutInMs: number): Promise<ReceivedMessage | undefined> {
-    const [message] = await this.queue.receive(1, visibilityTimeoutInMs);
-    return message;
+  /** Up to `max` messages (the queue hands out at most 32 per call). */
+  receive(max: number, visibilityTimeoutInMs: number): Promise<ReceivedMessage[]> {
+    return this.queue.receive(max, visibilityTimeoutInMs);
   }
 
   renew(message: ReceivedMessage, visibilityTimeoutInMs: number): Promise<void> {
