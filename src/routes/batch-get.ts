@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { BatchProgressSchema } from '../schemas/batch.js';
 import { query } from '../schemas/queries.js';
-import type { App, RouteDeps } from './http-support.js';
+import type { App, RouteDeps } from './route-context.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerBatchGet(app: App, deps: RouteDeps, scope: SchemaScope): void {

@@ -7,7 +7,8 @@ import { BatchPlanSchema, BatchProgressSchema, BatchRequestBody } from '../schem
 import { query } from '../schemas/queries.js';
 import type { BatchRequest } from '../services/batch/batch-contract.js';
 import { BATCH_CONCURRENCY } from '../services/batch/batch-runner.js';
-import { hubOf, parseJsonBody, publicOrigin, type App, type RouteDeps } from './http-support.js';
+import { hubOf, publicOrigin, type App, type RouteDeps } from './route-context.js';
+import { parseJsonBody } from './json-body.js';
 import { parseFilter } from './query-values.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 

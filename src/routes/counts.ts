@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { countsQuery } from '../schemas/queries.js';
 import { StatusCounts } from '../schemas/shared.js';
-import { hubOf, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { parseFilter } from './query-values.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { invalidQuery } from '../domain/index.js';
 import { TaskHubDeleted, ref } from '../schemas/shared.js';
-import { hubOf, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 // Destructive, so the hub is never the configured default: `taskHub` must be named.

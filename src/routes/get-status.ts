@@ -2,7 +2,8 @@
 
 import { OrchestrationStatus, RUNNING_STATUS_HEADERS, ref } from '../schemas/shared.js';
 import { getStatusQuery, instanceParams } from '../schemas/queries.js';
-import { hubOf, sendStatus, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
+import { sendStatus } from './status-answers.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerGetStatus(app: App, deps: RouteDeps, scope: SchemaScope): void {

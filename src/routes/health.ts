@@ -2,7 +2,7 @@
 // reachable and the default task hub present). Both are served without a key.
 
 import { Health, Readiness, ref } from '../schemas/shared.js';
-import type { App, RouteDeps } from './http-support.js';
+import type { App, RouteDeps } from './route-context.js';
 
 const RETRY_AFTER_SECONDS = '5';
 

@@ -9,7 +9,7 @@ import { registerDeleteTaskHub } from './delete-task-hub.js';
 import { registerEntityRoutes } from './entities/index.js';
 import { registerGetStatus } from './get-status.js';
 import { registerHealth } from './health.js';
-import type { App, RouteDeps } from './http-support.js';
+import type { App, RouteDeps } from './route-context.js';
 import { registerInstanceActions } from './instance-actions.js';
 import { registerOrchestratorNames } from './orchestrator-names.js';
 import { registerList } from './list.js';

@@ -3,7 +3,7 @@
 
 import type { ManagementService, HubRef } from '../services/contract.js';
 import { instanceParams, reasonQuery } from '../schemas/queries.js';
-import { hubOf, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { accepted, hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 interface Action {

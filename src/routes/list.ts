@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { OrchestrationStatus, ref } from '../schemas/shared.js';
 import { continuationHeader, listQuery } from '../schemas/queries.js';
-import { hubOf, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { parseFilter } from './query-values.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 

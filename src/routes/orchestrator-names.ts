@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { query } from '../schemas/queries.js';
 import { OrchestratorNames } from '../schemas/shared.js';
-import { hubOf, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerOrchestratorNames(app: App, deps: RouteDeps, scope: SchemaScope): void {

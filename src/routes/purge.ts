@@ -3,7 +3,7 @@
 import { PurgeResult, ref } from '../schemas/shared.js';
 import { instanceParams, purgeByFilterQuery, query } from '../schemas/queries.js';
 import { invalidQuery } from '../domain/index.js';
-import { hubOf, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { parseDate, parseStatuses } from './query-values.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 

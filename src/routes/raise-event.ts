@@ -3,7 +3,8 @@
 import { DomainError, instanceGone, isTerminal } from '../domain/index.js';
 import type { JsonText } from '../services/json-text.js';
 import { anyJsonBody, query, raiseEventParams } from '../schemas/queries.js';
-import { hubOf, parseJsonBody, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
+import { parseJsonBody } from './json-body.js';
 import { accepted, hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';

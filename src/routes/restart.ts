@@ -3,7 +3,9 @@
 import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { instanceParams, restartQuery } from '../schemas/queries.js';
-import { answerWait, hubOf, optionalWait, sendCheckStatus, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
+import { sendCheckStatus } from './status-answers.js';
+import { answerWait, optionalWait } from './wait-answer.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerRestart(app: App, deps: RouteDeps, scope: SchemaScope): void {

@@ -5,7 +5,10 @@
 import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { anyJsonBody, query, statusFlags } from '../schemas/queries.js';
-import { answerWait, hubOf, parseJsonBody, sendCheckStatus, waitSeconds, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
+import { sendCheckStatus } from './status-answers.js';
+import { parseJsonBody } from './json-body.js';
+import { answerWait, waitSeconds } from './wait-answer.js';
 import { hubErrors } from './route-schema.js';
 import { WAIT_DESCRIPTION } from './wait.js';
 

@@ -3,7 +3,10 @@
 import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { anyJsonBody, startParams, startQuery } from '../schemas/queries.js';
-import { answerWait, hubOf, optionalWait, parseJsonBody, sendCheckStatus, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
+import { sendCheckStatus } from './status-answers.js';
+import { parseJsonBody } from './json-body.js';
+import { answerWait, optionalWait } from './wait-answer.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 const DESCRIPTION =

@@ -3,7 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared.js';
 import { instanceParams, waitQuery } from '../schemas/queries.js';
-import { answerWait, hubOf, waitSeconds, type App, type RouteDeps } from './http-support.js';
+import { hubOf, type App, type RouteDeps } from './route-context.js';
+import { answerWait, waitSeconds } from './wait-answer.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 export const WAIT_DESCRIPTION =

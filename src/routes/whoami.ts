@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { query } from '../schemas/queries.js';
 import { WhoAmI } from '../schemas/shared.js';
-import type { App } from './http-support.js';
+import type { App } from './route-context.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
 export function registerWhoAmI(app: App, scope: SchemaScope): void {

@@ -8,7 +8,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import Fastify, { type RouteOptions } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { registerRoutes } from '../../src/routes/index.js';
-import type { App, RouteDeps } from '../../src/routes/http-support.js';
+import type { App, RouteDeps } from '../../src/routes/route-context.js';
 import { BATCH_SCHEMAS } from '../../src/schemas/batch.js';
 import { ErrorResponse, SHARED_SCHEMAS } from '../../src/schemas/shared.js';
 

@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { CleanEntityStorageResult } from '../../schemas/entities.js';
 import { query } from '../../schemas/queries.js';
-import { hubOf, type App, type RouteDeps } from '../http-support.js';
+import { hubOf, type App, type RouteDeps } from '../route-context.js';
 import { hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 const flag = (description: string) =>

@@ -3,7 +3,8 @@
 import { entityParams, query } from '../../schemas/queries.js';
 import { stringifyJson } from '../../services/json-text.js';
 import { EntityState } from '../../schemas/entities.js';
-import { hubOf, JSON_TYPE, type App, type RouteDeps } from '../http-support.js';
+import { hubOf, type App, type RouteDeps } from '../route-context.js';
+import { JSON_TYPE } from '../status-answers.js';
 import { hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 export function registerGetEntity(app: App, deps: RouteDeps, scope: SchemaScope): void {

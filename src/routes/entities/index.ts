@@ -1,6 +1,6 @@
 // The Durable Entities routes (the extension's `entities/{entityName?}/{entityKey?}`).
 
-import type { App, RouteDeps } from '../http-support.js';
+import type { App, RouteDeps } from '../route-context.js';
 import type { SchemaScope } from '../route-schema.js';
 import { registerCleanEntityStorage } from './clean-entity-storage.js';
 import { registerGetEntity } from './get-entity.js';

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { ref } from '../../schemas/shared.js';
 import { EntityStatus } from '../../schemas/entities.js';
 import { continuationHeader, entityListQuery, entityNameParams } from '../../schemas/queries.js';
-import { hubOf, type App, type RouteDeps } from '../http-support.js';
+import { hubOf, type App, type RouteDeps } from '../route-context.js';
 import { parseDate } from '../query-values.js';
 import { hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 

@@ -4,7 +4,8 @@
 
 import { DomainError } from '../../domain/index.js';
 import { anyJsonBody, entityNameParams, entityOperationQuery, entityParams, query } from '../../schemas/queries.js';
-import { hubOf, parseJsonBody, type App, type RouteDeps } from '../http-support.js';
+import { hubOf, type App, type RouteDeps } from '../route-context.js';
+import { parseJsonBody } from '../json-body.js';
 import { accepted, hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
