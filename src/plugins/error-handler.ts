@@ -95,12 +95,13 @@ export function toDomainError(error: AnyError): DomainError {
   return new DomainError('InternalError', 'Something went wrong while processing the request.');
 }
 
-export function statusOf(error: DomainError): number {
+/** The HTTP status a domain error is answered with (500 for a code the table does not name). */
+function httpStatusFor(error: DomainError): number {
   return STATUS_BY_CODE[error.code] ?? 500;
 }
 
 export function sendError(reply: FastifyReply, error: DomainError): FastifyReply {
-  const status = statusOf(error);
+  const status = httpStatusFor(error);
   if (status === 503) reply.header('retry-after', STORAGE_RETRY_AFTER_IN_SECONDS);
   return reply.code(status).type('application/json; charset=utf-8').send({ error: error.code, message: error.message });
 }
@@ -113,7 +114,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(499).send();
     }
     const domain = toDomainError(error);
-    const status = statusOf(domain);
+    const status = httpStatusFor(domain);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: domain.code }, 'request rejected');
     return sendError(reply, domain);
