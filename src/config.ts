@@ -40,6 +40,8 @@ export interface Config {
   logLevel: string;
   /** Serve GET /metrics without the system key. */
   metricsPublic: boolean;
+  /** Worker-only mode: the port of the listener for /metrics and /health (none when undefined). */
+  metricsPort?: number;
   /** On a stop signal, how long in-flight requests and work items may take before the process leaves anyway. */
   stopGraceInMs: number;
 }
@@ -110,6 +112,7 @@ export function parseFlags(argv: string[]): Env {
     '--partition-count': 'TASKHUB_PARTITION_COUNT',
     '--lease-duration-ms': 'TASKHUB_LEASE_DURATION_MS',
     '--message-visibility-ms': 'TASKHUB_MESSAGE_VISIBILITY_MS',
+    '--metrics-port': 'TASKHUB_METRICS_PORT',
     '--stop-grace-ms': 'TASKHUB_STOP_GRACE_MS',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -173,6 +176,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     queueEncoding: encoding,
     logLevel: merged.LOG_LEVEL || 'info',
     metricsPublic: parseBool('TASKHUB_METRICS_PUBLIC', merged.TASKHUB_METRICS_PUBLIC, false),
+    metricsPort: parseInteger('TASKHUB_METRICS_PORT', merged.TASKHUB_METRICS_PORT, 0, 65535),
     stopGraceInMs: parseInteger('TASKHUB_STOP_GRACE_MS', merged.TASKHUB_STOP_GRACE_MS, 0, 600_000) ?? 1_000,
   };
 }

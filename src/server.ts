@@ -24,6 +24,8 @@ import type { RunningWorker } from './worker/index.js';
 export interface RunningServer {
   /** Where the HTTP API listens; empty in worker-only mode. */
   url: string;
+  /** Worker-only mode with TASKHUB_METRICS_PORT: where /metrics and /health are served. */
+  metricsUrl?: string;
   /**
    * Stops accepting requests, ends long polls, stops the worker, then the embedded emulator.
    * With `graceInMs`, work still in flight after that long is left behind (its messages become
@@ -49,7 +51,9 @@ export async function startServer(initial: Config, options: StartServerOptions =
   options.abortSignal?.addEventListener('abort', () => shutdown.abort(), { once: true });
   try {
     let config = initial;
-    const keysNeedFolder = config.keys.length === 0 && !config.noAuth && !config.workerOnly;
+    const apiKeys = !config.workerOnly;
+    const metricsKeys = config.workerOnly && config.metricsPort !== undefined && !config.metricsPublic;
+    const keysNeedFolder = config.keys.length === 0 && !config.noAuth && (apiKeys || metricsKeys);
     if (!config.connections.AzureWebJobsStorage || keysNeedFolder) await prepareDataFolder(config.dataDir);
     let emulator: ReturnType<typeof startAzurite> | undefined;
     let lock: Awaited<ReturnType<typeof lockDataFolder>> | undefined;
@@ -102,10 +106,25 @@ export async function startServer(initial: Config, options: StartServerOptions =
     };
 
     if (config.workerOnly) {
+      let metricsUrl: string | undefined;
+      if (config.metricsPort !== undefined) {
+        // Served from the start, so probes see a live process while storage is still unreachable.
+        const { serveWorkerEndpoints } = await import('./observability/worker-endpoints.js');
+        const endpoints = await serveWorkerEndpoints({
+          host: config.host,
+          port: config.metricsPort,
+          metrics,
+          keys: config.noAuth || config.metricsPublic ? [] : await systemKeys(config),
+          public: config.noAuth || config.metricsPublic,
+          ready: () => worker !== undefined,
+        });
+        shutdown.add('metrics listener', endpoints.close);
+        metricsUrl = endpoints.url;
+      }
       await storageThenWorker();
-      logger.info({ taskHub: config.hubName }, 'worker-only mode: no HTTP listener');
+      logger.info({ taskHub: config.hubName, metricsUrl }, 'worker-only mode: no HTTP API');
       logger.debug({ startupInMs: timings }, 'start-up timings');
-      return { url: '', close: (closeOptions) => shutdown.run(closeOptions?.graceInMs) };
+      return { url: '', metricsUrl, close: (closeOptions) => shutdown.run(closeOptions?.graceInMs) };
     }
 
     const [, app] = await whenAll([
@@ -166,6 +185,7 @@ if (isServerEntry()) {
   startServer(config, { abortSignal: startup.signal }).then(
     (server) => {
       if (server.url) console.log(`taskhub: listening on ${server.url}`);
+      if (server.metricsUrl) console.log(`taskhub: worker metrics and health on ${server.metricsUrl}`);
       onStopSignal(() => {
         // Last resort if even the bounded stop hangs (the emulator's own stop is bounded too).
         setTimeout(() => process.exit(1), grace + 5_000).unref();

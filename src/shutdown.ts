@@ -1,7 +1,7 @@
 // How a server stops, in a fixed order whatever order its parts were started in: the address file
 // goes first (the CLI must not find a stopping server); then the work — the app (no new requests,
 // long polls answered at once, in-flight requests finish), the worker (no new work items, running
-// ones finish), the stores; then, always, what owns the data folder:
+// ones finish), the worker's metrics listener, the stores; then, always, what owns the data folder:
 // the embedded emulator (it saves its tables on a clean stop) and the folder lock.
 // The work may be given a grace period: what is still running after it is left behind. That is safe
 // by design: a work item's messages are deleted only after its checkpoint, so they become visible
@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 type Step = () => Promise<unknown>;
 
 /** The work, in the order it is stopped. */
-const WORK_ORDER = ['app', 'worker', 'stores'] as const;
+const WORK_ORDER = ['app', 'worker', 'metrics listener', 'stores'] as const;
 export type WorkStep = (typeof WORK_ORDER)[number];
 
 export class Shutdown {

@@ -5,6 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig, parseFlags } from '../../src/config.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { serveWorkerEndpoints } from '../../src/observability/worker-endpoints.js';
 import { createTestApp, type TestApp } from '../api/helpers.js';
 
 const root = new URL('../../', import.meta.url);
@@ -99,8 +101,29 @@ describe('Kubernetes manifests', () => {
     for (const c of [api, worker]) expect(c.command).toEqual(['node', '--import', './dist/signals.js', 'dist/server.js']);
     expect(loadConfig({}, api.args).worker).toBe(false);
     expect(loadConfig({}, worker.args)).toMatchObject({ workerOnly: true, worker: true });
-    expect(parseFlags(worker.args!)).toEqual({ TASKHUB_WORKER_ONLY: 'true' });
-    expect(worker.ports ?? []).toEqual([]);
+    expect(parseFlags(worker.args!)).toEqual({ TASKHUB_WORKER_ONLY: 'true', TASKHUB_METRICS_PORT: '9464' });
+    expect(worker.ports).toEqual([{ name: 'metrics', containerPort: loadConfig({}, worker.args).metricsPort }]);
+  });
+
+  it('probes workers at routes their metrics listener serves without a key, on its port', async () => {
+    const worker = container(deployment('worker'));
+    const endpoints = await serveWorkerEndpoints({
+      host: '127.0.0.1',
+      port: 0,
+      metrics: createMetrics('test'),
+      keys: ['k'],
+      public: false,
+      ready: () => true,
+    });
+    try {
+      for (const probe of [worker.livenessProbe, worker.readinessProbe]) {
+        expect(probe?.httpGet?.port).toBe('metrics');
+        const res = await fetch(`${endpoints.url}${probe!.httpGet!.path}`);
+        expect({ path: probe!.httpGet!.path, status: res.status }).toEqual({ path: probe!.httpGet!.path, status: 200 });
+      }
+    } finally {
+      await endpoints.close();
+    }
   });
 
   it('takes the keys from the Secret and routes the Service to ready API pods', () => {

@@ -47,15 +47,23 @@ function spawnServer(args: string[]): ChildProcess {
   return child;
 }
 
-async function startApi(): Promise<string> {
-  const child = spawnServer(['--no-worker']);
+/** Starts a server process and resolves to the URL it prints after `pattern`. */
+async function started(child: ChildProcess, pattern: RegExp): Promise<string> {
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
-    const match = /listening on (http:\/\/\S+)/.exec(out);
+    const match = pattern.exec(out);
     if (match) return match[1];
   }
-  throw new Error(`API process exited before listening: ${out}`);
+  throw new Error(`server process exited before it was ready: ${out}`);
+}
+
+const startApi = () => started(spawnServer(['--no-worker']), /listening on (http:\/\/\S+)/);
+
+/** A worker-only process with its metrics and health listener. */
+async function startWorker(): Promise<{ process: ChildProcess; metricsUrl: string }> {
+  const child = spawnServer(['--worker-only', '--metrics-port', '0']);
+  return { process: child, metricsUrl: await started(child, /worker metrics and health on (http:\/\/\S+)/) };
 }
 
 /** The test's own view of the hub, with the processes' patience for a busy emulator. */
@@ -88,19 +96,18 @@ async function inBatches<T>(items: T[], width: number, work: (item: T, index: nu
 }
 
 let apis: string[];
-let workers: ChildProcess[];
+let workers: { process: ChildProcess; metricsUrl: string }[];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'taskhub-scale-'));
-  workers = [spawnServer(['--worker-only']), spawnServer(['--worker-only'])];
-  apis = await Promise.all([startApi(), startApi()]);
+  [apis, workers] = await Promise.all([Promise.all([startApi(), startApi()]), Promise.all([startWorker(), startWorker()])]);
   // Both workers hold partitions before the load starts.
   const held = await until(
     owners,
     (map) => map.size === PARTITIONS && new Set(map.values()).size === 2 && ![...map.values()].includes(undefined),
     60_000,
   );
-  expect(new Set(held.values())).toEqual(new Set(workers.map((w) => w.pid)));
+  expect(new Set(held.values())).toEqual(new Set(workers.map((w) => w.process.pid)));
 }, 120_000);
 
 afterAll(async () => {
@@ -155,7 +162,7 @@ describe('two API processes and two worker processes on one hub', () => {
   }, 90_000);
 
   it('hands a stopped worker’s partitions to the other worker within the lease time', async () => {
-    const [stopping, staying] = workers;
+    const [stopping, staying] = workers.map((w) => w.process);
     const exited = once(stopping, 'exit');
     stopping.kill('SIGTERM');
     expect((await exited)[0]).toBe(0);
@@ -166,5 +173,9 @@ describe('two API processes and two worker processes on one hub', () => {
     // And the remaining worker runs new work.
     const res = await fetch(`${apis[0]}/orchestrators/E1_HelloSequence/wait?timeout=60&code=${KEY}`, { method: 'POST' });
     expect(res.status).toBe(200);
+    // Which its metrics show, as a scraper sees them.
+    const scraped = await (await fetch(`${workers[1].metricsUrl}/metrics?code=${KEY}`)).text();
+    expect(scraped).toContain(`taskhub_worker_partitions_owned{task_hub="${hub}"} ${PARTITIONS}`);
+    expect(scraped).toMatch(new RegExp(`taskhub_worker_activities_total\\{task_hub="${hub}",outcome="completed"\\} [1-9]`));
   }, 60_000);
 });
