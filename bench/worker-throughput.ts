@@ -1,10 +1,13 @@
 // Prints, in one run against its own Azurite:
-//   1. HelloSequence orchestrations completed per second with 1 and with 2 worker processes
-//      (and with the in-process worker of the server, for reference)
-//   2. storage operations (store-port calls) per orchestration, by operation
+//   1. HelloSequence orchestrations completed per second with the worker's history cache off and on
+//      (TASKHUB_HISTORY_CACHE_MB=0 / default), with 1 worker process, 2 worker processes (cache on)
+//      and the in-process worker
+//   2. the worker's storage requests per orchestration (HTTP requests to Azurite, counted by a
+//      pass-through proxy in front of it; the client's starts and polls are not counted), cache off and on
 //   3. latency from the worker's completion checkpoint to the waiting HTTP response (in-process)
 // Usage: npm run bench:worker [-- --orchestrations 200 --latency-runs 30]
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -16,6 +19,7 @@ import { startAzurite } from '../src/storage/azure/azurite.js';
 import { createAzureStoreProvider } from '../src/storage/azure/index.js';
 import type { AzureStoreProvider, AzureTaskHubStore } from '../src/storage/azure/index.js';
 import { startWorker } from '../src/worker/index.js';
+import { startRequestCounter } from './storage-request-counter.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,13 +58,21 @@ function countingProvider(
   return { adapter: counting, management: counting, workItems: counting, close: () => inner.close() };
 }
 
-function configFor(connectionString: string, hub: string): Config {
+/** A loaded machine makes Azurite slow, not absent: wait for it rather than fail a start. */
+const STORAGE_TRY_TIMEOUT_MS = '30000';
+
+/** `TASKHUB_HISTORY_CACHE_MB`: '0' turns the worker's history cache off, '' keeps the default. */
+type CacheSetting = '0' | '';
+
+function configFor(connectionString: string, hub: string, cache: CacheSetting = ''): Config {
   return loadConfig({
     AzureWebJobsStorage: connectionString,
     TASKHUB_HUB_NAME: hub,
     TASKHUB_KEYS: KEY,
     TASKHUB_PARTITION_COUNT: PARTITIONS,
     TASKHUB_NO_AUTH: 'true',
+    TASKHUB_HISTORY_CACHE_MB: cache,
+    TASKHUB_STORAGE_TRY_TIMEOUT_MS: STORAGE_TRY_TIMEOUT_MS,
   });
 }
 
@@ -70,7 +82,16 @@ async function runBatch(config: Config, stores: AzureStoreProvider): Promise<num
   const hub = { connection: config.defaultConnection, taskHub: config.hubName };
   const store = stores.management(config.defaultConnection, config.hubName);
   const began = performance.now();
-  await Promise.all(Array.from({ length: N }, () => service.start(hub, { name: 'E1_HelloSequence' })));
+  // 16 starts in flight: on a busy 2-core machine more only time out against Azurite.
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (started < N) {
+        started++;
+        await service.start(hub, { name: 'E1_HelloSequence' });
+      }
+    }),
+  );
   for (;;) {
     let completed = 0;
     let token: string | undefined;
@@ -88,7 +109,7 @@ async function runBatch(config: Config, stores: AzureStoreProvider): Promise<num
   return N / ((performance.now() - began) / 1000);
 }
 
-function spawnWorkers(count: number, connectionString: string, hub: string): ChildProcess[] {
+function spawnWorkers(count: number, connectionString: string, hub: string, cache: CacheSetting): ChildProcess[] {
   return Array.from({ length: count }, () =>
     spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--worker-only', '--lease-duration-ms', '5000'], {
       env: {
@@ -96,6 +117,8 @@ function spawnWorkers(count: number, connectionString: string, hub: string): Chi
         AzureWebJobsStorage: connectionString,
         TASKHUB_HUB_NAME: hub,
         TASKHUB_PARTITION_COUNT: PARTITIONS,
+        TASKHUB_HISTORY_CACHE_MB: cache,
+        TASKHUB_STORAGE_TRY_TIMEOUT_MS: STORAGE_TRY_TIMEOUT_MS,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -103,12 +126,12 @@ function spawnWorkers(count: number, connectionString: string, hub: string): Chi
   );
 }
 
-async function outOfProcess(connectionString: string, workers: number): Promise<number> {
-  const hub = `BenchProc${workers}`;
+async function outOfProcess(connectionString: string, workers: number, cache: CacheSetting): Promise<number> {
+  const hub = `BenchProc${workers}Cache${cache === '0' ? 'Off' : 'On'}`;
   const config = configFor(connectionString, hub);
   const stores = createAzureStoreProvider(config);
   await stores.management(config.defaultConnection, hub).ensure();
-  const children = spawnWorkers(workers, connectionString, hub);
+  const children = spawnWorkers(workers, connectionString, hub, cache);
   // Process start-up, lease acquisition and (with two workers) partition hand-over.
   await new Promise((r) => setTimeout(r, workers > 1 ? 9000 : 3000));
   try {
@@ -119,18 +142,30 @@ async function outOfProcess(connectionString: string, workers: number): Promise<
   }
 }
 
-async function inProcess(connectionString: string) {
-  const config = configFor(connectionString, 'BenchInProc');
-  const counts = new Map<string, number>();
-  const stores = countingProvider(createAzureStoreProvider(config), counts);
-  await stores.management(config.defaultConnection, config.hubName).ensure();
-  const worker = await startWorker({ config, stores, events: new InstanceEvents(), logger: silent });
-  counts.clear();
-  const rate = await runBatch(config, stores);
-  const snapshot = new Map(counts);
+/** The in-process worker with its storage requests counted (the client's go around the counter). */
+async function inProcess(connectionString: string, cache: CacheSetting) {
+  const counter = await startRequestCounter(connectionString);
+  const hub = `BenchInProcCache${cache === '0' ? 'Off' : 'On'}`;
+  const clientConfig = configFor(connectionString, hub);
+  const client = createAzureStoreProvider(clientConfig);
+  await client.management(clientConfig.defaultConnection, hub).ensure();
+  const workerConfig = configFor(counter.connectionString, hub, cache);
+  const workerStores = createAzureStoreProvider(workerConfig);
+  const worker = await startWorker({ config: workerConfig, stores: workerStores, events: new InstanceEvents(), logger: silent });
+  counter.reset();
+  const rate = await runBatch(clientConfig, client);
+  const counts = counter.counts();
   await worker.stop();
-  await stores.close();
-  return { rate, counts: snapshot };
+  await Promise.all([workerStores.close(), client.close(), counter.close()]);
+  return { rate, counts };
+}
+
+function printRequests(label: string, counts: Map<string, number>): void {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const empty = counts.get('queue receive (empty)') ?? 0;
+  console.log(`  ${label}: ${(total / N).toFixed(1)} requests (${((total - empty) / N).toFixed(1)} without empty receives)`);
+  const byKind = [...counts].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${(n / N).toFixed(2)}`);
+  console.log(`    ${byKind.join(', ')}`);
 }
 
 async function latency(connectionString: string) {
@@ -170,21 +205,23 @@ async function main(): Promise<void> {
   try {
     const cs = azurite.connectionString;
     console.log(`worker throughput: ${N} E1_HelloSequence orchestrations per run, ${PARTITIONS} partitions, Azurite in memory`);
-    const one = await outOfProcess(cs, 1);
-    console.log(`  1 worker process : ${one.toFixed(1)} orchestrations/s`);
-    const two = await outOfProcess(cs, 2);
-    console.log(`  2 worker processes: ${two.toFixed(1)} orchestrations/s`);
-    const inproc = await inProcess(cs);
-    console.log(`  in-process worker : ${inproc.rate.toFixed(1)} orchestrations/s`);
-    const total = [...inproc.counts.values()].reduce((a, b) => a + b, 0);
-    const polling = (inproc.counts.get('fetchOrchestrationWorkItems') ?? 0) + (inproc.counts.get('fetchActivityWorkItem') ?? 0);
-    console.log(`storage operations per orchestration (store-port calls, in-process run incl. client start):`);
-    console.log(`  total ${(total / N).toFixed(1)}, of which queue polls ${(polling / N).toFixed(1)}`);
-    const byOp = [...inproc.counts].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${(n / N).toFixed(2)}`);
-    console.log(`  ${byOp.join(', ')}`);
+    console.log(`load average before: ${(await readFile('/proc/loadavg', 'utf8').catch(() => 'n/a')).trim()}`);
+    const oneOff = await outOfProcess(cs, 1, '0');
+    const oneOn = await outOfProcess(cs, 1, '');
+    console.log(`  1 worker process, history cache off: ${oneOff.toFixed(1)} orchestrations/s`);
+    console.log(`  1 worker process, history cache on : ${oneOn.toFixed(1)} orchestrations/s (${(oneOn / oneOff).toFixed(2)}x)`);
+    const two = await outOfProcess(cs, 2, '');
+    console.log(`  2 worker processes, cache on       : ${two.toFixed(1)} orchestrations/s`);
+    const off = await inProcess(cs, '0');
+    const on = await inProcess(cs, '');
+    console.log(`  in-process worker (requests counted through a proxy): cache off ${off.rate.toFixed(1)}/s, on ${on.rate.toFixed(1)}/s`);
+    console.log(`the worker's storage requests per orchestration (HTTP to Azurite; goal: at most 20):`);
+    printRequests('history cache off', off.counts);
+    printRequests('history cache on ', on.counts);
     const lat = await latency(cs);
     console.log(`completion checkpoint -> waiting HTTP response (in-process, ${LATENCY_RUNS} runs):`);
     console.log(`  p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`);
+    console.log(`load average after: ${(await readFile('/proc/loadavg', 'utf8').catch(() => 'n/a')).trim()}`);
   } finally {
     await azurite.stop();
   }
