@@ -71,7 +71,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   app.server.maxConnections = config.maxConnections;
   app.addHook('onRoute', (route) => queryNames.learn(route));
-  app.addHook('preValidation', async (request) => queryNames.checkFinite(request.query));
+  app.addHook('preValidation', (request, _reply, done) => {
+    queryNames.checkFinite(request.query);
+    done();
+  });
   // Response schemas document the API; bodies are serialised as-is so no field is ever dropped,
   // and payloads (JsonText) are written exactly as the caller sent them.
   app.setSerializerCompiler(() => (data) => stringifyJson(data));
@@ -103,7 +106,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
   metrics.longPollWaiters = waiters;
   const shutdown = new AbortController();
-  app.addHook('preClose', async () => shutdown.abort());
+  app.addHook('preClose', (done) => {
+    shutdown.abort();
+    done();
+  });
   const batches = createBatchService(service, { abortSignal: shutdown.signal });
   await registerRoutes(app, { service, batches, config, shutdownSignal: shutdown.signal });
   registerDashboard(app);

@@ -111,7 +111,7 @@ export function parseRequest(text: unknown): RequestMessage {
   const id = str(o.id);
   if (!id) throw new Error('The entity request message has no id.');
   const lockset = Array.isArray(o.lockset)
-    ? (o.lockset as { name?: unknown; key?: unknown }[]).map((e) => ({ name: String(e.name ?? ''), key: String(e.key ?? '') }))
+    ? (o.lockset as { name?: unknown; key?: unknown }[]).map((e) => ({ name: str(e.name) ?? '', key: str(e.key) ?? '' }))
     : undefined;
   return {
     op: str(o.op) ?? null,

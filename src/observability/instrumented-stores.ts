@@ -24,7 +24,7 @@ function instrumentObject<T extends object>(target: T, metrics: Metrics): T {
             metrics.storageDuration.observe({ operation: prop }, Number(process.hrtime.bigint() - started) / 1e9);
           };
           return result.then(
-            (resolved) => {
+            (resolved: unknown) => {
               observe('ok');
               return resolved;
             },

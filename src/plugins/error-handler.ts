@@ -110,7 +110,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: AnyError, request: FastifyRequest, reply: FastifyReply) => {
     // A client that hung up (mid-body, say) is no server failure and has no one to answer.
     if (request.raw.aborted || request.raw.socket?.destroyed) {
-      request.log.info({ code: (error as AnyError).code }, 'client closed the connection before the answer');
+      request.log.info({ code: error.code }, 'client closed the connection before the answer');
       return reply.code(499).send();
     }
     const domain = toDomainError(error);

@@ -22,12 +22,13 @@ export interface MetricsPluginOptions {
 
 export function installMetrics(app: FastifyInstance, options: MetricsPluginOptions): void {
   const { metrics } = options;
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request[started] = process.hrtime.bigint();
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const begin = request[started];
-    if (begin === undefined) return;
+    if (begin === undefined) return done();
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
@@ -35,6 +36,7 @@ export function installMetrics(app: FastifyInstance, options: MetricsPluginOptio
     };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - begin) / 1e9);
+    done();
   });
 
   app.get(

@@ -63,5 +63,5 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
 }

@@ -1,8 +1,9 @@
 // GET /batches/{batchId} — a batch job's counts and outcomes so far (taskhub addition).
 
-import { Type } from '@sinclair/typebox';
 import { BatchProgressSchema } from '../schemas/batch.js';
+import { Type } from '@sinclair/typebox';
 import { query } from '../schemas/queries.js';
+import { ref } from '../schemas/shared.js';
 import type { App, RouteDeps } from './route-context.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
@@ -21,7 +22,7 @@ export function registerBatchGet(app: App, deps: RouteDeps, scope: SchemaScope):
         querystring: query({
           from: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'First outcome index to return.' })),
         }),
-        response: { 200: Type.Ref(BatchProgressSchema.$id as string), ...errors(404) },
+        response: { 200: ref(BatchProgressSchema), ...errors(404) },
       }),
     },
     async (request, reply) => reply.code(200).send(deps.batches.get(request.params.batchId, request.query.from)),

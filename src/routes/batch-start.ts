@@ -2,26 +2,15 @@
 // (taskhub addition). A filter batch answers 200 with a plan (count + confirm token) until the
 // token is echoed; then, like an id batch, 202 with the job and Location to follow it.
 
-import { Type } from '@sinclair/typebox';
 import { BatchPlanSchema, BatchProgressSchema, BatchRequestBody } from '../schemas/batch.js';
 import { query } from '../schemas/queries.js';
+import { ref } from '../schemas/shared.js';
 import type { BatchRequest } from '../services/batch/batch-contract.js';
 import { BATCH_CONCURRENCY } from '../services/batch/batch-runner.js';
 import { hubOf, publicOrigin, type App, type RouteDeps } from './route-context.js';
 import { parseJsonBody } from './json-body.js';
 import { parseFilter } from './query-values.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
-
-type Body = Omit<BatchRequest, 'filter'> & {
-  filter?: {
-    createdTimeFrom?: string;
-    createdTimeTo?: string;
-    runtimeStatus?: string[];
-    instanceIdPrefix?: string;
-    name?: string;
-    excludeEntities?: boolean;
-  };
-};
 
 export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.post(
@@ -39,24 +28,23 @@ export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope
           'already suspended, not failed, already purged) are skipped, so a retry is harmless. Jobs and tokens live in ' +
           'this server process only; follow a job with GET /batches/{batchId}.',
         querystring: query({}),
-        body: Type.Ref(BatchRequestBody.$id as string),
+        body: ref(BatchRequestBody),
         response: {
-          200: Type.Ref(BatchPlanSchema.$id as string, { description: 'A filter batch planned, not run.' }),
-          202: Type.Ref(BatchProgressSchema.$id as string, {
-            description: 'The batch started.',
-            headers: { Location: { type: 'string', description: 'GET here for progress.' } },
-          }),
+          200: ref(BatchPlanSchema, 'A filter batch planned, not run.'),
+          202: ref(BatchProgressSchema, 'The batch started.', { Location: { type: 'string', description: 'GET here for progress.' } }),
           ...hubErrors(),
         },
       }),
       // Bodies arrive as raw text (see content-parsers.ts); parsed here so the schema validates the JSON.
-      preValidation: async (request) => {
+      preValidation: (request, _reply, done) => {
         const json = parseJsonBody(request.body);
-        request.body = json ? (JSON.parse(json.text) as unknown) : {};
+        // The schema checks it right after this hook.
+        request.body = (json ? JSON.parse(json.text) : {}) as typeof request.body;
+        done();
       },
     },
     async (request, reply) => {
-      const body = request.body as Body;
+      const { body } = request;
       const hub = hubOf(deps.config, request.query);
       const filter = body.filter ? parseFilter({ ...body.filter, runtimeStatus: body.filter.runtimeStatus?.join(',') }) : undefined;
       const batchRequest: BatchRequest = { ...body, filter };

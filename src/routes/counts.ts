@@ -1,9 +1,8 @@
 // GET /instances/counts — instances per runtime status for the list's filter (taskhub addition).
 // Registered as a static route, so it wins over GET /instances/{instanceId} for the id "counts".
 
-import { Type } from '@sinclair/typebox';
 import { countsQuery } from '../schemas/queries.js';
-import { StatusCounts } from '../schemas/shared.js';
+import { ref, StatusCounts } from '../schemas/shared.js';
 import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { parseFilter } from './query-values.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
@@ -20,7 +19,7 @@ export function registerCounts(app: App, deps: RouteDeps, scope: SchemaScope): v
           'taskhub addition. Takes the same filter as the list; scans only the RuntimeStatus column of ' +
           'the matching rows (no inputs or outputs are read). Every status is present, 0 when none match.',
         querystring: countsQuery,
-        response: { 200: Type.Ref(StatusCounts.$id as string), ...hubErrors() },
+        response: { 200: ref(StatusCounts), ...hubErrors() },
       }),
     },
     async (request, reply) => {

@@ -43,12 +43,20 @@ function registerManagementRoutes(app: App, deps: RouteDeps, scope: SchemaScope)
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  await app.register(async (scope) => registerManagementRoutes(scope, deps, { hidden: false }), {
-    prefix: WEBHOOK_BASE_PATH,
-  });
-  await app.register(async (scope) => registerManagementRoutes(scope, deps, { hidden: true }), {
-    prefix: LEGACY_BASE_PATH,
-  });
+  await app.register(
+    (scope, _options, done) => {
+      registerManagementRoutes(scope, deps, { hidden: false });
+      done();
+    },
+    { prefix: WEBHOOK_BASE_PATH },
+  );
+  await app.register(
+    (scope, _options, done) => {
+      registerManagementRoutes(scope, deps, { hidden: true });
+      done();
+    },
+    { prefix: LEGACY_BASE_PATH },
+  );
   registerSampleStarters(app, deps);
   registerHealth(app, deps);
 }

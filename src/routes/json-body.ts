@@ -27,8 +27,9 @@ function nestingDepth(text: string): number {
 
 /** Raw body text -> the same text, checked to be JSON; undefined for an empty body. */
 export function parseJsonBody(body: unknown): JsonText | undefined {
-  if (body === undefined || body === null) return undefined;
-  const text = typeof body === 'string' ? body : String(body);
+  // The raw-body parser hands every body over as text (content-parsers.ts); no body is undefined.
+  if (typeof body !== 'string') return undefined;
+  const text = body;
   if (text.trim() === '') return undefined;
   let value: JsonText;
   try {

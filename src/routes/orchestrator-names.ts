@@ -1,9 +1,8 @@
 // GET /orchestrators — the orchestrator names the in-process worker has registered, so a client can
 // offer them when starting an instance (taskhub addition).
 
-import { Type } from '@sinclair/typebox';
 import { query } from '../schemas/queries.js';
-import { OrchestratorNames } from '../schemas/shared.js';
+import { OrchestratorNames, ref } from '../schemas/shared.js';
 import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
@@ -19,7 +18,7 @@ export function registerOrchestratorNames(app: App, deps: RouteDeps, scope: Sche
           'taskhub addition. Names from the in-process worker when it serves the addressed task hub; ' +
           'otherwise `known` is false and the list is empty (any name may still be started).',
         querystring: query({}),
-        response: { 200: Type.Ref(OrchestratorNames.$id as string), ...errors() },
+        response: { 200: ref(OrchestratorNames), ...errors() },
       }),
     },
     async (request, reply) => {

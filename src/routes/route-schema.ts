@@ -2,7 +2,7 @@
 // routes from the OpenAPI document (they are the same operations).
 
 import { Type, type TSchema } from '@sinclair/typebox';
-import { ErrorResponse } from '../schemas/shared.js';
+import { ErrorResponse, ref } from '../schemas/shared.js';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request (invalid parameter, id, body, connection or task hub name).',
@@ -23,13 +23,16 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function errors(...statuses: number[]): Record<number, TSchema> {
   const all = [400, 401, ...statuses, 503];
   return Object.fromEntries(
-    [...new Set(all)].sort().map((status) => [
-      status,
-      Type.Ref(ErrorResponse.$id as string, {
-        description: ERROR_DESCRIPTIONS[status],
-        ...(status === 503 ? { headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait.' } } } : {}),
-      }),
-    ]),
+    [...new Set(all)]
+      .sort()
+      .map((status) => [
+        status,
+        ref(
+          ErrorResponse,
+          ERROR_DESCRIPTIONS[status],
+          status === 503 ? { 'Retry-After': { type: 'integer', description: 'Seconds to wait.' } } : undefined,
+        ),
+      ]),
   );
 }
 

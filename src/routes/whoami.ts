@@ -1,9 +1,8 @@
 // GET /whoami — the role of the presented key, so a client (the dashboard) can hide what it may
 // not do (taskhub addition). HEAD works too, like every GET.
 
-import { Type } from '@sinclair/typebox';
 import { query } from '../schemas/queries.js';
-import { WhoAmI } from '../schemas/shared.js';
+import { ref, WhoAmI } from '../schemas/shared.js';
 import type { App } from './route-context.js';
 import { errors, scoped, type SchemaScope } from './route-schema.js';
 
@@ -17,7 +16,7 @@ export function registerWhoAmI(app: App, scope: SchemaScope): void {
         summary: 'Role of the presented key',
         description: 'taskhub addition. `read` for a key of TASKHUB_READ_KEYS (GET and HEAD only), else `admin`.',
         querystring: query({}),
-        response: { 200: Type.Ref(WhoAmI.$id as string), ...errors() },
+        response: { 200: ref(WhoAmI), ...errors() },
       }),
     },
     async (request, reply) => reply.code(200).send({ role: request.authRole ?? 'admin' }),

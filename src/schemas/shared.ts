@@ -15,8 +15,13 @@ import { EntityStatus } from './entities.js';
 /** A `$ref` to a shared schema that keeps the referenced schema's static type. */
 export const ref = <T extends TSchema>(schema: T, description?: string, headers?: ResponseHeaders) =>
   Type.Unsafe<Static<T>>(
-    Type.Ref(schema.$id as string, { ...(description === undefined ? {} : { description }), ...(headers ? { headers } : {}) }),
+    Type.Ref(idOf(schema), { ...(description === undefined ? {} : { description }), ...(headers ? { headers } : {}) }),
   );
+
+function idOf(schema: TSchema): string {
+  if (schema.$id === undefined) throw new Error('ref() needs a shared schema, one with an $id.');
+  return schema.$id;
+}
 
 /** Response headers as @fastify/swagger documents them (a `headers` map beside the body schema). */
 export type ResponseHeaders = Record<string, { type: 'string' | 'integer'; description: string }>;

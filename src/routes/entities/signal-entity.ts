@@ -12,7 +12,8 @@ const isJsonMediaType = (contentType: string | undefined) => contentType?.split(
 
 /** application/json bodies are parsed (400 when invalid); any other body is passed on as a string. */
 function operationInput(body: unknown, contentType: string | undefined): unknown {
-  const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : String(body);
+  // The raw-body parser hands every body over as text (content-parsers.ts); no body is undefined.
+  const text = typeof body === 'string' ? body : '';
   if (text.length === 0) return undefined;
   if (isJsonMediaType(contentType)) return parseJsonBody(text);
   return text;
@@ -71,7 +72,7 @@ export function registerSignalEntity(app: App, deps: RouteDeps, scope: SchemaSco
     );
   }
   // The extension matches `entities/{name?}/{key?}` for POST too; without a name the id is invalid.
-  app.post('/entities', { schema: { hide: true, querystring: query({}) } }, async () => {
+  app.post('/entities', { schema: { hide: true, querystring: query({}) } }, () => {
     throw new DomainError('BadRequest', 'An entity name is required: POST {base}/entities/{entityName}/{entityKey}.');
   });
 }
