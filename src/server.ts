@@ -58,8 +58,9 @@ export async function startServer(initial: Config, options: StartServerOptions =
     let emulator: ReturnType<typeof startAzurite> | undefined;
     let lock: Awaited<ReturnType<typeof lockDataFolder>> | undefined;
     if (!config.connections.AzureWebJobsStorage) {
-      lock = await lockDataFolder(config.dataDir);
-      shutdown.finally(lock.release);
+      const held = await lockDataFolder(config.dataDir);
+      lock = held;
+      shutdown.finally(() => held.release());
       // Launched now, awaited after the modules below are loaded.
       emulator = startAzurite({ location: join(config.dataDir, 'azurite'), abortSignal: shutdown.signal });
       const starting = emulator;
@@ -118,7 +119,7 @@ export async function startServer(initial: Config, options: StartServerOptions =
           public: config.noAuth || config.metricsPublic,
           ready: () => worker !== undefined,
         });
-        shutdown.add('metrics listener', endpoints.close);
+        shutdown.add('metrics listener', () => endpoints.close());
         metricsUrl = endpoints.url;
       }
       await storageThenWorker();

@@ -31,25 +31,20 @@ export function redactSecrets(text: string): string {
     .replace(/([?&]sig=)[^&\s"']*/gi, `$1${REDACTED}`);
 }
 
+// Arrow functions: pino calls serializers detached from this object.
 export const logSerializers = {
-  req(request: FastifyRequest) {
-    return {
-      method: request.method,
-      url: redactUrl(request.url),
-      remoteAddress: request.ip,
-    };
-  },
-  res(reply: FastifyReply) {
-    return { statusCode: reply.statusCode };
-  },
-  err(error: Error & { code?: unknown; statusCode?: unknown }) {
-    return {
-      type: error.name,
-      code: error.code,
-      message: redactSecrets(String(error.message)),
-      stack: error.stack ? redactSecrets(error.stack) : undefined,
-    };
-  },
+  req: (request: FastifyRequest) => ({
+    method: request.method,
+    url: redactUrl(request.url),
+    remoteAddress: request.ip,
+  }),
+  res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),
+  err: (error: Error & { code?: unknown; statusCode?: unknown }) => ({
+    type: error.name,
+    code: error.code,
+    message: redactSecrets(String(error.message)),
+    stack: error.stack ? redactSecrets(error.stack) : undefined,
+  }),
 };
 
 export type AppLogger = FastifyBaseLogger | LoggerOptions;

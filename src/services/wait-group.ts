@@ -112,7 +112,7 @@ export class WaitGroup {
         },
         fail: (error) => {
           done();
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         },
       };
       const onAbort = () => {

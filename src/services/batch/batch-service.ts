@@ -129,9 +129,10 @@ export function createBatchService(service: ManagementService, options: BatchSer
       };
     },
 
-    async start(hub, request) {
+    // Not async: it awaits nothing (a bad request throws before any job exists).
+    start(hub, request) {
       validate(request);
-      if (request.instanceIds) return launch(hub, request, request.instanceIds);
+      if (request.instanceIds) return Promise.resolve(launch(hub, request, request.instanceIds));
       const plan = request.confirm ? registry.plan(request.confirm) : undefined;
       if (!plan) {
         throw new DomainError(
@@ -145,7 +146,7 @@ export function createBatchService(service: ManagementService, options: BatchSer
           "The 'confirm' token was issued for another operation, filter or task hub: plan this request again.",
         );
       }
-      return launch(hub, request, plan.instanceIds);
+      return Promise.resolve(launch(hub, request, plan.instanceIds));
     },
 
     get(id, from = 0) {
