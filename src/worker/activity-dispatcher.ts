@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type * as AzureFunctions from '@azure/functions';
 import type pino from 'pino';
 import type { ActivityWorkItem, WorkItemStore } from '../storage/port.js';
-import { taskCompleted, taskFailed } from '../domain/index.js';
+import { fieldText, taskCompleted, taskFailed } from '../domain/index.js';
 import { errorFromThrown } from './thrown-error.js';
 import type { WorkerObserver } from './observer.js';
 import type { ActivityContext, Registry } from './registry.js';
@@ -87,13 +87,13 @@ export class ActivityDispatcher {
 
   private async execute(item: ActivityWorkItem) {
     const scheduled = item.event;
-    const name = String(scheduled.Name ?? '');
+    const name = fieldText(scheduled.Name);
     const taskScheduledId = scheduled.EventId;
     const fn = this.registry.findActivity(name);
     try {
       if (!fn)
         throw Object.assign(new Error(`The activity function '${name}' is not registered with this worker.`), { name: 'ActivityNotFound' });
-      const input = typeof scheduled.Input === 'string' && scheduled.Input !== '' ? JSON.parse(scheduled.Input) : undefined;
+      const input: unknown = typeof scheduled.Input === 'string' && scheduled.Input !== '' ? JSON.parse(scheduled.Input) : undefined;
       const context = this.contextFor(name, item.instance.InstanceId);
       const result = await fn(input, context);
       return taskCompleted(taskScheduledId, JSON.stringify(result) ?? 'null');

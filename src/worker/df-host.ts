@@ -70,7 +70,7 @@ const { Orchestrator } = dfInternal<{
   Orchestrator: new (fn: OrchestratorFunction) => DfOrchestrator;
 }>('orchestrations/Orchestrator.js');
 const { TaskOrchestrationExecutor } = dfInternal<{
-  TaskOrchestrationExecutor: { prototype: { trackOpenTask(this: DfExecutor, task: DfTask): void } };
+  TaskOrchestrationExecutor: { prototype: { trackOpenTask: (this: DfExecutor, task: DfTask) => void } };
 }>('orchestrations/TaskOrchestrationExecutor.js');
 
 // The executor forgets a task once it completes and never looks at TaskScheduled/TimerCreated/
@@ -239,7 +239,8 @@ function scheduleRequest(task: DfTask, id: number, now: Date, entities: EntitySe
         input: payloadText(action.input ?? null, false),
       };
     case Action.CreateTimer:
-      return { kind: 'timer', id, fireAt: new Date(action.fireAt as Date) };
+      // A timer action always carries its fire time.
+      return { kind: 'timer', id, fireAt: new Date(action.fireAt!) };
     case ENTITY_ACTION.CallEntity:
     case ENTITY_ACTION.LockEntities:
       return entityTaskRequest(action, id, entities.ref);
@@ -318,7 +319,8 @@ async function startRun(
   request: ExecutionRequest,
   history: HistoryEvent[],
 ): Promise<{ run: Run; context: { df?: unknown } }> {
-  const input = request.input === null || request.input === undefined || request.input === '' ? undefined : JSON.parse(request.input);
+  const input: unknown =
+    request.input === null || request.input === undefined || request.input === '' ? undefined : JSON.parse(request.input);
   const log = request.log ?? (() => undefined);
   const context = new df.DummyOrchestrationContext(request.name, undefined, (level, ...args) => log(level, args.map(String).join(' ')));
   const orchestrator = new Orchestrator(fn);
@@ -339,7 +341,7 @@ async function startRun(
     return { run: { state, executor: orchestrator.taskOrchestrationExecutor, customStatus: customStatusOf(holder) }, context: holder };
   } catch (error) {
     const executor = orchestrator.taskOrchestrationExecutor as DfExecutor | undefined;
-    const cause = executor && executor.exception !== undefined ? executor.exception : error;
+    const cause = executor?.exception !== undefined ? executor.exception : error;
     return { run: { error: cause, executor, customStatus: customStatusOf(holder) }, context: holder };
   }
 }

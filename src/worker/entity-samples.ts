@@ -49,7 +49,7 @@ export function registerEntitySamples(registry: Registry): void {
 
   // input: { from, to, amount }; output: { transferred, amount } (transferred false when the balance is too low).
   registry.orchestration('Transfer', function* (context: OrchestrationContext) {
-    const { from, to, amount } = context.df.getInput() as TransferInput;
+    const { from, to, amount } = context.df.getInput<TransferInput>();
     const source = new EntityId('Account', String(from));
     const target = new EntityId('Account', String(to));
     const lock = (yield context.df.lock(source, target)) as { release(): void };

@@ -6,7 +6,7 @@
 // the orchestrator (through any continue-as-new generations), close the episode.
 
 import type { OrchestrationMessage } from '../storage/port.js';
-import { type HistoryEvent, historyEvent, isExecutionEnd } from '../domain/index.js';
+import { fieldText, type HistoryEvent, historyEvent, isExecutionEnd } from '../domain/index.js';
 import { acceptMessages } from './episode/accept-messages.js';
 import { completeEpisode } from './episode/completion.js';
 import { terminateOrSuspend } from './episode/lifecycle.js';
@@ -43,8 +43,8 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
   const ctx: EpisodeContext = {
     instanceId,
     now,
-    name: String(started.Name ?? ''),
-    version: String(started.Version ?? ''),
+    name: fieldText(started.Name),
+    version: fieldText(started.Version),
     parent: (started.ParentInstance as ParentInstance | null | undefined) ?? undefined,
     freshStart: accepted[0].EventType === 'ExecutionStarted',
     rearmed,

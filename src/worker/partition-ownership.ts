@@ -43,7 +43,7 @@ export class PartitionOwnership {
     for (const [partition, held] of [...this.owned]) {
       try {
         const lease = await this.store.renewLease(held, leaseDurationInMs);
-        if (lease && lease.nextOwner && lease.nextOwner !== owner) {
+        if (lease?.nextOwner && lease.nextOwner !== owner) {
           this.owned.delete(partition);
           this.acquiredAt.delete(partition);
           await this.store.releaseLease(lease);

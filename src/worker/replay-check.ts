@@ -4,7 +4,7 @@
 // (DurableTask.Core TaskOrchestrationContext.Handle*Event); the messages below keep its wording so
 // that logs and status outputs read the same in both places.
 
-import type { HistoryEvent } from '../domain/index.js';
+import { fieldText, type HistoryEvent } from '../domain/index.js';
 import type { FailureDetails } from './df-host.js';
 
 /** What the replaying orchestrator created under one sequence number. */
@@ -29,7 +29,7 @@ const EXPECTED_KIND: Partial<Record<HistoryEvent['EventType'], ReplayedTask['kin
 };
 
 const CHANGED = 'Was a change made to the orchestrator code after this instance had already started running?';
-const sameName = (a: unknown, b: unknown) => String(a ?? '').toLowerCase() === String(b ?? '').toLowerCase();
+const sameName = (a: unknown, b: unknown) => fieldText(a).toLowerCase() === fieldText(b).toLowerCase();
 
 /** The first scheduling event the replay contradicts, as the failure the instance ends with. */
 export function checkReplay(history: HistoryEvent[], replayed: ReadonlyMap<number, ReplayedTask>): FailureDetails | undefined {
@@ -45,8 +45,8 @@ export function checkReplay(history: HistoryEvent[], replayed: ReadonlyMap<numbe
 
 function mismatch(event: HistoryEvent, expected: ReplayedTask['kind'], actual: ReplayedTask | undefined): string | undefined {
   const id = event.EventId;
-  const name = String(event.Name ?? '');
-  const version = String(event.Version ?? '');
+  const name = fieldText(event.Name);
+  const version = fieldText(event.Version);
   const produced = actual ? `produced a ${ACTION_CLASS[actual.kind]} action with this sequence number` : '';
   const missing = "but the current replay execution hasn't (yet?) scheduled this task";
   switch (expected) {
@@ -67,7 +67,7 @@ function mismatch(event: HistoryEvent, expected: ReplayedTask['kind'], actual: R
         return `A previous execution of this orchestration scheduled a timer task with sequence number ${id}, but the current orchestration replay instead ${produced}. ${CHANGED}`;
       return undefined;
     case 'subOrchestration': {
-      const what = `A previous execution of this orchestration scheduled a sub-orchestration task with sequence ID ${id} and name '${name}' (version '${version}', instance ID '${String(event.InstanceId ?? '')}')`;
+      const what = `A previous execution of this orchestration scheduled a sub-orchestration task with sequence ID ${id} and name '${name}' (version '${version}', instance ID '${fieldText(event.InstanceId)}')`;
       if (!actual) return `${what}, ${missing}. ${CHANGED}`;
       if (actual.kind !== 'subOrchestration') return `${what}, but the current orchestration replay instead ${produced}. ${CHANGED}`;
       if (!sameName(name, actual.name)) {

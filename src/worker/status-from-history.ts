@@ -3,7 +3,7 @@
 // next look at the instance brings the row in line with it, as the Azure Storage provider rebuilds
 // a status from history. Custom status is not in the history and is left as it is.
 
-import type { HistoryEvent, InstanceState, RuntimeStatus } from '../domain/index.js';
+import { fieldText, type HistoryEvent, type InstanceState, type RuntimeStatus } from '../domain/index.js';
 import type { InstanceUpdate } from '../storage/port.js';
 
 interface FailureDetails {
@@ -18,7 +18,7 @@ function lifecycle(history: HistoryEvent[]): Pick<InstanceUpdate, 'runtimeStatus
     if (event.EventType === 'ExecutionSuspended') status = 'Suspended';
     if (event.EventType === 'ExecutionResumed') status = 'Running';
     if (event.EventType !== 'ExecutionCompleted') continue;
-    const outcome = String(event.OrchestrationStatus ?? '');
+    const outcome = fieldText(event.OrchestrationStatus);
     const completedTime = new Date(event.Timestamp);
     if (outcome === 'Completed')
       return { runtimeStatus: 'Completed', output: (event.Result as string | null | undefined) ?? 'null', completedTime };
@@ -27,7 +27,7 @@ function lifecycle(history: HistoryEvent[]): Pick<InstanceUpdate, 'runtimeStatus
     if (outcome === 'Failed') {
       const failure = (event.FailureDetails ?? {}) as FailureDetails;
       const output = failure.ErrorType
-        ? `${String(failure.ErrorType)}: ${String(failure.ErrorMessage ?? '')}`
+        ? `${fieldText(failure.ErrorType)}: ${fieldText(failure.ErrorMessage)}`
         : ((event.Result as string | undefined) ?? '');
       return { runtimeStatus: 'Failed', output, completedTime };
     }
@@ -48,15 +48,15 @@ export function rowRepair(
   now: Date,
 ): InstanceUpdate | undefined {
   const start = history.find((e) => e.EventType === 'ExecutionStarted');
-  if (!start || (row && row.executionId && row.executionId !== executionId)) return undefined;
+  if (!start || (row?.executionId && row.executionId !== executionId)) return undefined;
   const implied = lifecycle(history);
   if (!implied) return undefined;
-  if (row && row.runtimeStatus === implied.runtimeStatus) return undefined;
+  if (row?.runtimeStatus === implied.runtimeStatus) return undefined;
   return {
-    instanceId: row?.instanceId ?? String((start.OrchestrationInstance as { InstanceId?: string } | undefined)?.InstanceId ?? ''),
+    instanceId: row?.instanceId ?? fieldText((start.OrchestrationInstance as { InstanceId?: unknown } | undefined)?.InstanceId),
     executionId,
-    name: String(start.Name ?? row?.name ?? ''),
-    version: String(start.Version ?? row?.version ?? ''),
+    name: fieldText(start.Name ?? row?.name),
+    version: fieldText(start.Version ?? row?.version),
     lastUpdatedTime: now,
     ...implied,
   };

@@ -1,6 +1,8 @@
 // User code may throw anything. A non-Error keeps its content the way the Azure Functions Node
 // worker keeps it (ensureErrorType): strings as they are, objects as JSON, other values as text.
 
+import { fieldText } from '../domain/index.js';
+
 export function errorFromThrown(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
   return new Error(describeThrown(thrown));
@@ -13,8 +15,9 @@ function describeThrown(thrown: unknown): string {
     try {
       return JSON.stringify(thrown);
     } catch {
-      return String(thrown); // circular or BigInt inside: still better than nothing
+      return Object.prototype.toString.call(thrown); // circular or BigInt inside: still better than nothing
     }
   }
-  return String(thrown);
+  if (typeof thrown === 'symbol' || typeof thrown === 'function') return thrown.toString();
+  return fieldText(thrown); // number, boolean, bigint
 }

@@ -84,7 +84,7 @@ export function createAccountClients(connectionString: string, options: AccountC
     additionalPolicies: [{ policy: tryTimeoutPolicy(tryTimeoutInMs), position: 'perRetry' as const }],
   };
   const storageOptions = { retryOptions: { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 500, tryTimeoutInMs } };
-  const { tableService, queueService, blobService, newTable } = identity
+  const services = identity
     ? identityServiceClients(identity, tableOptions, storageOptions)
     : {
         tableService: TableServiceClient.fromConnectionString(expanded, tableOptions),
@@ -92,13 +92,14 @@ export function createAccountClients(connectionString: string, options: AccountC
         blobService: BlobServiceClient.fromConnectionString(expanded, storageOptions),
         newTable: (name: string) => TableClient.fromConnectionString(expanded, name, tableOptions),
       };
+  const { tableService, queueService, blobService } = services;
   const tables = new Map<string, TableClient>();
   return {
     tableService,
     table(name) {
       let client = tables.get(name);
       if (!client) {
-        client = newTable(name);
+        client = services.newTable(name);
         tables.set(name, client);
       }
       return client;

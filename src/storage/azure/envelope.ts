@@ -3,7 +3,7 @@
 // Readers accept raw or Base64 text and the old assembly-qualified `$type` names.
 
 import { randomUUID } from 'node:crypto';
-import { EVENT_TYPES, type EventTypeName, type HistoryEvent, type OrchestrationInstanceRef } from '../../domain/index.js';
+import { EVENT_TYPES, fieldText, type EventTypeName, type HistoryEvent, type OrchestrationInstanceRef } from '../../domain/index.js';
 
 const CORE = 'DurableTask.Core';
 const EMPTY_SENDER: OrchestrationInstanceRef = { InstanceId: '', ExecutionId: '' };
@@ -79,7 +79,7 @@ export function eventFromJson(json: Record<string, unknown>): HistoryEvent {
   const plain = stripTypes(json) as Record<string, unknown>;
   const type = typeof plain.EventType === 'number' ? EVENT_TYPES[plain.EventType] : (plain.EventType as EventTypeName);
   if (!type || !EVENT_TYPES.includes(type)) throw new Error(`Unknown EventType ${String(plain.EventType)}`);
-  return { ...plain, EventType: type, EventId: Number(plain.EventId ?? -1), Timestamp: String(plain.Timestamp ?? '') };
+  return { ...plain, EventType: type, EventId: Number(plain.EventId ?? -1), Timestamp: fieldText(plain.Timestamp) };
 }
 
 export function newMessage(
@@ -145,7 +145,7 @@ export function parseMessage(json: Record<string, unknown>): MessageData {
   const instance = stripTypes(taskMessage.OrchestrationInstance) as OrchestrationInstanceRef;
   const sender = (json.Sender as OrchestrationInstanceRef | undefined) ?? EMPTY_SENDER;
   return {
-    activityId: String(json.ActivityId ?? ''),
+    activityId: fieldText(json.ActivityId),
     instance: { InstanceId: instance.InstanceId, ExecutionId: instance.ExecutionId ?? null },
     event: eventFromJson(taskMessage.Event as Record<string, unknown>),
     sender: { InstanceId: sender.InstanceId ?? '', ExecutionId: sender.ExecutionId ?? '' },

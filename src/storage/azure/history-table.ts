@@ -2,7 +2,7 @@
 // execution) plus a `sentinel` row holding the current ExecutionId and the checkpoint ETag.
 
 import { odata, type TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import { CheckpointConflict, type HistoryEvent } from '../../domain/index.js';
+import { CheckpointConflict, fieldText, type HistoryEvent } from '../../domain/index.js';
 import { ignoreNotFound, isConflict, isNotFound, statusOf } from './clients.js';
 import { escapeKey } from './keys.js';
 import { exceedsTableLimit, randomHex, type LargeMessages } from './large-messages.js';
@@ -63,7 +63,7 @@ const REFUSED_ROW_CODES = new Set([
 
 function refusal(error: unknown): string | undefined {
   const status = statusOf(error);
-  const code = String((error as { code?: unknown }).code ?? '');
+  const code = fieldText((error as { code?: unknown }).code);
   if (status !== 413 && !(status === 400 && REFUSED_ROW_CODES.has(code))) return undefined;
   const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : '';
   return `Azure Table storage refused the history rows (${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''})`;
@@ -159,7 +159,7 @@ export class HistoryTable {
       ...event,
       EventType: event.EventType,
       EventId: Number(event.EventId ?? -1),
-      Timestamp: String(event.Timestamp ?? ''),
+      Timestamp: fieldText(event.Timestamp),
     } as HistoryEvent;
   }
 
@@ -173,7 +173,8 @@ export class HistoryTable {
     for (const [name, value] of Object.entries(event)) {
       if (value === undefined || value === null) continue;
       const column = name === 'Timestamp' ? '_Timestamp' : name;
-      if (column === '_Timestamp' || DATE_COLUMNS.has(column)) row[column] = new Date(String(value));
+      if (column === '_Timestamp' || DATE_COLUMNS.has(column))
+        row[column] = value instanceof Date ? new Date(value) : new Date(fieldText(value));
       else if (column === 'EventId' || INT_COLUMNS.has(column)) row[column] = int32(Number(value));
       else if (JSON_COLUMNS.has(column)) row[column] = JSON.stringify(value);
       else row[column] = value;
@@ -227,13 +228,14 @@ export class HistoryTable {
         throw error;
       }
     }
-    return etag as string;
+    // No rows and no sentinel yet: no ETag, which callers read as 'create the sentinel'.
+    return etag ?? '';
   }
 
   /** Replaces edited rows in place (rewind), each guarded by the ETag it was read with. */
   async replaceRows(rows: HistoryRow[]): Promise<void> {
     for (const row of rows) {
-      const { etag, timestamp: _t, ...entity } = row as HistoryRow & { timestamp?: string };
+      const { etag, timestamp: _t, ...entity } = row;
       await this.client.updateEntity(entity, 'Replace', { etag });
     }
   }

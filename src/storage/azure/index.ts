@@ -70,9 +70,10 @@ export function createAzureStoreProvider(config: Config): AzureStoreProvider {
     adapter,
     management: adapter,
     workItems: adapter,
-    async close() {
+    close() {
       stores.clear();
       accounts.clear();
+      return Promise.resolve();
     },
   };
 }

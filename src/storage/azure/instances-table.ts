@@ -4,6 +4,7 @@
 import type { TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
 import {
   DomainError,
+  fieldText,
   isTerminal,
   isRuntimeStatus,
   RUNTIME_STATUSES,
@@ -52,7 +53,7 @@ function selectFor(fetchInput: boolean, fetchOutput: boolean, statusColumnsOnly 
 /** Absent, null and the literal "null" all mean "no value" for JSON-text columns. */
 function jsonText(value: unknown): string | null {
   if (value === undefined || value === null || value === 'null') return null;
-  return String(value);
+  return fieldText(value);
 }
 
 /**
@@ -64,7 +65,11 @@ const POINT_READS_UP_TO = 2;
 /** Keys past the basic plane sort differently in UTF-16 and in code points: no range for those. */
 const BEYOND_BMP = /[\ud800-\udfff]/;
 
-const asDate = (value: unknown) => (value instanceof Date ? value : value ? new Date(String(value)) : undefined);
+const asDate = (value: unknown) => (value instanceof Date ? value : value ? new Date(fieldText(value)) : undefined);
+
+/** The states of a page, once those whose columns are read from blobs are in (most are ready at once). */
+const allStates = (states: (InstanceState | Promise<InstanceState>)[]): Promise<InstanceState[]> =>
+  Promise.all(states.map((state) => Promise.resolve(state)));
 
 export class InstancesTable {
   constructor(
@@ -125,7 +130,7 @@ export class InstancesTable {
     for await (const page of rows.byPage({ maxPageSize: 1000 })) {
       for (const row of page) if (wanted.has(String(row.partitionKey))) states.push(this.toState(row as InstanceRow, true));
     }
-    for (const state of await Promise.all(states)) keep(state);
+    for (const state of await allStates(states)) keep(state);
     return found;
   }
 
@@ -137,20 +142,20 @@ export class InstancesTable {
       .byPage({ maxPageSize: pageSize, continuationToken: decodeToken(continuationToken) });
     const result = await pages.next();
     const page = result.done ? undefined : result.value;
-    const items = page ? await Promise.all(page.map((row) => this.toState(row as InstanceRow, fetchInput))) : [];
+    const items = page ? await allStates(page.map((row) => this.toState(row as InstanceRow, fetchInput))) : [];
     return { items, continuationToken: page?.continuationToken || undefined };
   }
 
   toState(row: InstanceRow, fetchInput: boolean): InstanceState | Promise<InstanceState> {
-    const status = String(row.RuntimeStatus ?? '');
+    const status = fieldText(row.RuntimeStatus);
     const tags = jsonText(row.Tags);
     const input = fetchInput ? this.resolveInput(row) : null;
     const output = this.resolve(jsonText(row.Output));
     const state: InstanceState = {
       instanceId: unescapeKey(row.partitionKey),
-      name: String(row.Name ?? ''),
-      version: String(row.Version ?? ''),
-      executionId: String(row.ExecutionId ?? ''),
+      name: fieldText(row.Name),
+      version: fieldText(row.Version),
+      executionId: fieldText(row.ExecutionId),
       runtimeStatus: isRuntimeStatus(status) ? status : UNKNOWN_RUNTIME_STATUS,
       input: null,
       output: null,
@@ -199,7 +204,7 @@ export class InstancesTable {
     });
     for await (const page of rows.byPage({ maxPageSize: 1000 })) {
       for (const row of page) {
-        const status = String(row.RuntimeStatus ?? '');
+        const status = fieldText(row.RuntimeStatus);
         if (status in counts) counts[status as RuntimeStatus]++;
       }
     }

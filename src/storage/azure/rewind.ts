@@ -4,6 +4,7 @@
 // so the adapter can rewind them too. The adapter applies the edits, sets the rows Pending and
 // pokes every leaf with a GenericEvent message.
 
+import { fieldText } from '../../domain/index.js';
 import type { HistoryRow } from './history-table.js';
 
 const FAILED_TYPES = new Set(['TaskFailed', 'SubOrchestrationInstanceFailed']);
@@ -34,7 +35,7 @@ export function rewindEdits(rows: readonly HistoryRow[]): RewindEdits {
     if (type === 'TaskFailed' && scheduled) edits.set(scheduled.rowKey, markRewound(scheduled, true));
     if (type === 'SubOrchestrationInstanceFailed' && scheduled) {
       edits.set(scheduled.rowKey, markRewound(scheduled, false));
-      const child = String(scheduled.InstanceId ?? '');
+      const child = fieldText(scheduled.InstanceId);
       if (child) failedChildren.push(child);
     }
   }

@@ -6,6 +6,7 @@
 import {
   DomainError,
   executionStarted,
+  fieldText,
   genericEvent,
   type HistoryEvent,
   type InstanceState,
@@ -148,7 +149,7 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
 
   async createInstance(request: CreateInstanceRequest): Promise<void> {
     const existing = await this.instances.getRow(request.instanceId, { fetchInput: false });
-    const existingStatus = String(existing?.RuntimeStatus ?? '');
+    const existingStatus = fieldText(existing?.RuntimeStatus);
     if (existing && request.dedupeStatuses.some((status) => status === existingStatus)) {
       throw new DomainError(
         'InstanceStateConflict',

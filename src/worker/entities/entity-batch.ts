@@ -22,7 +22,7 @@ import {
 } from '../../domain/entity-messages.js';
 import { labelFromEntity, toTicks } from '../../domain/entity-ordering.js';
 import type { SchedulerState } from '../../domain/entity-state.js';
-import { type HistoryEvent, type OrchestrationInstanceRef, historyEvent } from '../../domain/index.js';
+import { fieldText, type HistoryEvent, type OrchestrationInstanceRef, historyEvent } from '../../domain/index.js';
 import type { BatchOutcome } from './entity-executor.js';
 
 /** Operations per batch; the rest waits in the state queue behind a `continue` message to self. */
@@ -58,7 +58,7 @@ export function receiveMessages(instanceId: string, state: SchedulerState, event
   const lockHolder: RequestMessage[] = [];
   for (const event of inSenderOrder(events)) {
     if (event.EventType !== 'EventRaised') continue;
-    const name = String(event.Name ?? '');
+    const name = fieldText(event.Name);
     if (isRequestEventName(name)) {
       let request: RequestMessage;
       try {
@@ -118,7 +118,7 @@ export function receiveMessages(instanceId: string, state: SchedulerState, event
  */
 function inSenderOrder(events: HistoryEvent[]): HistoryEvent[] {
   const stamped = events.map((event) => {
-    if (event.EventType !== 'EventRaised' || !isRequestEventName(String(event.Name ?? ''))) return undefined;
+    if (event.EventType !== 'EventRaised' || !isRequestEventName(fieldText(event.Name))) return undefined;
     try {
       const r = parseRequest(event.Input);
       return r.parent ? { parent: r.parent, ticks: toTicks(r.Timestamp) } : undefined;

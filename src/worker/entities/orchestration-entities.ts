@@ -59,7 +59,7 @@ interface RecordingExecutor {
 
 const { TaskOrchestrationExecutor } = dfInternal<{
   TaskOrchestrationExecutor: {
-    prototype: { recordFireAndForgetAction(this: RecordingExecutor, action: DfEntityAction, increment?: number): void };
+    prototype: { recordFireAndForgetAction: (this: RecordingExecutor, action: DfEntityAction, increment?: number) => void };
   };
 }>('orchestrations/TaskOrchestrationExecutor.js');
 
