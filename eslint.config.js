@@ -1,23 +1,5 @@
 import tseslint from 'typescript-eslint';
 
-/**
- * Type-checked rules switched off in src/ (outside src/cli) only because other branches were
- * rewriting those files when the presets came in; the number is how many places each flagged then.
- * Fix the places and delete the line.
- */
-const PENDING_IN_SRC = {
-  '@typescript-eslint/no-base-to-string': 'off', // 26
-  '@typescript-eslint/non-nullable-type-assertion-style': 'off', // 11
-  '@typescript-eslint/require-await': 'off', // 9
-  '@typescript-eslint/no-unsafe-assignment': 'off', // 3
-  '@typescript-eslint/no-unnecessary-type-assertion': 'off', // 2
-  '@typescript-eslint/unbound-method': 'off', // 2
-  '@typescript-eslint/prefer-promise-reject-errors': 'off', // 2
-  '@typescript-eslint/prefer-optional-chain': 'off', // 2
-  '@typescript-eslint/await-thenable': 'off', // 1
-  '@typescript-eslint/no-unsafe-return': 'off', // 1
-};
-
 const AZURE_ADAPTER = {
   group: ['**/storage/azure', '**/storage/azure/*', '**/storage/azure/**'],
   message:
@@ -86,23 +68,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**'],
-    ignores: ['src/cli/**'],
-    rules: PENDING_IN_SRC,
-  },
-  {
     files: ['src/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', AS_NEVER, DF_INTERNALS] },
-  },
-  {
-    // The casts the storage adapter rewrite removes (issue 7); drop this block when it lands.
-    files: [
-      'src/storage/azure/management-store.ts',
-      'src/storage/azure/worker-store.ts',
-      'src/storage/azure/history-table.ts',
-      'src/storage/azure/partition-leases.ts',
-    ],
-    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Browser code shipped as-is (no build step): linted without type information.
