@@ -55,7 +55,13 @@ function countingProvider(
       },
     });
   };
-  return { adapter: counting, management: counting, workItems: counting, close: () => inner.close() };
+  return {
+    adapter: counting,
+    management: counting,
+    workItems: counting,
+    hubQueues: (connection, hub) => inner.hubQueues(connection, hub),
+    close: () => inner.close(),
+  };
 }
 
 /** A loaded machine makes Azurite slow, not absent: wait for it rather than fail a start. */

@@ -80,8 +80,9 @@ export async function startServer(initial: Config, options: StartServerOptions =
     }
 
     const metrics = modules.createMetrics(modules.VERSION);
-    const stores = modules.instrumentStores(modules.createAzureStoreProvider(config), metrics);
-    modules.observeHubQueues(metrics, config, stores);
+    const azure = modules.createAzureStoreProvider(config);
+    const stores = modules.instrumentStores(azure, metrics);
+    modules.observeHubQueues(metrics, azure.hubQueues(config.defaultConnection, config.hubName));
     shutdown.add('stores', () => stores.close());
     const events = new modules.InstanceEvents();
     let worker: RunningWorker | undefined;

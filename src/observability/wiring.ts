@@ -1,13 +1,9 @@
 // Connects the metrics to the parts of a server that feed them: the worker's episodes, activities
-// and partitions, and the default task hub's queues. Used by the composition root only.
+// and partitions, and a task hub's queues. Used by the composition root only; it names no adapter.
 
-import type { Config } from '../config.js';
-import { createAccountClients } from '../storage/azure/clients.js';
-import { hubResourceNames } from '../storage/azure/names.js';
-import type { StoreProvider } from '../storage/port.js';
 import type { WorkerObserver } from '../worker/observer.js';
 import type { Metrics } from './metrics.js';
-import { sampledQueueDepths } from './queue-depths.js';
+import { sampledQueueDepths, type QueueDepthSource } from './queue-depths.js';
 
 export function workerObserver(metrics: Metrics): WorkerObserver {
   return {
@@ -16,19 +12,7 @@ export function workerObserver(metrics: Metrics): WorkerObserver {
   };
 }
 
-/** Samples the default hub's control queues and work-item queue on the default connection. */
-export function observeHubQueues(metrics: Metrics, config: Config, stores: StoreProvider): void {
-  const connectionString = config.connections[config.defaultConnection];
-  if (!connectionString) return;
-  const clients = createAccountClients(connectionString);
-  const names = hubResourceNames(config.hubName);
-  metrics.queueMessages = sampledQueueDepths({
-    async queueNames() {
-      const partitions = await stores.workItems(config.defaultConnection, config.hubName).partitionCount();
-      return [...Array.from({ length: partitions }, (_, p) => names.controlQueue(p)), names.workItemQueue];
-    },
-    async approximateCount(queue) {
-      return (await clients.queue(queue).getProperties()).approximateMessagesCount ?? 0;
-    },
-  });
+/** Samples a hub's control queues and work-item queue; the composition root hands in the adapter's reader. */
+export function observeHubQueues(metrics: Metrics, queues: QueueDepthSource): void {
+  metrics.queueMessages = sampledQueueDepths(queues);
 }

@@ -29,9 +29,17 @@ function guarded<T extends object>(target: T): T {
   });
 }
 
+/** A hub's queues and their approximate message counts, as the queue-depth metric samples them. */
+export interface HubQueueDepths {
+  queueNames(): Promise<string[]>;
+  approximateCount(queue: string): Promise<number>;
+}
+
 /** The provider, with the adapter itself for the composition root and the adapter's own tests. */
 export interface AzureStoreProvider extends StoreProvider {
   adapter(connectionName: string, hubName: string): AzureTaskHubStore;
+  /** Read at scrape time; a connection that cannot be used yields failed reads, not a failed start. */
+  hubQueues(connectionName: string, hubName: string): HubQueueDepths;
 }
 
 export function createAzureStoreProvider(config: Config): AzureStoreProvider {
@@ -70,6 +78,10 @@ export function createAzureStoreProvider(config: Config): AzureStoreProvider {
     adapter,
     management: adapter,
     workItems: adapter,
+    hubQueues: (connectionName, hubName) => ({
+      queueNames: async () => await adapter(connectionName, hubName).queueNames(),
+      approximateCount: async (queue) => await adapter(connectionName, hubName).approximateMessageCount(queue),
+    }),
     close() {
       stores.clear();
       accounts.clear();

@@ -121,6 +121,23 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
     return this.resources.partitionCount();
   }
 
+  /** The hub's queues, control queues first (for the queue-depth metric). */
+  async queueNames(): Promise<string[]> {
+    return (await this.queues()).map((queue) => queue.client.name);
+  }
+
+  /** Approximate number of messages waiting in one of the hub's queues. */
+  async approximateMessageCount(queueName: string): Promise<number> {
+    const queue = (await this.queues()).find((q) => q.client.name === queueName);
+    if (!queue) throw new Error(`'${queueName}' is not a queue of task hub ${this.hubName}.`);
+    return (await queue.client.getProperties()).approximateMessagesCount ?? 0;
+  }
+
+  private async queues(): Promise<MessageQueue[]> {
+    const count = await this.partitionCount();
+    return [...Array.from({ length: count }, (_, p) => this.control.queue(p)), this.workItems.queue];
+  }
+
   async partitionOf(instanceId: string): Promise<number> {
     return partitionOf(instanceId, await this.partitionCount());
   }
