@@ -109,13 +109,13 @@ export function createAccountClients(connectionString: string, options: AccountC
   };
 }
 
-/** HTTP status of an SDK error, if it has one. */
-export function statusOf(error: unknown): number | undefined {
+/** The HTTP status a storage SDK error carries, if any (a network failure has none). */
+export function sdkErrorStatus(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown })?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }
 
-export const isNotFound = (error: unknown) => statusOf(error) === 404;
+export const isNotFound = (error: unknown) => sdkErrorStatus(error) === 404;
 /** Deleting something already gone is success: purge and hub deletion must be repeatable. */
 export async function ignoreNotFound(operation: Promise<unknown>): Promise<void> {
   try {
@@ -125,11 +125,11 @@ export async function ignoreNotFound(operation: Promise<unknown>): Promise<void>
   }
 }
 
-export const isConflict = (error: unknown) => statusOf(error) === 409 || statusOf(error) === 412;
+export const isConflict = (error: unknown) => sdkErrorStatus(error) === 409 || sdkErrorStatus(error) === 412;
 
 /** True for network-level failures (nothing answered), as opposed to an HTTP error status. */
 export function isUnreachable(error: unknown): boolean {
-  if (statusOf(error) !== undefined) return false;
+  if (sdkErrorStatus(error) !== undefined) return false;
   const code = (error as { code?: unknown })?.code;
   if (
     typeof code === 'string' &&

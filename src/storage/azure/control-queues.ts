@@ -1,5 +1,5 @@
 // The hub's control queues (`{hub}-control-NN`): one per partition, each instance's messages on
-// the FNV-1a partition of its id. Sending routes; receiving and settling work per partition.
+// the FNV-1a partition of its id. Sending routes; receiving, deleting and abandoning work per partition.
 
 import type { HistoryEvent, OrchestrationInstanceRef } from '../../domain/index.js';
 import type { AccountClients } from './clients.js';

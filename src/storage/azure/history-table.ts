@@ -3,7 +3,7 @@
 
 import { odata, type TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { CheckpointConflict, fieldText, type HistoryEvent } from '../../domain/index.js';
-import { ignoreNotFound, isConflict, isNotFound, statusOf } from './clients.js';
+import { ignoreNotFound, isConflict, isNotFound, sdkErrorStatus } from './clients.js';
 import { escapeKey } from './keys.js';
 import { exceedsTableLimit, randomHex, type LargeMessages } from './large-messages.js';
 import { int32 } from './instances-table.js';
@@ -62,7 +62,7 @@ const REFUSED_ROW_CODES = new Set([
 ]);
 
 function refusal(error: unknown): string | undefined {
-  const status = statusOf(error);
+  const status = sdkErrorStatus(error);
   const code = fieldText((error as { code?: unknown }).code);
   if (status !== 413 && !(status === 400 && REFUSED_ROW_CODES.has(code))) return undefined;
   const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : '';

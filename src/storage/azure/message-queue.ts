@@ -1,5 +1,5 @@
 // One Azure queue of envelopes: serialises (moving an oversized message to a blob), receives
-// (resolving blob-backed messages) and settles by pop receipt. Used by the control queues and
+// (resolving blob-backed messages) and deletes or hides again by pop receipt. Used by the control queues and
 // the work-item queue; pop receipts never leave src/storage/azure.
 
 import type { QueueClient } from '@azure/storage-queue';
