@@ -14,9 +14,25 @@ const ACTIONS = [
   { label: 'Purge', path: 'purge', danger: true, when: () => true },
 ];
 
+// Per page root: which render is the newest and the one refresh pending, so that neither an older
+// render finishing late nor a refresh scheduled before an action wipes what the page shows now
+// (the API's error for that action, say).
+const pages = new WeakMap();
+function pageState(root) {
+  if (!pages.has(root)) pages.set(root, { generation: 0, timer: undefined });
+  return pages.get(root);
+}
+
 const section = (title, body, open = true) => h('section', { class: 'block' }, h('details', { open }, h('summary', { text: title }), body));
 
 export async function renderInstance(root, ctx, id, onStop) {
+  const page = pageState(root);
+  clearTimeout(page.timer);
+  const generation = ++page.generation;
+  onStop(() => {
+    clearTimeout(page.timer);
+    page.generation++;
+  });
   const tz = ctx.tz || 'utc';
   const back = h('a', { href: ctx.lastList || '#/', text: '← Instances' });
   root.replaceChildren(back, h('h1', { text: `Instance ${id}` }), h('p', { class: 'note', text: 'Loading…' }));
@@ -24,13 +40,19 @@ export async function renderInstance(root, ctx, id, onStop) {
   try {
     ({ data: status } = await api('GET', instancePath(id), { query: { showHistory: true, showHistoryOutput: true, showInput: true } }));
   } catch (error) {
-    root.replaceChildren(back, h('h1', { text: `Instance ${id}` }), errorBox(error));
+    if (generation === page.generation) root.replaceChildren(back, h('h1', { text: `Instance ${id}` }), errorBox(error));
     return;
   }
+  if (generation !== page.generation) return;
   const events = status.historyEvents || [];
   const started = events.find((e) => e.EventType === 'ExecutionStarted');
   const message = h('div', { role: 'status' });
   const reload = () => void renderInstance(root, ctx, id, onStop);
+  const reloadIn = (ms) => {
+    clearTimeout(page.timer);
+    page.timer = setTimeout(reload, ms);
+  };
+  const holdReload = () => clearTimeout(page.timer);
 
   const summary = h(
     'dl',
@@ -68,7 +90,7 @@ export async function renderInstance(root, ctx, id, onStop) {
       h('h1', { text: `Instance ${id}` }),
       summary,
       h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: reload, text: 'Refresh' })),
-      ctx.role === 'admin' ? actions(ctx, id, status, message, reload) : null,
+      ctx.role === 'admin' ? actions(ctx, id, status, message, { reloadIn, holdReload }) : null,
       message,
       section('Input', jsonTree(status.input)),
       section('Output', jsonTree(status.output)),
@@ -79,13 +101,10 @@ export async function renderInstance(root, ctx, id, onStop) {
     ].filter(Boolean),
   );
   // Running instances refresh on their own while the page is open.
-  if (!TERMINAL.has(status.runtimeStatus)) {
-    const timer = setTimeout(reload, 5000);
-    onStop(() => clearTimeout(timer));
-  }
+  if (!TERMINAL.has(status.runtimeStatus)) reloadIn(5000);
 }
 
-function actions(ctx, id, status, message, reload) {
+function actions(ctx, id, status, message, { reloadIn, holdReload }) {
   const report = (error) => message.replaceChildren(errorBox(error));
   const eventName = h('input', { id: 'event-name', required: true });
   const eventData = h('textarea', { id: 'event-data', text: 'true', rows: 3 });
@@ -96,6 +115,7 @@ function actions(ctx, id, status, message, reload) {
       'aria-label': 'Raise event',
       onsubmit: async (e) => {
         e.preventDefault();
+        holdReload();
         let data;
         try {
           if (!eventName.value.trim()) throw new Error('Give the event a name.');
@@ -116,7 +136,7 @@ function actions(ctx, id, status, message, reload) {
           await api('POST', instancePath(id, `/raiseEvent/${encodeURIComponent(eventName.value.trim())}`), { body: data });
           message.replaceChildren(h('p', { class: 'ok', text: `Event '${eventName.value.trim()}' sent.` }));
           announce('Event sent');
-          setTimeout(reload, 1000);
+          reloadIn(1000);
         } catch (error) {
           report(error);
         }
@@ -135,6 +155,7 @@ function actions(ctx, id, status, message, reload) {
       'data-applies': String(action.when(status.runtimeStatus)),
       text: action.label,
       onclick: async () => {
+        holdReload();
         const ok = await confirmDialog({
           title: `${action.label} instance`,
           message: `${action.label} ${id}?`,
@@ -157,7 +178,7 @@ function actions(ctx, id, status, message, reload) {
           }
           message.replaceChildren(h('p', { class: 'ok', text: `${action.label} requested.` }));
           announce(`${action.label} requested`);
-          setTimeout(reload, 1000);
+          reloadIn(1000);
         } catch (error) {
           report(error instanceof ApiError ? error : new Error(String(error)));
         }
