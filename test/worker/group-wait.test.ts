@@ -100,9 +100,11 @@ describe('long-poll waiters', () => {
       await sleep(WINDOW_IN_MS);
       const during = instanceReads(t) - before;
       const intervals = (Date.now() - from) / (INTERVAL_IN_S * 1000);
-      // One read per waiter per interval would be 60 x 10 = 600.
+      // One read per waiter per interval would be 60 x 10 = 600; one per tick is about 10. The
+      // bound leaves room for a tick the busy machine delays past the next one, or a query Azurite
+      // answers in two pages, without letting a read per waiter (or per instance) through.
       expect(during).toBeGreaterThanOrEqual(1);
-      expect(during).toBeLessThanOrEqual(intervals + 2);
+      expect(during).toBeLessThanOrEqual(2 * intervals + 2);
 
       await approveAll(t, ids);
       await expectAllAnswered(ids, waits);
