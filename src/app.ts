@@ -8,7 +8,7 @@ import { registerDashboard } from './dashboard/routes.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { countWaiters } from './observability/long-poll-waiters.js';
 import { installAuth } from './plugins/auth.js';
-import { installRawBodyParser } from './plugins/content-parsers.js';
+import { DEFAULT_LARGE_BODY_BYTES, installRawBodyParser } from './plugins/content-parsers.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
 import { fastifyLoggerOptions, requestId } from './plugins/logging.js';
 import { installMetrics } from './plugins/metrics.js';
@@ -85,7 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   for (const schema of [...SHARED_SCHEMAS, ...BATCH_SCHEMAS]) app.addSchema(schema);
 
   installErrorHandler(app);
-  installRawBodyParser(app);
+  installRawBodyParser(app, { largeBodyBytes: config.largeBodyBytes ?? DEFAULT_LARGE_BODY_BYTES });
   if (config.noAuth) {
     app.log.warn(
       'AUTHENTICATION IS DISABLED (--no-auth / TASKHUB_NO_AUTH=true): anyone who can reach this server can manage every task hub.',

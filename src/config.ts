@@ -30,6 +30,11 @@ export interface Config {
   /** Megabytes of histories the worker keeps between episodes (TASKHUB_HISTORY_CACHE_MB; 0 turns it off). */
   historyCacheMb?: number;
   bodyLimitInBytes: number;
+  /**
+   * Request bodies larger than this are kept as bytes and decoded and checked as JSON on the
+   * payload thread rather than the event loop (TASKHUB_LARGE_BODY_BYTES; default 64 KiB).
+   */
+  largeBodyBytes?: number;
   /** Headers and body of a request must arrive within this time, else 408 and the connection closes. */
   requestTimeoutInMs: number;
   /** Connections beyond this many are refused (closed on accept). */
@@ -170,6 +175,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = []): Config 
     messageVisibilityInMs: parseInteger('TASKHUB_MESSAGE_VISIBILITY_MS', merged.TASKHUB_MESSAGE_VISIBILITY_MS, 100, 3_600_000),
     historyCacheMb: parseInteger('TASKHUB_HISTORY_CACHE_MB', merged.TASKHUB_HISTORY_CACHE_MB, 0, 65_536),
     bodyLimitInBytes: parseInteger('TASKHUB_BODY_LIMIT', merged.TASKHUB_BODY_LIMIT, 1024, 256 * 1024 * 1024) ?? 10 * 1024 * 1024,
+    largeBodyBytes: parseInteger('TASKHUB_LARGE_BODY_BYTES', merged.TASKHUB_LARGE_BODY_BYTES, 0, 256 * 1024 * 1024),
     requestTimeoutInMs: parseInteger('TASKHUB_REQUEST_TIMEOUT_MS', merged.TASKHUB_REQUEST_TIMEOUT_MS, 100, 3_600_000) ?? 30_000,
     storageTryTimeoutInMs: parseInteger('TASKHUB_STORAGE_TRY_TIMEOUT_MS', merged.TASKHUB_STORAGE_TRY_TIMEOUT_MS, 100, 120_000),
     maxConnections: parseInteger('TASKHUB_MAX_CONNECTIONS', merged.TASKHUB_MAX_CONNECTIONS, 1, 1_000_000) ?? 1024,

@@ -2,6 +2,8 @@
 // and kept as written.
 
 import { DomainError } from '../domain/index.js';
+import { LargeBody } from '../payloads/large-body.js';
+import { parseJsonOffThread } from '../payloads/payload-thread.js';
 import { JsonText } from '../services/json-text.js';
 
 /** Json.NET's default MaxDepth: deeper payloads would not load in a .NET Durable Functions worker. */
@@ -25,20 +27,29 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
+const invalidJson = () => new DomainError('InvalidJson', 'The request body is not valid JSON.');
+const tooDeep = () => new DomainError('InvalidJson', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+
 /** Raw body text -> the same text, checked to be JSON; undefined for an empty body. */
 export function parseJsonBody(body: unknown): JsonText | undefined {
-  // The raw-body parser hands every body over as text (content-parsers.ts); no body is undefined.
-  if (typeof body !== 'string') return undefined;
-  const text = body;
+  // The raw-body parser hands every body over as text, or a large one as bytes (content-parsers.ts).
+  const text = body instanceof LargeBody ? body.text() : body;
+  if (typeof text !== 'string') return undefined;
   if (text.trim() === '') return undefined;
   let value: JsonText;
   try {
     value = JsonText.parse(text);
   } catch {
-    throw new DomainError('InvalidJson', 'The request body is not valid JSON.');
+    throw invalidJson();
   }
-  if (nestingDepth(text) > MAX_JSON_DEPTH) {
-    throw new DomainError('InvalidJson', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
-  }
+  if (nestingDepth(text) > MAX_JSON_DEPTH) throw tooDeep();
   return value;
+}
+
+/** parseJsonBody, with a large body decoded and checked on the payload thread. */
+export async function readJsonBody(body: unknown): Promise<JsonText | undefined> {
+  if (!(body instanceof LargeBody)) return parseJsonBody(body);
+  const parsed = await parseJsonOffThread(body.bytes, MAX_JSON_DEPTH);
+  if (parsed.error !== undefined) throw parsed.error === 'depth' ? tooDeep() : invalidJson();
+  return parsed.text === '' ? undefined : JsonText.trusted(parsed.text);
 }

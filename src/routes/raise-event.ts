@@ -4,16 +4,16 @@ import { DomainError, instanceGone, isTerminal } from '../domain/index.js';
 import type { JsonText } from '../services/json-text.js';
 import { anyJsonBody, query, raiseEventParams } from '../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from './route-context.js';
-import { parseJsonBody } from './json-body.js';
+import { readJsonBody } from './json-body.js';
 import { accepted, hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 
-function eventData(contentType: string | undefined, body: unknown): JsonText {
+async function eventData(contentType: string | undefined, body: unknown): Promise<JsonText> {
   if (!isJsonMediaType(contentType)) {
     throw new DomainError('BadRequest', 'The event data must be sent with Content-Type: application/json.');
   }
-  const data = parseJsonBody(body);
+  const data = await readJsonBody(body);
   if (data === undefined) throw new DomainError('InvalidJson', 'The event data must be a JSON value; the body is empty.');
   return data;
 }
@@ -51,7 +51,7 @@ export function registerRaiseEvent(app: App, deps: RouteDeps, scope: SchemaScope
       const hub = hubOf(deps.config, request.query);
       let data: JsonText | undefined;
       try {
-        data = eventData(request.headers['content-type'], request.body);
+        data = await eventData(request.headers['content-type'], request.body);
       } catch (problem) {
         // As the extension answers: an unknown instance is 404 and a finished one 410, whatever the body.
         const status = await deps.service.getStatus(hub, instanceId, { showInput: false });

@@ -7,7 +7,7 @@ import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared
 import { anyJsonBody, query, statusFlags } from '../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { sendCheckStatus } from './status-answers.js';
-import { parseJsonBody } from './json-body.js';
+import { readJsonBody } from './json-body.js';
 import { answerWait, waitSeconds } from './wait-answer.js';
 import { hubErrors } from './route-schema.js';
 import { WAIT_DESCRIPTION } from './wait.js';
@@ -38,7 +38,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const input = parseJsonBody(request.body);
+      const input = await readJsonBody(request.body);
       const hub = hubOf(deps.config, request.query);
       const { instanceId } = await deps.service.start(hub, { name: request.params.functionName, input });
       return sendCheckStatus(reply, request, deps, hub, instanceId);
@@ -66,7 +66,7 @@ export function registerSampleStarters(app: App, deps: RouteDeps): void {
     async (request, reply) => {
       const { query: q } = request;
       const wait = waitSeconds(q.timeout ?? 10, q.retryInterval, 'retryInterval');
-      const input = parseJsonBody(request.body);
+      const input = await readJsonBody(request.body);
       const hub = hubOf(deps.config, q);
       const { instanceId } = await deps.service.start(hub, { name: request.params.functionName, input });
       return answerWait(reply, request, deps, hub, instanceId, wait, q);

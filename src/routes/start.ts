@@ -5,7 +5,7 @@ import { CHECK_STATUS_HEADERS, CheckStatusPayload, ref } from '../schemas/shared
 import { anyJsonBody, startParams, startQuery } from '../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from './route-context.js';
 import { sendCheckStatus } from './status-answers.js';
-import { parseJsonBody } from './json-body.js';
+import { readJsonBody } from './json-body.js';
 import { answerWait, optionalWait } from './wait-answer.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
 
@@ -42,7 +42,7 @@ export function registerStart(app: App, deps: RouteDeps, scope: SchemaScope): vo
         const { query, params } = request;
         // Validate everything before anything is created.
         const wait = optionalWait(query.timeout, query.pollingInterval, 'pollingInterval');
-        const input = parseJsonBody(request.body);
+        const input = await readJsonBody(request.body);
         const hub = hubOf(deps.config, query);
         const { instanceId } = await deps.service.start(hub, {
           name: params.functionName,

@@ -5,14 +5,16 @@
 import { DomainError } from '../../domain/index.js';
 import { anyJsonBody, entityNameParams, entityOperationQuery, entityParams, query } from '../../schemas/queries.js';
 import { hubOf, type App, type RouteDeps } from '../route-context.js';
-import { parseJsonBody } from '../json-body.js';
+import { LargeBody } from '../../payloads/large-body.js';
+import { parseJsonBody, readJsonBody } from '../json-body.js';
 import { accepted, hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 
 /** application/json bodies are parsed (400 when invalid); any other body is passed on as a string. */
-function operationInput(body: unknown, contentType: string | undefined): unknown {
-  // The raw-body parser hands every body over as text (content-parsers.ts); no body is undefined.
+async function operationInput(body: unknown, contentType: string | undefined): Promise<unknown> {
+  // The raw-body parser hands every body over as text, a large one as bytes (content-parsers.ts).
+  if (body instanceof LargeBody) return isJsonMediaType(contentType) ? readJsonBody(body) : body.text();
   const text = typeof body === 'string' ? body : '';
   if (text.length === 0) return undefined;
   if (isJsonMediaType(contentType)) return parseJsonBody(text);
@@ -45,7 +47,7 @@ export function registerSignalEntity(app: App, deps: RouteDeps, scope: SchemaSco
       },
       async (request, reply) => {
         const { query: q } = request;
-        const input = operationInput(request.body, request.headers['content-type']);
+        const input = await operationInput(request.body, request.headers['content-type']);
         const p = request.params as { entityName: string; entityKey?: string };
         await deps.service.signalEntity(hubOf(deps.config, q), p.entityName, key(p), { operation: q.op ?? '', input });
         return reply.code(202).send(undefined);

@@ -97,7 +97,8 @@ export function newMessage(
   };
 }
 
-export function serializeMessage(message: MessageData): string {
+/** The envelope as a plain object (JSON.stringify of it is the queue message). */
+export function messageEnvelope(message: MessageData): Record<string, unknown> {
   const envelope: Record<string, unknown> = {
     $type: 'DurableTask.AzureStorage.MessageData',
     ActivityId: message.activityId,
@@ -113,7 +114,11 @@ export function serializeMessage(message: MessageData): string {
   if (message.episode !== undefined) envelope.Episode = message.episode;
   envelope.Sender = { InstanceId: message.sender.InstanceId, ExecutionId: message.sender.ExecutionId ?? '' };
   envelope.SerializableTraceContext = null;
-  return JSON.stringify(envelope);
+  return envelope;
+}
+
+export function serializeMessage(message: MessageData): string {
+  return JSON.stringify(messageEnvelope(message));
 }
 
 /** The small queue message that points at a large message's blob. */

@@ -5,16 +5,19 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
+import { gzipTextOffThread, type Gzipped } from '../../payloads/payload-thread.js';
 import { ignoreNotFound, isNotFound } from './clients.js';
 
 // Async zlib runs on the libuv thread pool, so a megabyte payload never stalls /health or the worker loop.
 const gzip = promisify(gzipCallback);
 const gunzip = promisify(gunzipCallback);
 
+/** Longer text is encoded and gzipped on the payload thread: encoding it here would cost the event loop milliseconds. */
+const OFF_THREAD_FROM_LENGTH = 16 * 1024;
+
 export const MAX_QUEUE_MESSAGE_BYTES = 45 * 1024;
 export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
 
-export const exceedsQueueLimit = (text: string) => Buffer.byteLength(text, 'utf8') > MAX_QUEUE_MESSAGE_BYTES;
 export const exceedsTableLimit = (text: string) => text.length * 2 > MAX_TABLE_PROPERTY_BYTES;
 
 export const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -33,13 +36,20 @@ export class LargeMessages {
     return this.container.getBlockBlobClient(blobName).url;
   }
 
+  /** Gzips `text` (on the payload thread when it is long) and uploads it; returns the blob's URL. */
   async upload(blobName: string, text: string): Promise<string> {
+    const gz = text.length > OFF_THREAD_FROM_LENGTH ? (await gzipTextOffThread(text)).gz : await gzip(Buffer.from(text, 'utf8'));
+    return this.uploadGzipped(blobName, gz);
+  }
+
+  /** Uploads content already gzipped; returns the blob's URL. */
+  async uploadGzipped(blobName: string, gz: Buffer | Gzipped): Promise<string> {
     if (!this.ensured) {
       await this.container.createIfNotExists();
       this.ensured = true;
     }
-    const body = await gzip(Buffer.from(text, 'utf8'));
     const blob = this.container.getBlockBlobClient(blobName);
+    const body = Buffer.isBuffer(gz) ? gz : gz.gz;
     await blob.uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/octet-stream' } });
     return blob.url;
   }

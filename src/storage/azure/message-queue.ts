@@ -3,10 +3,18 @@
 // the work-item queue; pop receipts never leave src/storage/azure.
 
 import type { QueueClient } from '@azure/storage-queue';
-import type { OrchestrationInstanceRef } from '../../domain/index.js';
+import type { HistoryEvent, OrchestrationInstanceRef } from '../../domain/index.js';
+import { gzipJsonOffThread } from '../../payloads/payload-thread.js';
 import { ignoreNotFound } from './clients.js';
-import { decodeQueueText, parseMessage, serializeLargeMessageWrapper, serializeMessage, type MessageData } from './envelope.js';
-import { exceedsQueueLimit, type LargeMessages } from './large-messages.js';
+import {
+  decodeQueueText,
+  messageEnvelope,
+  parseMessage,
+  serializeLargeMessageWrapper,
+  serializeMessage,
+  type MessageData,
+} from './envelope.js';
+import { MAX_QUEUE_MESSAGE_BYTES, type LargeMessages } from './large-messages.js';
 
 export interface ReceivedMessage {
   messageId: string;
@@ -42,12 +50,22 @@ export class MessageQueue {
   /** Sends with an infinite time-to-live; returns the blob's URL when the message went to a blob. */
   async send(message: MessageData, visibilityDelayInMs = 0): Promise<string | undefined> {
     await this.ensure();
-    let text = serializeMessage(message);
+    let text: string;
     let blobUrl: string | undefined;
-    if (exceedsQueueLimit(text)) {
-      const blobName = largeMessageBlobName(message.instance, message.activityId, message.event.EventType);
-      blobUrl = await this.large.upload(blobName, text);
-      text = serializeLargeMessageWrapper(blobName);
+    const blobName = () => largeMessageBlobName(message.instance, message.activityId, message.event.EventType);
+    if (carriesLargeText(message.event)) {
+      // Certainly over the limit: serialised and gzipped on the payload thread, so a megabyte
+      // input is never stringified, encoded or measured on the event loop.
+      const name = blobName();
+      blobUrl = await this.large.uploadGzipped(name, await gzipJsonOffThread(messageEnvelope(message)));
+      text = serializeLargeMessageWrapper(name);
+    } else {
+      text = serializeMessage(message);
+      if (Buffer.byteLength(text, 'utf8') > MAX_QUEUE_MESSAGE_BYTES) {
+        const name = blobName();
+        blobUrl = await this.large.upload(name, text);
+        text = serializeLargeMessageWrapper(name);
+      }
     }
     const body = this.encoding === 'base64' ? Buffer.from(text, 'utf8').toString('base64') : text;
     const delay = Math.min(Math.max(0, visibilityDelayInMs), MAX_VISIBILITY_DELAY_MS);
@@ -97,6 +115,11 @@ export class MessageQueue {
     );
     message.popReceipt = response.popReceipt ?? message.popReceipt;
   }
+}
+
+/** A string field longer than the queue limit makes the message larger than that in UTF-8 too. */
+function carriesLargeText(event: HistoryEvent): boolean {
+  return Object.values(event).some((value) => typeof value === 'string' && value.length > MAX_QUEUE_MESSAGE_BYTES);
 }
 
 export function largeMessageBlobName(instance: OrchestrationInstanceRef, activityId: string, eventType: string): string {
