@@ -103,6 +103,13 @@ const SYSTEM_COLUMNS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', '
 export const rowKeyOf = (index: number) => index.toString(16).toUpperCase().padStart(16, '0');
 
 export class HistoryTable {
+  /**
+   * The blob each over-size property of an event went to, for events this table wrote. The
+   * Instances row points its Input/Output at the same blob, as the provider's worker does
+   * (SetInstancesTablePropertyFromHistoryProperty), instead of compressing the value again.
+   */
+  private readonly offloaded = new WeakMap<HistoryEvent, Map<string, string>>();
+
   constructor(
     private readonly client: TableClient,
     private readonly large: LargeMessages,
@@ -163,6 +170,20 @@ export class HistoryTable {
     } as HistoryEvent;
   }
 
+  /**
+   * URL of a blob this table wrote for one of `events` whose property holds exactly `value`: the
+   * Instances row can point at it rather than compress and store the same text again.
+   */
+  blobUrlHolding(events: readonly HistoryEvent[], value: string | null | undefined): string | undefined {
+    if (typeof value !== 'string' || !exceedsTableLimit(value)) return undefined;
+    for (const event of events) {
+      for (const [column, blobName] of this.offloaded.get(event) ?? []) {
+        if (event[column] === value) return this.large.urlOf(blobName);
+      }
+    }
+    return undefined;
+  }
+
   private async toRow(
     instanceId: string,
     rowKey: string,
@@ -186,6 +207,8 @@ export class HistoryTable {
         await this.large.upload(blobName, text);
         row[column] = '';
         row[`${column}BlobName`] = blobName;
+        const blobs = this.offloaded.get(event) ?? new Map<string, string>();
+        this.offloaded.set(event, blobs.set(column, blobName));
       }
     }
     return row;

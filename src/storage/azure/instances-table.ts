@@ -257,8 +257,12 @@ export class InstancesTable {
     });
   }
 
-  /** Merges the columns given (upsert); other columns keep their value. Idempotent. */
-  async update(update: InstanceUpdate): Promise<void> {
+  /**
+   * Merges the columns given (upsert); other columns keep their value. Idempotent. `blobUrls`
+   * names blobs that already hold the input or output (a history row's), used instead of
+   * uploading the value again.
+   */
+  async update(update: InstanceUpdate, blobUrls: { input?: string; output?: string } = {}): Promise<void> {
     const row: TableEntity<Record<string, unknown>> = {
       partitionKey: escapeKey(update.instanceId),
       rowKey: '',
@@ -269,8 +273,8 @@ export class InstancesTable {
       LastUpdatedTime: update.lastUpdatedTime,
       TaskHubName: this.hubName,
     };
-    if (update.input !== undefined) row.Input = await this.largeColumn(update.instanceId, 'Input', update.input);
-    if (update.output !== undefined) row.Output = await this.largeColumn(update.instanceId, 'Output', update.output);
+    if (update.input !== undefined) row.Input = blobUrls.input ?? (await this.largeColumn(update.instanceId, 'Input', update.input));
+    if (update.output !== undefined) row.Output = blobUrls.output ?? (await this.largeColumn(update.instanceId, 'Output', update.output));
     if (update.customStatus !== undefined) row.CustomStatus = update.customStatus ?? 'null';
     if (update.createdTime) row.CreatedTime = update.createdTime;
     if (update.completedTime) row.CompletedTime = update.completedTime;

@@ -202,7 +202,14 @@ export class OrchestrationWorkItems {
       }
     }
     try {
-      if (commit.status) await instances.update(commit.status);
+      if (commit.status) {
+        // Input and output that went to a history blob in this checkpoint are referenced, not stored twice.
+        const written = checkpoint?.newEvents ?? [];
+        await instances.update(commit.status, {
+          input: history.blobUrlHolding(written, commit.status.input),
+          output: history.blobUrlHolding(written, commit.status.output),
+        });
+      }
       await this.release([], held.stale.concat(held.messages), 0);
     } catch (error) {
       this.cache.delete(item.instanceId);
