@@ -98,3 +98,9 @@ export async function gzipJsonOffThread(value: unknown): Promise<Gzipped> {
 export async function gzipTextOffThread(text: string): Promise<Gzipped> {
   return toBuffer(await thread.run('gzipText', { text }));
 }
+
+/** UTF-8 text of gzipped bytes, inflated and decoded on the thread (`gz` is handed over when it owns its memory). */
+export async function gunzipTextOffThread(gz: Uint8Array): Promise<string> {
+  const owned = gz.byteOffset === 0 && gz.buffer.byteLength === gz.byteLength && gz.buffer instanceof ArrayBuffer;
+  return (await thread.run<{ text: string }>('gunzipText', { gz }, owned ? [gz.buffer] : [])).text;
+}

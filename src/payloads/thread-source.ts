@@ -4,11 +4,12 @@
 //   parseJson { bytes, maxDepth } -> { text } | { error: 'depth' | 'invalid' }  (text is trimmed)
 //   gzipJson  { value }           -> { gz, size }   gzip of the UTF-8 bytes of JSON.stringify(value)
 //   gzipText  { text }            -> { gz, size }
+//   gunzipText { gz }             -> { text }      UTF-8 text of the gunzipped bytes
 // An empty or whitespace-only body gives { text: '' }.
 
 export const PAYLOAD_THREAD_SOURCE = String.raw`
 const { parentPort } = require('node:worker_threads');
-const { gzipSync } = require('node:zlib');
+const { gunzipSync, gzipSync } = require('node:zlib');
 
 function nestingDepth(text) {
   let depth = 0, deepest = 0, inString = false;
@@ -39,6 +40,7 @@ const ops = {
   },
   gzipJson({ value }) { return gzipped(Buffer.from(JSON.stringify(value), 'utf8')); },
   gzipText({ text }) { return gzipped(Buffer.from(text, 'utf8')); },
+  gunzipText({ gz }) { return { result: { text: gunzipSync(gz).toString('utf8') } }; },
 };
 
 parentPort.on('message', ({ op, args }) => {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { gzipTextOffThread, type Gzipped } from '../../payloads/payload-thread.js';
+import { gunzipTextOffThread, gzipTextOffThread, type Gzipped } from '../../payloads/payload-thread.js';
 import { ignoreNotFound, isNotFound } from './clients.js';
 
 // Async zlib runs on the libuv thread pool, so a megabyte payload never stalls /health or the worker loop.
@@ -14,6 +14,8 @@ const gunzip = promisify(gunzipCallback);
 
 /** Longer text is encoded and gzipped on the payload thread: encoding it here would cost the event loop milliseconds. */
 const OFF_THREAD_FROM_LENGTH = 16 * 1024;
+
+const OFF_THREAD_FROM_GZ_BYTES = 4 * 1024;
 
 export const MAX_QUEUE_MESSAGE_BYTES = 45 * 1024;
 export const MAX_TABLE_PROPERTY_BYTES = 60 * 1024;
@@ -56,6 +58,9 @@ export class LargeMessages {
 
   async download(blobName: string): Promise<string> {
     const buffer = await this.container.getBlockBlobClient(blobName).downloadToBuffer();
+    // Decoding a megabyte of UTF-8 costs the event loop milliseconds; a blob that is large even
+    // compressed is inflated and decoded on the payload thread.
+    if (buffer.length > OFF_THREAD_FROM_GZ_BYTES) return gunzipTextOffThread(buffer);
     return (await gunzip(buffer)).toString('utf8');
   }
 
