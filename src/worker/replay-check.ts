@@ -5,7 +5,6 @@
 // that logs and status outputs read the same in both places.
 
 import { fieldText, type HistoryEvent } from '../domain/index.js';
-import type { FailureDetails } from './df-host.js';
 
 /** What the replaying orchestrator created under one sequence number. */
 export interface ReplayedTask {
@@ -31,8 +30,14 @@ const EXPECTED_KIND: Partial<Record<HistoryEvent['EventType'], ReplayedTask['kin
 const CHANGED = 'Was a change made to the orchestrator code after this instance had already started running?';
 const sameName = (a: unknown, b: unknown) => fieldText(a).toLowerCase() === fieldText(b).toLowerCase();
 
+/** How the instance fails when its replay contradicts its history (a FailureDetails of the host). */
+export interface NonDeterminism {
+  ErrorType: 'NonDeterministicOrchestrationException';
+  ErrorMessage: string;
+}
+
 /** The first scheduling event the replay contradicts, as the failure the instance ends with. */
-export function checkReplay(history: HistoryEvent[], replayed: ReadonlyMap<number, ReplayedTask>): FailureDetails | undefined {
+export function checkReplay(history: HistoryEvent[], replayed: ReadonlyMap<number, ReplayedTask>): NonDeterminism | undefined {
   for (const event of history) {
     const expected = EXPECTED_KIND[event.EventType];
     if (!expected) continue;

@@ -9,14 +9,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { decodeIdentityConnection } from '../../connection-settings.js';
 import { azuriteConnectionString } from './azurite.js';
 import { identityServiceClients } from './identity-clients.js';
-
-/** How an account's clients are made: a connection string and an identity connection differ only here. */
-export interface AccountServiceClients {
-  tableService: TableServiceClient;
-  queueService: QueueServiceClient;
-  blobService: BlobServiceClient;
-  newTable(name: string): TableClient;
-}
+import type { AccountServiceClients } from './service-clients.js';
 
 export interface AccountClients {
   table(name: string): TableClient;
@@ -84,7 +77,7 @@ export function createAccountClients(connectionString: string, options: AccountC
     additionalPolicies: [{ policy: tryTimeoutPolicy(tryTimeoutInMs), position: 'perRetry' as const }],
   };
   const storageOptions = { retryOptions: { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 500, tryTimeoutInMs } };
-  const services = identity
+  const services: AccountServiceClients = identity
     ? identityServiceClients(identity, tableOptions, storageOptions)
     : {
         tableService: TableServiceClient.fromConnectionString(expanded, tableOptions),

@@ -6,7 +6,7 @@ import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredenti
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { IdentityConnection } from '../../connection-settings.js';
-import type { AccountServiceClients } from './clients.js';
+import type { AccountServiceClients } from './service-clients.js';
 
 /** The credential the settings ask for; nothing is fetched until the first storage call. */
 export function identityCredential(connection: IdentityConnection): TokenCredential {
