@@ -52,16 +52,14 @@ export interface FailureDetailsFields {
   ErrorType: string;
   ErrorMessage: string;
   StackTrace?: string | null;
-  [field: string]: unknown;
 }
 
 /** The framework's ParentInstance of a sub-orchestration's ExecutionStarted. */
 export interface ParentInstanceRef {
-  Name: string;
+  Name?: string;
   OrchestrationInstance: OrchestrationInstanceRef;
   TaskScheduleId: number;
-  Version: string;
-  [field: string]: unknown;
+  Version?: string;
 }
 
 /** The base builder: `EventId` -1 means "not a scheduled task", as the framework does. */
@@ -123,6 +121,10 @@ export const executionResumed = (reason: string | null, at = new Date()) => hist
 /** `input` is JSON text (null for no payload). */
 export const eventRaised = (name: string, input: string | null, at = new Date()) =>
   historyEvent('EventRaised', { Name: name, Input: input }, -1, at);
+
+/** An orchestration's message to another instance (an entity request or release); `input` is JSON text. */
+export const eventSent = (eventId: number, instanceId: string, name: string, input: string | null, at = new Date()) =>
+  historyEvent('EventSent', { InstanceId: instanceId, Name: name, Input: input }, eventId, at);
 
 /** A no-op message that makes a worker replay an instance (rewind pokes each leaf with one). */
 export const genericEvent = (data: string, at = new Date()) => historyEvent('GenericEvent', { Data: data }, -1, at);

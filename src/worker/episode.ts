@@ -6,7 +6,7 @@
 // the orchestrator (through any continue-as-new generations), close the episode.
 
 import type { OrchestrationMessage } from '../storage/port.js';
-import { fieldText, type HistoryEvent, historyEvent, isExecutionEnd } from '../domain/index.js';
+import { fieldText, type HistoryEvent, isExecutionEnd, orchestratorStarted } from '../domain/index.js';
 import { acceptMessages } from './episode/accept-messages.js';
 import { completeEpisode } from './episode/completion.js';
 import { terminateOrSuspend } from './episode/lifecycle.js';
@@ -54,7 +54,7 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
   const execution: Execution = {
     executionId,
     history,
-    newEvents: [historyEvent('OrchestratorStarted', {}, -1, now), ...accepted],
+    newEvents: [orchestratorStarted(now), ...accepted],
     start: started,
     continued: false,
   };

@@ -22,7 +22,7 @@ import {
 } from '../../domain/entity-messages.js';
 import { labelFromEntity, toTicks } from '../../domain/entity-ordering.js';
 import type { SchedulerState } from '../../domain/entity-state.js';
-import { fieldText, type HistoryEvent, type OrchestrationInstanceRef, historyEvent } from '../../domain/index.js';
+import { eventRaised, fieldText, type HistoryEvent, type OrchestrationInstanceRef } from '../../domain/index.js';
 import type { BatchOutcome } from './entity-executor.js';
 
 /** Operations per batch; the rest waits in the state queue behind a `continue` message to self. */
@@ -50,8 +50,6 @@ export interface EntityWork {
   duplicates: number;
 }
 
-const raised = (name: string, input: string | null, now: Date) => historyEvent('EventRaised', { Name: name, Input: input }, -1, now);
-
 /** Applies the incoming events to `state` and picks the work to do now. */
 export function receiveMessages(instanceId: string, state: SchedulerState, events: HistoryEvent[], now: Date): EntityWork {
   const work: EntityWork = { operations: [], outbound: [], touched: [], duplicates: 0 };
@@ -77,7 +75,7 @@ export function receiveMessages(instanceId: string, state: SchedulerState, event
         const at = new Date(Math.min(due!.getTime(), now.getTime() + MAX_DELAY_IN_MS));
         work.outbound.push({
           instance: { InstanceId: instanceId, ExecutionId: null },
-          event: raised(requestEventName(at), serializeRequest(request), now),
+          event: eventRaised(requestEventName(at), serializeRequest(request), now),
           delayInMs: at.getTime() - now.getTime(),
         });
         continue;
@@ -99,7 +97,7 @@ export function receiveMessages(instanceId: string, state: SchedulerState, event
   while (mayDequeue()) {
     if (work.operations.length === MAX_OPERATIONS_PER_BATCH) {
       state.suspended = true;
-      work.outbound.push({ instance: { InstanceId: instanceId, ExecutionId: null }, event: raised(CONTINUE_EVENT_NAME, null, now) });
+      work.outbound.push({ instance: { InstanceId: instanceId, ExecutionId: null }, event: eventRaised(CONTINUE_EVENT_NAME, null, now) });
       break;
     }
     const request = state.queue.shift()!;
@@ -163,7 +161,7 @@ export function finishBatch(
     const response = serializeResponse({ result: result.result ?? null, exceptionType: result.isError ? OUT_OF_PROC_ERROR_TYPE : null });
     out.push({
       instance: { InstanceId: request.parent, ExecutionId: request.parentExecution ?? null },
-      event: raised(request.id, response, now),
+      event: eventRaised(request.id, response, now),
     });
   });
   const perRequest = new Map<string, number>();
@@ -181,7 +179,7 @@ export function finishBatch(
       parentExecution: null,
       ...labelFromEntity(state.sorter, target, now),
     };
-    out.push({ instance: { InstanceId: target, ExecutionId: null }, event: raised('op', serializeRequest(request), now) });
+    out.push({ instance: { InstanceId: target, ExecutionId: null }, event: eventRaised('op', serializeRequest(request), now) });
   }
   const lock = work.lockRequest;
   if (lock) {
@@ -190,10 +188,13 @@ export function finishBatch(
     if (pos < lock.lockset!.length) {
       const target = schedulerId(lock.lockset![pos]);
       const forwarded = { ...lock, pos, ...labelFromEntity(state.sorter, target, now) };
-      out.push({ instance: { InstanceId: target, ExecutionId: null }, event: raised('op', serializeRequest(forwarded), now) });
+      out.push({ instance: { InstanceId: target, ExecutionId: null }, event: eventRaised('op', serializeRequest(forwarded), now) });
     } else {
       const granted = serializeResponse({ result: LOCK_ACQUIRED_RESULT });
-      out.push({ instance: { InstanceId: lock.parent!, ExecutionId: lock.parentExecution ?? null }, event: raised(lock.id, granted, now) });
+      out.push({
+        instance: { InstanceId: lock.parent!, ExecutionId: lock.parentExecution ?? null },
+        event: eventRaised(lock.id, granted, now),
+      });
     }
   }
   rememberProcessed(state, work.touched, now);

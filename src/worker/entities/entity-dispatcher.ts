@@ -11,7 +11,7 @@ import type pino from 'pino';
 import { parseSchedulerId, type EntityId } from '../../domain/entity-id.js';
 import type { RequestMessage } from '../../domain/entity-messages.js';
 import { parseSchedulerState, serializeEntityStatus, serializeSchedulerState, type SchedulerState } from '../../domain/entity-state.js';
-import { historyEvent, newExecutionId } from '../../domain/index.js';
+import { executionStarted, newExecutionId, orchestratorCompleted, orchestratorStarted } from '../../domain/index.js';
 import type { OrchestrationCommit, OrchestrationWorkItem } from '../../storage/port.js';
 import type { Registry } from '../registry.js';
 import { finishBatch, receiveMessages, type EntityWork } from './entity-batch.js';
@@ -50,24 +50,15 @@ export class EntityDispatcher {
     // The next execution replaces this one (RowKey 0 again); its id is the sender of the outbound messages.
     const executionId = newExecutionId();
     const input = serializeSchedulerState(state);
-    const start = historyEvent(
-      'ExecutionStarted',
-      {
-        OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
-        ParentInstance: null,
-        Name: instanceId,
-        Version: '',
-        Input: input,
-        Tags: null,
-      },
-      -1,
+    const start = executionStarted(
+      { instance: { InstanceId: instanceId, ExecutionId: executionId }, name: instanceId, version: '', input },
       now,
     );
     const commit: OrchestrationCommit = {
       messages: outbound,
       checkpoint: {
         executionId,
-        newEvents: [historyEvent('OrchestratorStarted', {}, -1, now), start, historyEvent('OrchestratorCompleted', {}, -1, now)],
+        newEvents: [orchestratorStarted(now), start, orchestratorCompleted(now)],
       },
       status: {
         instanceId,

@@ -1,7 +1,13 @@
 // The last step of an episode: the events that close it (ExecutionCompleted when the orchestrator
 // finished, OrchestratorCompleted always), the row status and the parent's notification.
 
-import { type RuntimeStatus, historyEvent } from '../../domain/index.js';
+import {
+  executionCompleted,
+  orchestratorCompleted,
+  subOrchestrationInstanceCompleted,
+  subOrchestrationInstanceFailed,
+  type RuntimeStatus,
+} from '../../domain/index.js';
 import type { ExecutionResult, FailureDetails } from '../df-host.js';
 import { checkpointPlan } from './plan-builder.js';
 import { storableValues, unschedulable } from './limits.js';
@@ -27,26 +33,19 @@ export function completeEpisode(ctx: EpisodeContext, execution: Execution, execu
   if (result.failure) {
     status = 'Failed';
     output = `${result.failure.ErrorType}: ${result.failure.ErrorMessage}`;
-    events.push(
-      historyEvent(
-        'ExecutionCompleted',
-        { OrchestrationStatus: 'Failed', Result: result.failure.ErrorMessage, FailureDetails: result.failure },
-        -1,
-        now,
-      ),
-    );
+    events.push(executionCompleted('Failed', result.failure.ErrorMessage, result.failure, now));
     if (parent) toParent.push(notifyParent(parent, result.failure));
   } else if (result.done) {
     status = 'Completed';
     output = values.output ?? 'null';
-    events.push(historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Completed', Result: output, FailureDetails: null }, -1, now));
+    events.push(executionCompleted('Completed', output, null, now));
     if (parent) toParent.push(notifyParent(parent, undefined, output));
   } else {
     // The provider writes a resume's reason into the Output column (where the suspend reason was).
     const resumed = [...events].reverse().find((e) => e.EventType === 'ExecutionResumed');
     if (resumed) output = (resumed.Reason as string | null | undefined) ?? null;
   }
-  events.push(historyEvent('OrchestratorCompleted', {}, -1, now));
+  events.push(orchestratorCompleted(now));
   const terminal = status !== 'Running';
   return checkpointPlan(
     ctx,
@@ -69,12 +68,12 @@ function failedWith(result: ExecutionResult, failure: FailureDetails): Execution
 export function notifyParent(parent: ParentInstance, failure?: FailureDetails, result?: string): Outbound {
   const instance = { InstanceId: parent.OrchestrationInstance.InstanceId, ExecutionId: parent.OrchestrationInstance.ExecutionId };
   const event = failure
-    ? historyEvent('SubOrchestrationInstanceFailed', {
-        TaskScheduledId: parent.TaskScheduleId,
-        Reason: `${failure.ErrorType}: ${failure.ErrorMessage}`,
-        Details: failure.StackTrace ?? '',
-        FailureDetails: failure,
-      })
-    : historyEvent('SubOrchestrationInstanceCompleted', { TaskScheduledId: parent.TaskScheduleId, Result: result ?? 'null' });
+    ? subOrchestrationInstanceFailed(
+        parent.TaskScheduleId,
+        `${failure.ErrorType}: ${failure.ErrorMessage}`,
+        failure.StackTrace ?? '',
+        failure,
+      )
+    : subOrchestrationInstanceCompleted(parent.TaskScheduleId, result ?? 'null');
   return { instance, event };
 }

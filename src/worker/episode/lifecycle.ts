@@ -1,7 +1,7 @@
 // Step 2 of an episode: a termination ends the execution without running user code; a suspended
 // execution records what arrived and waits for its resume without running user code either.
 
-import { type HistoryEvent, historyEvent } from '../../domain/index.js';
+import { executionCompleted, orchestratorCompleted, type HistoryEvent } from '../../domain/index.js';
 import { notifyParent } from './completion.js';
 import { checkpointPlan } from './plan-builder.js';
 import { eventsOf, type CheckpointPlan, type EpisodeContext, type Execution } from './types.js';
@@ -22,10 +22,7 @@ export function terminateOrSuspend(ctx: EpisodeContext, execution: Execution, ac
   if (terminated) {
     // No reason stays null, as the provider stores it.
     const reason = (terminated.Input as string | null | undefined) ?? null;
-    execution.newEvents.push(
-      historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Terminated', Result: reason, FailureDetails: null }, -1, now),
-    );
-    execution.newEvents.push(historyEvent('OrchestratorCompleted', {}, -1, now));
+    execution.newEvents.push(executionCompleted('Terminated', reason, null, now), orchestratorCompleted(now));
     const toParent = ctx.parent
       ? [notifyParent(ctx.parent, { ErrorType: 'TerminatedError', ErrorMessage: `Terminated: ${reason ?? ''}` })]
       : [];
@@ -33,7 +30,7 @@ export function terminateOrSuspend(ctx: EpisodeContext, execution: Execution, ac
   }
   const events = eventsOf(execution);
   if (isSuspended(events)) {
-    execution.newEvents.push(historyEvent('OrchestratorCompleted', {}, -1, now));
+    execution.newEvents.push(orchestratorCompleted(now));
     const suspend = [...events].reverse().find((e) => e.EventType === 'ExecutionSuspended');
     return checkpointPlan(ctx, execution, { runtimeStatus: 'Suspended', output: (suspend?.Reason as string | undefined) ?? null });
   }

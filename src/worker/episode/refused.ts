@@ -4,7 +4,7 @@
 // checkpoint of its own: the events that close the execution, appended after whatever part of the
 // refused checkpoint did get stored.
 
-import { historyEvent, type HistoryEvent } from '../../domain/index.js';
+import { executionCompleted, orchestratorCompleted, type HistoryEvent } from '../../domain/index.js';
 import type { OrchestrationCommit } from '../../storage/port.js';
 import { orchestratorFailed } from '../df-host.js';
 import { notifyParent } from './completion.js';
@@ -31,11 +31,7 @@ export function failRefusedEpisode(refused: RefusedEpisode): OrchestrationCommit
   const opening = plan.newEvents
     .slice(refused.storedEvents)
     .filter((e) => e.EventType === 'OrchestratorStarted' || e.EventType === 'ExecutionStarted');
-  const newEvents = [
-    ...opening,
-    historyEvent('ExecutionCompleted', { OrchestrationStatus: 'Failed', Result: failure.ErrorMessage, FailureDetails: failure }, -1, now),
-    historyEvent('OrchestratorCompleted', {}, -1, now),
-  ];
+  const newEvents = [...opening, executionCompleted('Failed', failure.ErrorMessage, failure, now), orchestratorCompleted(now)];
   const start = [...refused.history, ...plan.newEvents].find((e) => e.EventType === 'ExecutionStarted');
   const parent = (start?.ParentInstance as ParentInstance | null | undefined) ?? undefined;
   return {

@@ -2,7 +2,7 @@
 // start the next generation in the same episode (it replaces this one in the same checkpoint,
 // RowKey 0 again) with the events it has not consumed carried over.
 
-import { type HistoryEvent, historyEvent, newExecutionId } from '../../domain/index.js';
+import { executionStarted, genericEvent, newExecutionId, orchestratorStarted, type HistoryEvent } from '../../domain/index.js';
 import { executeOrchestrator, type ExecutionResult } from '../df-host.js';
 import type { Registry } from '../registry.js';
 import { eventsOf, type EpisodeContext, type Execution, type Outbound } from './types.js';
@@ -51,24 +51,22 @@ export async function runGenerations(ctx: EpisodeContext, first: Execution, regi
 
 function nextGeneration(ctx: EpisodeContext, previous: Execution, result: ExecutionResult): Execution {
   const executionId = newExecutionId();
-  const start = historyEvent(
-    'ExecutionStarted',
+  const start = executionStarted(
     {
-      OrchestrationInstance: { InstanceId: ctx.instanceId, ExecutionId: executionId },
-      ParentInstance: ctx.parent ?? null,
-      Name: ctx.name,
-      Version: ctx.version,
-      Input: result.continueAsNewInput,
-      Tags: previous.start.Tags ?? null,
+      instance: { InstanceId: ctx.instanceId, ExecutionId: executionId },
+      parent: ctx.parent,
+      name: ctx.name,
+      version: ctx.version,
+      input: result.continueAsNewInput ?? null,
+      tags: (previous.start.Tags as Record<string, string> | null | undefined) ?? null,
     },
-    -1,
     ctx.now,
   );
   const carried = carryOver(eventsOf(previous), result.unconsumedEvents);
   return {
     executionId,
     history: [],
-    newEvents: [historyEvent('OrchestratorStarted', {}, -1, ctx.now), start, ...carried],
+    newEvents: [orchestratorStarted(ctx.now), start, ...carried],
     start,
     continued: true,
   };
@@ -76,7 +74,7 @@ function nextGeneration(ctx: EpisodeContext, previous: Execution, result: Execut
 
 /** A message to self whose only effect is that a later episode runs the handed-over generation. */
 export function wakeUp(ctx: EpisodeContext, execution: Execution): Outbound {
-  const event = historyEvent('GenericEvent', { Data: 'continue-as-new: the generation checkpointed last runs now' }, -1, ctx.now);
+  const event = genericEvent('continue-as-new: the generation checkpointed last runs now', ctx.now);
   return { instance: { InstanceId: ctx.instanceId, ExecutionId: execution.executionId }, event };
 }
 

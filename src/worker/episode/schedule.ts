@@ -4,7 +4,16 @@
 
 import { createHash } from 'node:crypto';
 import type { InstanceUpdate } from '../../storage/port.js';
-import { type HistoryEvent, historyEvent } from '../../domain/index.js';
+import {
+  eventRaised,
+  eventSent,
+  executionStarted,
+  subOrchestrationInstanceCreated,
+  taskScheduled,
+  timerCreated,
+  timerFired,
+  type HistoryEvent,
+} from '../../domain/index.js';
 import type { ScheduleRequest } from '../df-host.js';
 import { MAX_TIMER_DELAY_IN_MS } from './accept-messages.js';
 import type { EpisodeContext, Outbound } from './types.js';
@@ -26,48 +35,38 @@ function scheduleOne(task: ScheduleRequest, ctx: EpisodeContext, executionId: st
   const { now, instanceId } = ctx;
   const self = { InstanceId: instanceId, ExecutionId: executionId };
   if (task.kind === 'activity') {
-    const event = historyEvent('TaskScheduled', { Name: task.name, Version: '', Input: task.input }, task.id, now);
+    const event = taskScheduled(task.id, task.name, task.input, now);
     out.events.push(event);
     out.workItems.push(event);
   } else if (task.kind === 'timer') {
     const fireAt = task.fireAt.toISOString();
-    out.events.push(historyEvent('TimerCreated', { FireAt: fireAt }, task.id, now));
+    out.events.push(timerCreated(task.id, fireAt, now));
     const delay = Math.min(Math.max(0, task.fireAt.getTime() - now.getTime()), MAX_TIMER_DELAY_IN_MS);
     out.outbound.push({
       instance: self,
-      event: historyEvent('TimerFired', { TimerId: task.id, FireAt: fireAt }, -1, now),
+      event: timerFired(task.id, fireAt, now),
       delayInMs: delay,
     });
   } else if (task.kind === 'sendEvent') {
     // An entity request or release: recorded as EventSent, delivered to the entity's current execution.
-    out.events.push(historyEvent('EventSent', { InstanceId: task.instanceId, Name: task.name, Input: task.input }, task.id, now));
+    out.events.push(eventSent(task.id, task.instanceId, task.name, task.input, now));
     out.outbound.push({
       instance: { InstanceId: task.instanceId, ExecutionId: null },
-      event: historyEvent('EventRaised', { Name: task.name, Input: task.input }, -1, now),
+      event: eventRaised(task.name, task.input, now),
     });
   } else {
     const childId = task.instanceId ?? `${instanceId}:${task.id}`;
     // Deterministic, so replaying this episode after a crash re-sends the same start (deduplicated).
     const childExecution = createHash('sha256').update(`${executionId}:${task.id}`).digest('hex').slice(0, 32);
-    out.events.push(
-      historyEvent(
-        'SubOrchestrationInstanceCreated',
-        { Name: task.name, Version: task.version ?? '', InstanceId: childId, Input: task.input },
-        task.id,
-        now,
-      ),
-    );
-    const start = historyEvent(
-      'ExecutionStarted',
+    out.events.push(subOrchestrationInstanceCreated(task.id, task.name, task.version ?? '', childId, task.input, now));
+    const start = executionStarted(
       {
-        OrchestrationInstance: { InstanceId: childId, ExecutionId: childExecution },
-        ParentInstance: { Name: ctx.name, OrchestrationInstance: self, TaskScheduleId: task.id, Version: '' },
-        Name: task.name,
-        Version: task.version ?? '',
-        Input: task.input,
-        Tags: null,
+        instance: { InstanceId: childId, ExecutionId: childExecution },
+        parent: { Name: ctx.name, OrchestrationInstance: self, TaskScheduleId: task.id, Version: '' },
+        name: task.name,
+        version: task.version ?? '',
+        input: task.input,
       },
-      -1,
       now,
     );
     out.outbound.push({ instance: { InstanceId: childId, ExecutionId: childExecution }, event: start });
