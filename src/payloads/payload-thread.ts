@@ -78,6 +78,9 @@ class PayloadThread {
 
 const thread = new PayloadThread();
 
+const handOver = (bytes: Uint8Array): ArrayBuffer[] =>
+  bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+
 const toBuffer = (gzipped: { gz: Uint8Array; size: number }): Gzipped => ({
   gz: Buffer.from(gzipped.gz.buffer, gzipped.gz.byteOffset, gzipped.gz.byteLength),
   size: gzipped.size,
@@ -86,8 +89,7 @@ const toBuffer = (gzipped: { gz: Uint8Array; size: number }): Gzipped => ({
 /** UTF-8 bytes -> the trimmed text when it is JSON nested at most `maxDepth` deep ('' when blank). */
 export function parseJsonOffThread(bytes: Uint8Array, maxDepth: number): Promise<ParsedJsonBody> {
   // Bytes that own their whole memory are handed over rather than copied (`bytes` is unusable after).
-  const owned = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && bytes.buffer instanceof ArrayBuffer;
-  return thread.run<ParsedJsonBody>('parseJson', { bytes, maxDepth }, owned ? [bytes.buffer] : []);
+  return thread.run<ParsedJsonBody>('parseJson', { bytes, maxDepth }, handOver(bytes));
 }
 
 /** gzip(UTF-8(JSON.stringify(value))); `value` is copied to the thread, never stringified here. */
@@ -101,6 +103,10 @@ export async function gzipTextOffThread(text: string): Promise<Gzipped> {
 
 /** UTF-8 text of gzipped bytes, inflated and decoded on the thread (`gz` is handed over when it owns its memory). */
 export async function gunzipTextOffThread(gz: Uint8Array): Promise<string> {
-  const owned = gz.byteOffset === 0 && gz.buffer.byteLength === gz.byteLength && gz.buffer instanceof ArrayBuffer;
-  return (await thread.run<{ text: string }>('gunzipText', { gz }, owned ? [gz.buffer] : [])).text;
+  return (await thread.run<{ text: string }>('gunzipText', { gz }, handOver(gz))).text;
+}
+
+/** JSON.parse of the UTF-8 text of gzipped bytes, all on the thread; throws SyntaxError's message for bad JSON. */
+export async function gunzipJsonOffThread(gz: Uint8Array): Promise<unknown> {
+  return (await thread.run<{ value: unknown }>('gunzipJson', { gz }, handOver(gz))).value;
 }

@@ -5,6 +5,7 @@
 //   gzipJson  { value }           -> { gz, size }   gzip of the UTF-8 bytes of JSON.stringify(value)
 //   gzipText  { text }            -> { gz, size }
 //   gunzipText { gz }             -> { text }      UTF-8 text of the gunzipped bytes
+//   gunzipJson { gz }             -> { value }     JSON.parse of that text
 // An empty or whitespace-only body gives { text: '' }.
 
 export const PAYLOAD_THREAD_SOURCE = String.raw`
@@ -41,6 +42,7 @@ const ops = {
   gzipJson({ value }) { return gzipped(Buffer.from(JSON.stringify(value), 'utf8')); },
   gzipText({ text }) { return gzipped(Buffer.from(text, 'utf8')); },
   gunzipText({ gz }) { return { result: { text: gunzipSync(gz).toString('utf8') } }; },
+  gunzipJson({ gz }) { return { result: { value: JSON.parse(gunzipSync(gz).toString('utf8')) } }; },
 };
 
 parentPort.on('message', ({ op, args }) => {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { gunzipTextOffThread, gzipTextOffThread, type Gzipped } from '../../payloads/payload-thread.js';
+import { gunzipJsonOffThread, gunzipTextOffThread, gzipTextOffThread, type Gzipped } from '../../payloads/payload-thread.js';
 import { ignoreNotFound, isNotFound } from './clients.js';
 
 // Async zlib runs on the libuv thread pool, so a megabyte payload never stalls /health or the worker loop.
@@ -62,6 +62,13 @@ export class LargeMessages {
     // compressed is inflated and decoded on the payload thread.
     if (buffer.length > OFF_THREAD_FROM_GZ_BYTES) return gunzipTextOffThread(buffer);
     return (await gunzip(buffer)).toString('utf8');
+  }
+
+  /** A blob holding JSON (a large queue message), inflated and parsed off the event loop when large. */
+  async downloadJson(blobName: string): Promise<unknown> {
+    const buffer = await this.container.getBlockBlobClient(blobName).downloadToBuffer();
+    if (buffer.length > OFF_THREAD_FROM_GZ_BYTES) return gunzipJsonOffThread(buffer);
+    return JSON.parse((await gunzip(buffer)).toString('utf8')) as unknown;
   }
 
   /** Blob name from an absolute URL that points into this container, else undefined. */

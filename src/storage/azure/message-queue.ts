@@ -85,7 +85,7 @@ export class MessageQueue {
       if (data.compressedBlobName) {
         const blobName = data.compressedBlobName;
         data = {
-          ...parseMessage(JSON.parse(await this.large.download(blobName)) as Record<string, unknown>),
+          ...parseMessage((await this.large.downloadJson(blobName)) as Record<string, unknown>),
           compressedBlobName: blobName,
         };
       }
