@@ -7,7 +7,6 @@ import {
   fieldText,
   isTerminal,
   isRuntimeStatus,
-  RUNTIME_STATUSES,
   UNKNOWN_RUNTIME_STATUS,
   type InstanceState,
   type RuntimeStatus,
@@ -16,6 +15,7 @@ import type { CreateInstanceRequest, InstanceQuery, InstanceUpdate, Page } from 
 import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
 import { decodeToken, finishedSinceFilter, instanceFilter } from './instance-query.js';
 import { escapeKey, unescapeKey } from './keys.js';
+import { countStatuses, type StatusCountOptions } from './status-count-scan.js';
 import { exceedsTableLimit, instanceColumnBlobName, type LargeMessages } from './large-messages.js';
 
 export type InstanceRow = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
@@ -195,20 +195,9 @@ export class InstancesTable {
     return message.TaskMessage?.Event?.Input ?? null;
   }
 
-  /** Instances per runtime status, reading only the RuntimeStatus column of each matching row. */
-  async countByStatus(query: InstanceQuery, abortSignal?: AbortSignal): Promise<Record<RuntimeStatus, number>> {
-    const counts = Object.fromEntries(RUNTIME_STATUSES.map((s) => [s, 0])) as Record<RuntimeStatus, number>;
-    const rows = this.client.listEntities<{ RuntimeStatus?: string }>({
-      queryOptions: { filter: instanceFilter(query), select: ['RuntimeStatus'] },
-      abortSignal,
-    });
-    for await (const page of rows.byPage({ maxPageSize: 1000 })) {
-      for (const row of page) {
-        const status = fieldText(row.RuntimeStatus);
-        if (status in counts) counts[status as RuntimeStatus]++;
-      }
-    }
-    return counts;
+  /** Instances per runtime status, reading only the RuntimeStatus column (and a few keys) of matching rows. */
+  async countByStatus(query: InstanceQuery, options: StatusCountOptions = {}): Promise<Record<RuntimeStatus, number>> {
+    return countStatuses(this.client, query, options);
   }
 
   async delete(instanceId: string): Promise<void> {

@@ -161,7 +161,7 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
   }
 
   countInstances(query: InstanceQuery, options: { abortSignal?: AbortSignal } = {}): Promise<Record<RuntimeStatus, number>> {
-    return this.instances.countByStatus(query, options.abortSignal);
+    return this.instances.countByStatus(query, { abortSignal: options.abortSignal });
   }
 
   async createInstance(request: CreateInstanceRequest): Promise<void> {
