@@ -99,7 +99,7 @@ describe('counts per status over sliced key ranges', () => {
   it.each([
     ['pages of 1,000', {}],
     ['pages of 7, 4 in flight', { pageSize: 7, concurrency: 4 }],
-    ['pages of 3, one at a time', { pageSize: 3, concurrency: 1 }],
+    ['pages of 5, 2 in flight', { pageSize: 5, concurrency: 2 }],
   ])('are exact for every filter with %s', async (_label, options) => {
     for (const [what, query, keep] of cases) {
       expect(await store.instances.countByStatus(query, options), what).toEqual(expected(rows, keep));
