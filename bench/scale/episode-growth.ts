@@ -1,0 +1,238 @@
+// Per-episode time as one instance's history grows (issue 14 item 1): an orchestrator that waits
+// for external events forever, on the in-process worker. Events are raised one at a time near
+// ~1,000 and near ~20,000 history events, and each episode that absorbs one is timed from the start
+// of the control-queue receive that delivered it to the end of its checkpoint (load, replay,
+// commit). In between the history grows by events raised in bulk, which the worker absorbs up to
+// 32 per episode, so that reaching 20,000 events takes seconds to a minute, not the quarter of an
+// hour one event per episode would.
+// Standalone: npx tsx bench/scale/episode-growth.ts [--small 1000] [--large 20000] [--samples 30] [--cache-off]
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import type { OrchestrationContext } from 'durable-functions';
+import { loadConfig } from '../../src/config.js';
+import { InstanceEvents } from '../../src/services/instance-events.js';
+import { createManagementService } from '../../src/services/management-service.js';
+import { startAzurite } from '../../src/storage/azure/azurite.js';
+import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
+import type { OrchestrationWorkItem, WorkItemStore, WorkItemStoreProvider } from '../../src/storage/port.js';
+import { startWorker, Registry } from '../../src/worker/index.js';
+import { percentile, runIfMain, sleep, type Figure } from '../scale-support.js';
+
+const HUB = 'EpisodeGrowth';
+const INSTANCE = 'growing';
+const EVENT = 'Tick';
+/** Raises in flight while growing: enough to keep the worker's 32-message receives full. */
+const RAISES_IN_FLIGHT = 48;
+
+interface Episode {
+  /** History events before the episode. */
+  before: number;
+  /** History events after its checkpoint. */
+  after: number;
+  events: number;
+  loadMs: number;
+  planMs: number;
+  commitMs: number;
+  totalMs: number;
+}
+
+/** The instance's episodes as the worker runs them, timed around the store calls that bound them. */
+class EpisodeClock {
+  readonly episodes: Episode[] = [];
+  absorbed = 0;
+  historyLength = 0;
+  private readonly fetched = new Map<OrchestrationWorkItem, { began: number; loaded: number }>();
+  private waiting: (() => void)[] = [];
+
+  wrap(provider: WorkItemStoreProvider): WorkItemStoreProvider {
+    return {
+      workItems: (connection, hub) => {
+        const inner = provider.workItems(connection, hub);
+        const store = Object.create(inner) as WorkItemStore;
+        store.fetchOrchestrationWorkItems = async (partition, options) => {
+          const began = performance.now();
+          const items = await inner.fetchOrchestrationWorkItems(partition, options);
+          const loaded = performance.now();
+          for (const item of items) if (item.instanceId === INSTANCE) this.fetched.set(item, { began, loaded });
+          return items;
+        };
+        store.completeOrchestrationWorkItem = async (item, commit) => {
+          const planned = performance.now();
+          await inner.completeOrchestrationWorkItem(item, commit);
+          const times = this.fetched.get(item);
+          if (!times) return;
+          this.fetched.delete(item);
+          const done = performance.now();
+          const after = item.history.length + (commit.checkpoint?.newEvents.length ?? 0);
+          const events = item.messages.filter((m) => m.event.EventType === 'EventRaised').length;
+          this.episodes.push({
+            before: item.history.length,
+            after,
+            events,
+            loadMs: times.loaded - times.began,
+            planMs: planned - times.loaded,
+            commitMs: done - planned,
+            totalMs: done - times.began,
+          });
+          this.absorbed += events;
+          this.historyLength = after;
+          for (const wake of this.waiting.splice(0)) wake();
+        };
+        return store;
+      },
+    };
+  }
+
+  /** Resolves once `absorbed` reaches `count` (the worker checkpointed that many raised events). */
+  async until(count: number, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.absorbed < count) {
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`the worker absorbed ${this.absorbed} of ${count} events in time`);
+      await Promise.race([new Promise<void>((r) => this.waiting.push(r)), sleep(Math.min(left, 1000))]);
+    }
+  }
+}
+
+function growthRegistry(): Registry {
+  const registry = new Registry();
+  registry.orchestration('WaitForever', function* (context: OrchestrationContext) {
+    for (;;) yield context.df.waitForExternalEvent(EVENT);
+  });
+  return registry;
+}
+
+interface Phase {
+  historyAtStart: number;
+  historyAtEnd: number;
+  episodes: Episode[];
+}
+
+const median = (values: number[]) => percentile(values, 50);
+
+export interface EpisodeGrowthOptions {
+  small?: number;
+  large?: number;
+  samples?: number;
+  /** Run with the history cache and replay sessions off (every episode reads and replays it all). */
+  cacheOff?: boolean;
+}
+
+export async function measure(options: EpisodeGrowthOptions = {}) {
+  const small = options.small ?? 1000;
+  const large = options.large ?? 20_000;
+  const samples = options.samples ?? 30;
+  const azurite = await startAzurite();
+  const config = loadConfig({
+    AzureWebJobsStorage: azurite.connectionString,
+    TASKHUB_HUB_NAME: HUB,
+    TASKHUB_NO_AUTH: 'true',
+    TASKHUB_HISTORY_CACHE_MB: options.cacheOff ? '0' : '',
+    TASKHUB_STORAGE_TRY_TIMEOUT_MS: '30000',
+  });
+  const stores = createAzureStoreProvider(config);
+  const events = new InstanceEvents();
+  const clock = new EpisodeClock();
+  const hub = { connection: config.defaultConnection, taskHub: HUB };
+  await stores.management(config.defaultConnection, HUB).ensure();
+  const worker = await startWorker({
+    config,
+    stores: clock.wrap(stores),
+    events,
+    logger: pino({ level: 'silent' }),
+    registry: growthRegistry(),
+    tuning: { replaySessions: !options.cacheOff },
+  });
+  const service = createManagementService({ stores, config, events });
+  let raised = 0;
+  const raise = async () => {
+    raised++;
+    await service.raiseEvent(hub, INSTANCE, EVENT, raised);
+  };
+
+  /** Raises events in bulk until the history holds about `target` events, then lets the worker catch up. */
+  const growTo = async (target: number) => {
+    const began = performance.now();
+    const from = clock.historyLength;
+    // Each raised event adds one history event, plus two per episode (OrchestratorStarted/Completed).
+    const needed = () => target - clock.historyLength - (raised - clock.absorbed);
+    await Promise.all(
+      Array.from({ length: RAISES_IN_FLIGHT }, async () => {
+        while (needed() > 0) await raise();
+      }),
+    );
+    await clock.until(raised, 600_000);
+    const seconds = (performance.now() - began) / 1000;
+    console.log(
+      `  grew ${from} -> ${clock.historyLength} history events in ${seconds.toFixed(1)} s ` +
+        `(${((clock.historyLength - from) / seconds).toFixed(0)} events/s)`,
+    );
+  };
+
+  /** Raises `samples` events one at a time, each after the last was checkpointed; their episodes. */
+  const sample = async (): Promise<Phase> => {
+    const historyAtStart = clock.historyLength;
+    const first = clock.episodes.length;
+    for (let i = 0; i < samples; i++) {
+      await raise();
+      await clock.until(raised, 120_000);
+    }
+    const episodes = clock.episodes.slice(first).filter((e) => e.events === 1);
+    return { historyAtStart, historyAtEnd: clock.historyLength, episodes };
+  };
+
+  try {
+    await service.start(hub, { name: 'WaitForever', instanceId: INSTANCE });
+    await growTo(small);
+    const atSmall = await sample();
+    await growTo(large);
+    const atLarge = await sample();
+    return { atSmall, atLarge };
+  } finally {
+    await worker.stop();
+    await stores.close();
+    await azurite.stop();
+  }
+}
+
+function describe(label: string, phase: Phase): string {
+  const part = (pick: (e: Episode) => number) => median(phase.episodes.map(pick)).toFixed(1);
+  return (
+    `  ${label} (${phase.historyAtStart}-${phase.historyAtEnd} events, ${phase.episodes.length} episodes): ` +
+    `median ${part((e) => e.totalMs)} ms = receive+load ${part((e) => e.loadMs)} + plan ${part((e) => e.planMs)} ` +
+    `+ commit ${part((e) => e.commitMs)}; p90 ${percentile(
+      phase.episodes.map((e) => e.totalMs),
+      90,
+    ).toFixed(1)} ms`
+  );
+}
+
+export default async function run(options: EpisodeGrowthOptions = {}): Promise<Figure[]> {
+  const { atSmall, atLarge } = await measure(options);
+  console.log(describe('near 1k ', atSmall));
+  console.log(describe('near 20k', atLarge));
+  const small = median(atSmall.episodes.map((e) => e.totalMs));
+  const large = median(atLarge.episodes.map((e) => e.totalMs));
+  const ratio = large / small;
+  return [
+    {
+      figure: `episode time, one event into a history of ~${atSmall.historyAtStart} vs ~${atLarge.historyAtStart} events${options.cacheOff ? ' (cache off)' : ''}`,
+      value: `${small.toFixed(1)} ms vs ${large.toFixed(1)} ms (${ratio.toFixed(2)}x)`,
+      baseline: '63 ms vs 1,105 ms (17x)',
+      goal: '<= 2x',
+      met: ratio <= 2,
+    },
+  ];
+}
+
+await runIfMain(import.meta.url, () => {
+  const { values } = parseArgs({
+    options: { small: { type: 'string' }, large: { type: 'string' }, samples: { type: 'string' }, 'cache-off': { type: 'boolean' } },
+  });
+  return run({
+    small: values.small ? Number(values.small) : undefined,
+    large: values.large ? Number(values.large) : undefined,
+    samples: values.samples ? Number(values.samples) : undefined,
+    cacheOff: values['cache-off'],
+  });
+});
