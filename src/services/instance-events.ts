@@ -31,12 +31,15 @@ export class InstanceEvents {
     this.emitter.emit(key(change.taskHub, change.instanceId), change);
   }
 
-  /** A client operation enqueued a control-queue message for `taskHub`. */
-  queued(taskHub: string): void {
-    this.emitter.emit(QUEUED, taskHub);
+  /**
+   * A client operation enqueued a control-queue message for `taskHub`: for `instanceId` when it is
+   * known (the worker then wakes only the partition that receives it), else for any instance.
+   */
+  queued(taskHub: string, instanceId?: string): void {
+    this.emitter.emit(QUEUED, taskHub, instanceId);
   }
 
-  onQueued(listener: (taskHub: string) => void): () => void {
+  onQueued(listener: (taskHub: string, instanceId?: string) => void): () => void {
     this.emitter.on(QUEUED, listener);
     return () => this.emitter.off(QUEUED, listener);
   }

@@ -34,12 +34,14 @@ export function createManagementService(deps: ManagementServiceDeps): Management
   const hubs = createHubResolver(deps.stores, deps.config);
   const store = (hub: HubRef) => hubs.resolve(hub);
   const waits = createWaits(deps.events);
-  // Operations that enqueue a control message tell an in-process worker to poll now.
-  const queued = async <T>(hub: HubRef, operation: Promise<T>): Promise<T> => {
+  // Operations that enqueue a control message tell an in-process worker to poll now: only the
+  // partition of the instance addressed, when the operation names one.
+  const queued = async <T>(hub: HubRef, operation: Promise<T>, instance?: string | ((result: T) => string)): Promise<T> => {
     const result = await operation;
-    deps.events?.queued(hub.taskHub);
+    deps.events?.queued(hub.taskHub, typeof instance === 'function' ? instance(result) : instance);
     return result;
   };
+  const startedId = (result: { instanceId: string }) => result.instanceId;
 
   // The in-process worker serves only the configured hub on the default connection.
   const servedByLocalWorker = (hub: HubRef) =>
@@ -49,7 +51,7 @@ export function createManagementService(deps: ManagementServiceDeps): Management
   return {
     async start(hub, options) {
       const s = deps.createHubOnStart ? await hubs.resolveOrCreate(hub) : await store(hub);
-      return queued(hub, startInstance(s, options, servedByLocalWorker(hub) ? deps.orchestratorNames?.() : undefined));
+      return queued(hub, startInstance(s, options, servedByLocalWorker(hub) ? deps.orchestratorNames?.() : undefined), startedId);
     },
     async getStatus(hub, instanceId, options) {
       return getStatus(await store(hub), instanceId, options);
@@ -70,22 +72,23 @@ export function createManagementService(deps: ManagementServiceDeps): Management
       return purgeByFilter(await store(hub), filter, onProgress);
     },
     async raiseEvent(hub, instanceId, eventName, data, options) {
-      return queued(hub, control.raiseEvent(await store(hub), instanceId, eventName, data, options));
+      return queued(hub, control.raiseEvent(await store(hub), instanceId, eventName, data, options), instanceId);
     },
     async terminate(hub, instanceId, reason) {
-      return queued(hub, control.terminate(await store(hub), instanceId, reason));
+      return queued(hub, control.terminate(await store(hub), instanceId, reason), instanceId);
     },
     async suspend(hub, instanceId, reason) {
-      return queued(hub, control.suspend(await store(hub), instanceId, reason));
+      return queued(hub, control.suspend(await store(hub), instanceId, reason), instanceId);
     },
     async resume(hub, instanceId, reason) {
-      return queued(hub, control.resume(await store(hub), instanceId, reason));
+      return queued(hub, control.resume(await store(hub), instanceId, reason), instanceId);
     },
     async rewind(hub, instanceId, reason) {
+      // Rewind pokes the failed leaves of the tree, which may be other instances: wake every partition.
       return queued(hub, control.rewind(await store(hub), instanceId, reason));
     },
     async restart(hub, instanceId, options) {
-      return queued(hub, restartInstance(await store(hub), instanceId, options?.restartWithNewInstanceId !== false));
+      return queued(hub, restartInstance(await store(hub), instanceId, options?.restartWithNewInstanceId !== false), startedId);
     },
     async waitForCompletion(hub, instanceId, options) {
       return waits.waitForCompletion(await store(hub), instanceId, options, servedByLocalWorker(hub));

@@ -184,13 +184,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const ownerships: { taskHub: string; ownership: PartitionOwnership }[] = [];
   const activityDispatchers: ActivityDispatcher[] = [];
   const onError = (err: unknown) => logger.error({ err }, 'worker loop error');
-  const controlWaker = new Waker();
   const activityWaker = new Waker();
-  const served = new Set((options.hubs ?? [config.hubName]).map((h) => h.toLowerCase()));
+  /** Per served hub: wakes the loop of the partition an API operation in this process enqueued for (all without an instance). */
+  const clientWakeUps = new Map<string, (instanceId?: string) => void>();
   const stopCovering: (() => void)[] = [];
-  const stopListening = events.onQueued((hub) => {
-    if (served.has(hub.toLowerCase())) controlWaker.kick();
-  });
+  const stopListening = events.onQueued((hub, instanceId) => clientWakeUps.get(hub.toLowerCase())?.(instanceId));
 
   for (const hub of options.hubs ?? [config.hubName]) {
     const hubStore = stores.workItems(config.defaultConnection, hub);
@@ -198,6 +196,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const partitionWakers: Waker[] = [];
     const wakerOf = (partition: number) => (ownership.isOwned(partition) ? partitionWakers[partition] : undefined);
     const store = withWakeUps(hubStore, wakerOf, activityWaker);
+    clientWakeUps.set(hub.toLowerCase(), (instanceId) => {
+      if (instanceId === undefined) for (const waker of partitionWakers) waker.kick();
+      else void hubStore.partitionOf(instanceId).then((partition) => wakerOf(partition)?.kick(), onError);
+    });
     await store.ensure();
     ownerships.push({ taskHub: hub, ownership });
     // Waiters in this process need not poll instances whose checkpoints this worker notifies.
@@ -237,8 +239,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       const partition = p;
       const waker = new Waker();
       partitionWakers.push(waker);
-      // An API start in this process may target any partition: it still wakes them all.
-      controlWaker.sleepers.add(() => waker.kick());
       loops.push(
         pollLoop(
           async () => ownership.isOwned(partition) && (await orchestrations.pollOnce(partition)) > 0,
