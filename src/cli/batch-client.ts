@@ -4,6 +4,7 @@
 import type { BatchPlan, BatchProgress, BatchRequest } from '../services/batch/batch-contract.js';
 import { createBatchService } from '../services/batch/batch-service.js';
 import type { HubRef, ManagementService } from '../services/contract.js';
+import { stringifyJson } from '../services/json-text.js';
 import { filterQuery, toDomainError } from './http-client.js';
 import { DomainError } from '../domain/index.js';
 
@@ -34,7 +35,7 @@ export function createHttpBatchClient(options: { baseUrl: string; key?: string }
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : stringifyJson(body) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new DomainError('StorageUnavailable', `Cannot reach the taskhub server at ${new URL(origin).origin} (${cause}).`);

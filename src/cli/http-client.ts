@@ -14,7 +14,7 @@ import type {
   StatusObject,
 } from '../services/contract.js';
 import { JsonText, stringifyJson } from '../services/json-text.js';
-import { parseLosslessJson } from './lossless-json.js';
+import { parseLosslessJson } from '../services/lossless-json.js';
 
 const BASE_PATH = '/runtime/webhooks/durabletask';
 

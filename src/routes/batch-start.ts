@@ -7,10 +7,14 @@ import { query } from '../schemas/queries.js';
 import { ref } from '../schemas/shared.js';
 import type { BatchRequest } from '../services/batch/batch-contract.js';
 import { BATCH_CONCURRENCY } from '../services/batch/batch-runner.js';
+import { parseLosslessJson } from '../services/lossless-json.js';
 import { hubOf, publicOrigin, type App, type RouteDeps } from './route-context.js';
 import { parseJsonBody } from './json-body.js';
 import { parseFilter } from './query-values.js';
 import { hubErrors, scoped, type SchemaScope } from './route-schema.js';
+
+/** The member of a batch request that carries a caller's payload (raiseEvent's data). */
+const BATCH_PAYLOAD_MEMBERS: ReadonlySet<string> = new Set(['eventData']);
 
 export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope): void {
   app.post(
@@ -39,7 +43,8 @@ export function registerBatchStart(app: App, deps: RouteDeps, scope: SchemaScope
       preValidation: (request, _reply, done) => {
         const json = parseJsonBody(request.body);
         // The schema checks it right after this hook.
-        request.body = (json ? JSON.parse(json.text) : {}) as typeof request.body;
+        // eventData stays the caller's JSON text (JSON.parse would round 12345678901234567890 and turn 1.0 into 1).
+        request.body = (json ? parseLosslessJson(json.text, BATCH_PAYLOAD_MEMBERS) : {}) as typeof request.body;
         done();
       },
     },

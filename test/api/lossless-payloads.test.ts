@@ -62,6 +62,21 @@ describe('lossless payloads', () => {
     expect(await queuedInput(id, 'EventRaised')).toBe(data);
   });
 
+  it('queues the event data of a batch raiseEvent exactly as sent', async () => {
+    const id = await startInstance(t, 'Hello', 'lossless-batch-event');
+    const data = `[${BIG}, 1.0, {"ratio":2.50}]`;
+    const body = `{"operation":"raiseEvent","instanceIds":["${id}"],"eventName":"Approval","eventData":${data}}`;
+    const res = await t.call('POST', `${BASE}/instances/batch`, { body, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(202);
+    let progress = res.json() as { id: string; state: string; done: number };
+    for (let i = 0; i < 200 && progress.state === 'Running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      progress = (await t.call('GET', `${BASE}/batches/${progress.id}`)).json();
+    }
+    expect(progress).toMatchObject({ state: 'Completed', done: 1 });
+    expect(await queuedInput(id, 'EventRaised')).toBe(data);
+  });
+
   it('returns stored outputs and custom status as written, and the raw output from wait', async () => {
     const id = await startInstance(t, 'Hello', 'lossless-output');
     await setInstanceState(t.store, id, 'Completed', { output: `{"total":${BIG},"avg":2.50}`, customStatus: '1.0' });

@@ -2,6 +2,7 @@
 // --confirm, outcomes per instance, a retry reports everything skipped.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { peekControlMessages } from '../api/storage-peek.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { freshHubName } from '../helpers/hub.js';
 import { createHub, direct, parseJson, runCli, setStateAsWorkerWould } from './cli-helpers.js';
@@ -87,6 +88,15 @@ for (const transport of ['direct', 'http'] as const) {
         const status = parseJson<{ runtimeStatus: string }>(await runCli(['get-runtime-status', ...args(), '--id', id, '--json']));
         expect(status.runtimeStatus).toBe('Pending');
       }
+    });
+
+    it('raises an event with its data exactly as typed (no number rounded)', async () => {
+      const data = '[12345678901234567890, 1.0]';
+      expect((await runCli(['start-new', ...args(), '--function-name', 'Approve', '--id', 'e1'])).code).toBe(0);
+      const ran = await runCli(['batch', 'raiseEvent', ...args(), '--instance-ids', 'e1', '--event-name', 'Go', '--event-data', data]);
+      expect(ran.code, ran.stderr).toBe(0);
+      const sent = (await peekControlMessages(hub)).map((m) => m.json.TaskMessage as { Event: { Name?: string; Input?: string } });
+      expect(sent.find((m) => m.Event.Name === 'Go')?.Event.Input).toBe(data);
     });
 
     it('exits 1 and names the failures; usage errors exit 2', async () => {

@@ -1,20 +1,24 @@
-// Reads the server's JSON answers without losing what JSON.parse loses: the server writes payloads
-// (input, output, custom status, entity state) as the caller's JSON text, so the CLI keeps them as
-// that text (JsonText, printed verbatim), and keeps any other number whose text a JS number would
-// change (12345678901234567890, 1.0) as its text too. Everything else reads as JSON.parse reads it.
+// Reads JSON without losing what JSON.parse loses: members that hold a caller's payload stay that
+// payload's text (JsonText, written back verbatim), and any other number whose text a JS number
+// would change (12345678901234567890, 1.0) stays its text too. Everything else reads as JSON.parse
+// reads it. The CLI reads the server's answers with it (payloads in the status object and entity
+// list); the server reads request bodies that carry a payload among other members (batches).
 
-import { JsonText } from '../services/json-text.js';
+import { JsonText } from './json-text.js';
 
 /** Members whose value is a caller's payload, in the status object and the entity list. */
-const PAYLOAD_MEMBERS: ReadonlySet<string> = new Set(['input', 'output', 'customStatus', 'state']);
+export const ANSWER_PAYLOAD_MEMBERS: ReadonlySet<string> = new Set(['input', 'output', 'customStatus', 'state']);
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const WHITESPACE = /[ \t\n\r]*/y;
 
-/** JSON text -> values, with payload members and unrepresentable numbers as JsonText. Throws SyntaxError. */
-export function parseLosslessJson(text: string): unknown {
-  const reader = new Reader(text);
+/**
+ * JSON text -> values, with the members named in `payloadMembers` (at any depth; a string or null
+ * stays a plain value) and unrepresentable numbers as JsonText. Throws SyntaxError.
+ */
+export function parseLosslessJson(text: string, payloadMembers: ReadonlySet<string> = ANSWER_PAYLOAD_MEMBERS): unknown {
+  const reader = new Reader(text, payloadMembers);
   const value = reader.value(false);
   reader.skipWhitespace();
   if (reader.at < text.length) reader.fail('unexpected text after the value');
@@ -24,10 +28,13 @@ export function parseLosslessJson(text: string): unknown {
 class Reader {
   at = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly payloadMembers: ReadonlySet<string>,
+  ) {}
 
   fail(what: string): never {
-    throw new SyntaxError(`Invalid JSON from the server at offset ${this.at}: ${what}.`);
+    throw new SyntaxError(`Invalid JSON at offset ${this.at}: ${what}.`);
   }
 
   skipWhitespace(): void {
@@ -98,7 +105,7 @@ class Reader {
       this.skipWhitespace();
       const key = JSON.parse(this.token(STRING) ?? this.fail('expected a member name')) as string;
       this.expect(':');
-      const value = this.value(PAYLOAD_MEMBERS.has(key));
+      const value = this.value(this.payloadMembers.has(key));
       // defineProperty: a member named __proto__ is data, as JSON.parse treats it.
       Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
       if (this.consume(',')) continue;
