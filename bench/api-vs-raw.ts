@@ -1,24 +1,36 @@
 // Prints the cost of the HTTP layer over raw storage calls, in one run against one Azurite:
-//   1. GET /instances/{id} req/s through the server vs TableClient.getEntity calls/s on the same rows,
-//      each from a client thread of its own (as a real client is a process of its own)
+//   1. GET /instances/{id} through the taskhub server vs TableClient.getEntity on the same rows:
+//      reads per second, CPU per read and storage requests per read. The server is the real
+//      composition root (production logger, metrics) in a process of its own; each client is a
+//      process of its own, so every party's CPU is its own. The comparable pair: the server's CPU
+//      per GET (HTTP server + the getEntity it makes) against the raw client's CPU per getEntity
+//      (the SDK call alone); the difference is what the HTTP API costs per request.
 //   2. listing 10,000 instances through x-ms-continuation-token paging vs a raw table scan
-// Usage: npm run bench:api [-- --seconds 5 --concurrency 1,16 --instances 10000]
+// Both the server and the raw client reach Azurite through a counting proxy, so storage requests
+// are counted for each; the proxy adds the same hop to both paths.
+// Usage: npm run bench:api [-- --seconds 5 --concurrency 1,16 --instances 10000 --log-level info
+//                             --profile <dir>]   (--profile: the server runs with node --cpu-prof)
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TableClient } from '@azure/data-tables';
-import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startAzurite } from '../src/storage/azure/azurite.js';
 import { escapeKey } from '../src/storage/azure/keys.js';
 import { createAzureStoreProvider } from '../src/storage/azure/index.js';
+import { startRequestCounter, type RequestCounter } from './storage-request-counter.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '1,16' },
     instances: { type: 'string', default: '10000' },
+    'log-level': { type: 'string', default: 'info' },
+    profile: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -28,13 +40,63 @@ const instanceCount = Number(values.instances);
 const KEY = 'bench-key';
 const HUB = 'BenchHub';
 
-/** Point reads from a client thread; returns successful reads per second. */
-async function clientLoad(job: Record<string, unknown>, concurrency: number): Promise<number> {
-  const worker = new Worker(new URL('./client-load.mjs', import.meta.url), { workerData: { ...job, seconds, concurrency } });
-  const [result] = (await once(worker, 'message')) as [{ done: number; failed: number }];
-  if (result.failed > 0) throw new Error(`${result.failed} reads failed`);
-  return result.done / seconds;
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+/** Sends a message and resolves with the next message the child sends back. */
+async function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
+  const answer = once(child, 'message');
+  child.send(message as string);
+  return ((await answer) as [T])[0];
 }
+
+interface Side {
+  readsPerSecond: number;
+  /** CPU microseconds per read of the measured party. */
+  cpuPerRead: number;
+  /** CPU microseconds per read of the load-generating client (for the server path). */
+  clientCpuPerRead: number;
+  storagePerRead: Map<string, number>;
+}
+
+/**
+ * Point reads from a client process. `measuredCpu` reads the CPU of the party under test (the
+ * server) at the window's start and end; without it the client itself is the party under test.
+ */
+async function clientLoad(
+  job: Record<string, unknown>,
+  concurrency: number,
+  counter: RequestCounter,
+  measuredCpu?: () => Promise<number>,
+): Promise<Side> {
+  const client = fork(fileURLToPath(new URL('./client-load.mjs', import.meta.url)), { execArgv: [] });
+  try {
+    await ask(client, { ...job, seconds, concurrency });
+    const cpuBefore = measuredCpu ? await measuredCpu() : 0;
+    counter.reset();
+    const result = await ask<{ done: number; failed: number; cpu: number }>(client, 'go');
+    const cpuAfter = measuredCpu ? await measuredCpu() : 0;
+    const counts = counter.counts();
+    if (result.failed > 0) throw new Error(`${result.failed} reads failed`);
+    const storagePerRead = new Map([...counts].map(([kind, n]) => [kind, n / result.done]));
+    return {
+      readsPerSecond: result.done / seconds,
+      cpuPerRead: measuredCpu ? (cpuAfter - cpuBefore) / result.done : result.cpu / result.done,
+      clientCpuPerRead: result.cpu / result.done,
+      storagePerRead,
+    };
+  } finally {
+    client.kill();
+  }
+}
+
+const perRead = (counts: Map<string, number>) => {
+  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  const kinds = [...counts].map(([kind, n]) => `${kind} ${n.toFixed(2)}`).join(', ');
+  return `${total.toFixed(2)} (${kinds || 'none'})`;
+};
 
 function median(runs: { ms: number; rows: number }[]): { ms: number; rows: number } {
   return [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)];
@@ -46,7 +108,34 @@ async function timed(op: () => Promise<number>): Promise<{ ms: number; rows: num
   return { ms: performance.now() - started, rows };
 }
 
+/** The server in a process of its own, as `npm start` runs it (minus the worker). */
+async function startServerProcess(connectionString: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(fileURLToPath(new URL('./api-server-process.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx', ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [])],
+    env: {
+      ...process.env,
+      AzureWebJobsStorage: connectionString,
+      TASKHUB_HUB_NAME: HUB,
+      TASKHUB_KEYS: KEY,
+      TASKHUB_WORKER: 'false',
+      TASKHUB_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: values['log-level'],
+    },
+    // Log lines go nowhere, as cheaply as a container's stdout would take them.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const [first] = (await Promise.race([once(child, 'message'), once(child, 'exit')])) as [{ url: string } | number];
+  if (typeof first !== 'object') throw new Error(`the server process exited (${first})`);
+  return { child, url: first.url };
+}
+
+console.log(`load average at start: ${load()}`);
 const azurite = await startAzurite();
+const counter = await startRequestCounter(azurite.connectionString);
+const dataDir = await mkdtemp(join(tmpdir(), 'taskhub-bench-api-'));
+let server: ChildProcess | undefined;
 try {
   const config = loadConfig({
     AzureWebJobsStorage: azurite.connectionString,
@@ -57,7 +146,6 @@ try {
   const stores = createAzureStoreProvider(config);
   const store = stores.adapter('AzureWebJobsStorage', HUB);
   await store.ensure();
-
   process.stdout.write(`seeding ${instanceCount} instances... `);
   const ids = Array.from({ length: instanceCount }, (_, i) => `bench-${String(i).padStart(6, '0')}`);
   const now = new Date();
@@ -82,22 +170,31 @@ try {
   }
   console.log('done');
 
-  const app = await buildApp({ config, stores, keys: [KEY], logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/runtime/webhooks/durabletask`;
+  const started = await startServerProcess(counter.connectionString, dataDir);
+  server = started.child;
+  const serverProcess = started.child;
+  const serverCpu = async () => (await ask<{ cpu: number }>(serverProcess, 'cpu')).cpu;
+  const origin = `${started.url}/runtime/webhooks/durabletask`;
   const headers = { 'x-functions-key': KEY };
-  const table = TableClient.fromConnectionString(azurite.connectionString, `${HUB}Instances`, { allowInsecureConnection: true });
+  const table = TableClient.fromConnectionString(counter.connectionString, `${HUB}Instances`, { allowInsecureConnection: true });
   const hot = ids.slice(0, 1000);
 
   const urls = hot.map((id) => `${origin}/instances/${id}`);
   for (const concurrency of concurrencyLevels) {
-    const server = await clientLoad({ kind: 'http', urls, headers }, concurrency);
+    const viaServer = await clientLoad({ kind: 'http', urls, headers }, concurrency, counter, serverCpu);
     const raw = await clientLoad(
-      { kind: 'table', connectionString: azurite.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) },
+      { kind: 'table', connectionString: counter.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) },
       concurrency,
+      counter,
     );
     console.log(
-      `GET status, ${concurrency} in flight: server ${server.toFixed(0)} req/s, raw getEntity ${raw.toFixed(0)} calls/s, ratio ${(server / raw).toFixed(2)} (goal >= 0.85)`,
+      `GET status, ${concurrency} in flight: server ${viaServer.readsPerSecond.toFixed(0)} req/s, raw getEntity ${raw.readsPerSecond.toFixed(0)} calls/s, ratio ${(viaServer.readsPerSecond / raw.readsPerSecond).toFixed(2)}`,
+    );
+    console.log(
+      `  CPU per read: server process ${viaServer.cpuPerRead.toFixed(0)} us/request, raw client ${raw.cpuPerRead.toFixed(0)} us/getEntity, ratio ${(viaServer.cpuPerRead / raw.cpuPerRead).toFixed(2)} (goal <= 1.10); HTTP load client ${viaServer.clientCpuPerRead.toFixed(0)} us/request`,
+    );
+    console.log(
+      `  storage requests per read: server ${perRead(viaServer.storagePerRead)}, raw ${perRead(raw.storagePerRead)} (goal: one point read)`,
     );
   }
 
@@ -131,7 +228,14 @@ try {
   console.log(
     `list ${listed.rows} instances (median of 5): server paging ${listed.ms.toFixed(0)} ms, raw scan ${scanned.ms.toFixed(0)} ms (${scanned.rows} rows), ratio ${(scanned.ms / listed.ms).toFixed(2)} (goal >= 0.9)`,
   );
-  await app.close();
 } finally {
+  if (server?.connected) {
+    const exited = once(server, 'exit');
+    server.send('stop');
+    await exited;
+  }
+  await counter.close();
   await azurite.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  console.log(`load average at end: ${load()}`);
 }

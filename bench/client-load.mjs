@@ -1,16 +1,18 @@
-// Plain JavaScript: worker threads do not inherit tsx's loader on Node 20.
-// Client thread for bench/api-vs-raw.ts: keeps `concurrency` point reads in flight for `seconds`,
-// either GET requests to the server or TableClient.getEntity calls straight to storage. Both kinds
-// of client run on their own thread, as a real client would run in its own process.
+// Plain JavaScript: run without tsx's loader, so the process holds only what a client needs.
+// Client process for bench/api-vs-raw.ts: keeps `concurrency` point reads in flight for `seconds`,
+// either GET requests to the server or TableClient.getEntity calls straight to storage. Each client
+// is a process of its own (as a real client is), so its CPU per read is its own.
+// IPC: <- job; after a warm-up -> { ready }; <- 'go'; after the window -> { done, failed, cpu }
+// (cpu: this process's user + system microseconds during the window).
 import { Agent, request } from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
+import { once } from 'node:events';
 import { TableClient } from '@azure/data-tables';
 
 /**
- * @type {{ kind: 'http', urls: string[], headers: Record<string, string>, seconds: number, concurrency: number }
- *   | { kind: 'table', connectionString: string, table: string, keys: string[], seconds: number, concurrency: number }}
+ * @typedef {{ kind: 'http', urls: string[], headers: Record<string, string>, seconds: number, concurrency: number }
+ *   | { kind: 'table', connectionString: string, table: string, keys: string[], seconds: number, concurrency: number }} Job
  */
-const job = workerData;
+const [job] = /** @type {[Job]} */ (await once(process, 'message'));
 
 /** @returns {(i: number) => Promise<boolean>} */
 function httpClient() {
@@ -36,8 +38,16 @@ function tableClient() {
 }
 
 const read = job.kind === 'http' ? httpClient() : tableClient();
-// Warm-up (connections, JIT) before the measured window.
-for (let i = 0; i < 200; i++) await read(i);
+// Warm-up (connections, JIT) before the measured window, with the window's concurrency.
+await Promise.all(
+  Array.from({ length: job.concurrency }, async (_, worker) => {
+    for (let i = worker; i < 400; i += job.concurrency) await read(i);
+  }),
+);
+const go = once(process, 'message');
+process.send?.({ ready: true });
+await go;
+const cpuBefore = process.cpuUsage();
 const deadline = performance.now() + job.seconds * 1000;
 let done = 0;
 let failed = 0;
@@ -49,4 +59,5 @@ await Promise.all(
     }
   }),
 );
-parentPort?.postMessage({ done, failed });
+const cpu = process.cpuUsage(cpuBefore);
+process.send?.({ done, failed, cpu: cpu.user + cpu.system }, () => process.exit(0));
