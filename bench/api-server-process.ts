@@ -1,20 +1,39 @@
 // The taskhub server as bench/api-vs-raw.ts runs it: the real composition root (startServer, with
 // the production logger, metrics and instrumented stores) in a process of its own, so its CPU is
 // the server's alone. Configured through the environment like `npm start`; answers over IPC:
-//   -> { url }                     once listening
-//   <- 'cpu'  -> { cpu: micros }   user + system CPU of this process so far
-//   <- 'stop' -> closes and exits  (a --cpu-prof profile is written on exit)
+//   -> { url }                          once listening
+//   <- 'cpu'           -> { cpu }       user + system CPU microseconds of this process so far
+//   <- 'profile-start' -> { ok }        starts the V8 CPU profiler (only the measured window)
+//   <- { profileTo }   -> { ok }        stops it and writes the .cpuprofile file
+//   <- 'stop'                           closes and exits
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 
 const send = (message: unknown) => process.send?.(message);
 const server = await startServer(loadConfig(process.env));
-process.on('message', (message) => {
+const profiler = new Session();
+
+async function answer(message: unknown): Promise<void> {
   if (message === 'cpu') {
     const { user, system } = process.cpuUsage();
     send({ cpu: user + system });
+  } else if (message === 'profile-start') {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    send({ ok: true });
+  } else if (typeof message === 'object' && message !== null && 'profileTo' in message) {
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    await writeFile(String(message.profileTo), JSON.stringify(profile));
+    send({ ok: true });
   } else if (message === 'stop') {
-    void server.close().then(() => process.exit(0));
+    await server.close();
+    process.exit(0);
   }
-});
+}
+
+process.on('message', (message) => void answer(message));
 send({ url: server.url });

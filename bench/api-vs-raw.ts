@@ -9,10 +9,12 @@
 // Both the server and the raw client reach Azurite through a counting proxy, so storage requests
 // are counted for each; the proxy adds the same hop to both paths.
 // Usage: npm run bench:api [-- --seconds 5 --concurrency 1,16 --instances 10000 --log-level info
-//                             --profile <dir>]   (--profile: the server runs with node --cpu-prof)
+//                             --profile <dir>]
+// --profile writes a V8 CPU profile of the server process over each measured GET window (open it in
+// Chrome DevTools or VS Code); the profiler's own cost is then in that run's CPU figures.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,14 +72,17 @@ async function clientLoad(
   concurrency: number,
   counter: RequestCounter,
   measuredCpu?: () => Promise<number>,
+  profile?: { server: ChildProcess; file: string },
 ): Promise<Side> {
   const client = fork(fileURLToPath(new URL('./client-load.mjs', import.meta.url)), { execArgv: [] });
   try {
     await ask(client, { ...job, seconds, concurrency });
+    if (profile) await ask(profile.server, 'profile-start');
     const cpuBefore = measuredCpu ? await measuredCpu() : 0;
     counter.reset();
     const result = await ask<{ done: number; failed: number; cpu: number }>(client, 'go');
     const cpuAfter = measuredCpu ? await measuredCpu() : 0;
+    if (profile) await ask(profile.server, { profileTo: profile.file });
     const counts = counter.counts();
     if (result.failed > 0) throw new Error(`${result.failed} reads failed`);
     const storagePerRead = new Map([...counts].map(([kind, n]) => [kind, n / result.done]));
@@ -111,7 +116,7 @@ async function timed(op: () => Promise<number>): Promise<{ ms: number; rows: num
 /** The server in a process of its own, as `npm start` runs it (minus the worker). */
 async function startServerProcess(connectionString: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(fileURLToPath(new URL('./api-server-process.ts', import.meta.url)), {
-    execArgv: ['--import', 'tsx', ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [])],
+    execArgv: ['--import', 'tsx'],
     env: {
       ...process.env,
       AzureWebJobsStorage: connectionString,
@@ -134,6 +139,7 @@ async function startServerProcess(connectionString: string, dataDir: string): Pr
 console.log(`load average at start: ${load()}`);
 const azurite = await startAzurite();
 const counter = await startRequestCounter(azurite.connectionString);
+if (values.profile) await mkdir(values.profile, { recursive: true });
 const dataDir = await mkdtemp(join(tmpdir(), 'taskhub-bench-api-'));
 let server: ChildProcess | undefined;
 try {
@@ -181,7 +187,10 @@ try {
 
   const urls = hot.map((id) => `${origin}/instances/${id}`);
   for (const concurrency of concurrencyLevels) {
-    const viaServer = await clientLoad({ kind: 'http', urls, headers }, concurrency, counter, serverCpu);
+    const profile = values.profile
+      ? { server: serverProcess, file: join(values.profile, `get-status-${concurrency}.cpuprofile`) }
+      : undefined;
+    const viaServer = await clientLoad({ kind: 'http', urls, headers }, concurrency, counter, serverCpu, profile);
     const raw = await clientLoad(
       { kind: 'table', connectionString: counter.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) },
       concurrency,
@@ -229,6 +238,7 @@ try {
     `list ${listed.rows} instances (median of 5): server paging ${listed.ms.toFixed(0)} ms, raw scan ${scanned.ms.toFixed(0)} ms (${scanned.rows} rows), ratio ${(scanned.ms / listed.ms).toFixed(2)} (goal >= 0.9)`,
   );
 } finally {
+  if (values.profile) console.log(`server CPU profiles in ${values.profile}`);
   if (server?.connected) {
     const exited = once(server, 'exit');
     server.send('stop');

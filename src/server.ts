@@ -10,12 +10,12 @@
 import { isServerEntry, onStopSignal } from './signals.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareDataFolder } from './data-folder.js';
 import { lockDataFolder } from './data-folder-lock.js';
-import { logSerializers, redactSecrets } from './plugins/logging.js';
+import { redactSecrets } from './plugins/logging.js';
 import { localUrl, publishServerAddress } from './server-address.js';
+import { createServerLogger } from './server-logger.js';
 import { loadServerModules, systemKeys, whenAll } from './server-support.js';
 import { Shutdown } from './shutdown.js';
 import { startAzurite } from './storage/azure/azurite.js';
@@ -43,8 +43,10 @@ export async function startServer(initial: Config, options: StartServerOptions =
   const began = performance.now();
   const timings: Record<string, number> = {};
   const mark = (phase: string) => (timings[phase] = Math.round(performance.now() - began));
-  const logger = pino({ level: initial.logLevel, serializers: { err: logSerializers.err } });
+  const serverLogger = createServerLogger(initial.logLevel);
+  const { logger } = serverLogger;
   const shutdown = new Shutdown(logger);
+  shutdown.finally(() => Promise.resolve(serverLogger.stop()));
   const abandoned = () => {
     if (shutdown.signal.aborted) throw new Error('start-up abandoned: stop requested');
   };

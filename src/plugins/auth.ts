@@ -32,12 +32,28 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 export function keyMatcher(keys: readonly string[]): (candidate: string) => boolean {
-  const digests = keys.map(digest);
+  const classify = keyClassifier(keys, []);
+  return (candidate) => classify(candidate) === 'admin';
+}
+
+/**
+ * The role a presented key grants: `admin` for a system key, `read` for a read key, else undefined.
+ * The key set's digests are computed once; per request the candidate is hashed once and compared
+ * with every digest of both lists, so timing tells neither which kind of key was sent nor its length.
+ */
+function keyClassifier(adminKeys: readonly string[], readKeys: readonly string[]): (candidate: string) => 'admin' | 'read' | undefined {
+  const digests = [...adminKeys.map(digest), ...readKeys.map(digest)];
+  const adminCount = adminKeys.length;
   return (candidate) => {
     const given = digest(candidate);
-    let ok = false;
-    for (const expected of digests) ok = timingSafeEqual(given, expected) || ok;
-    return ok;
+    let admin = false;
+    let reader = false;
+    for (let i = 0; i < digests.length; i++) {
+      const equal = timingSafeEqual(given, digests[i]);
+      if (i < adminCount) admin = equal || admin;
+      else reader = equal || reader;
+    }
+    return admin ? 'admin' : reader ? 'read' : undefined;
   };
 }
 
@@ -54,8 +70,7 @@ const isDocs = (url: string | undefined) => url !== undefined && (url === '/docs
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   if (options.noAuth) return;
   if (options.keys.length === 0) throw new Error('At least one system key is required unless authentication is disabled.');
-  const matches = keyMatcher(options.keys);
-  const matchesRead = keyMatcher(options.readKeys ?? []);
+  const classify = keyClassifier(options.keys, options.readKeys ?? []);
 
   app.addHook('onRequest', async (request, reply) => {
     // Unmatched URLs answer 404 whoever asks: there is nothing behind them to protect.
@@ -63,8 +78,9 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     if (request.routeOptions.config?.public || isDocs(request.routeOptions.url)) return;
     const key = presentedKey(request);
     // Both lists are always checked, so timing does not tell which kind of key was sent.
-    const admin = key !== undefined && matches(key);
-    const reader = key !== undefined && matchesRead(key);
+    const role = key === undefined ? undefined : classify(key);
+    const admin = role === 'admin';
+    const reader = role === 'read';
     const forbidden = !admin && reader && !READ_METHODS.has(request.method);
     // Runs before the body is parsed; closing the connection after the 401/403 means a body the
     // caller may not send is never read (Node would otherwise drain it to keep the connection alive).
