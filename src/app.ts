@@ -79,8 +79,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // and payloads (JsonText) are written exactly as the caller sent them.
   app.setSerializerCompiler(() => (data) => stringifyJson(data));
   // The id of every log line of this request, returned so a caller can quote it.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   for (const schema of [...SHARED_SCHEMAS, ...BATCH_SCHEMAS]) app.addSchema(schema);
 
