@@ -66,6 +66,9 @@ export async function startServer(initial: Config, options: StartServerOptions =
       // Launched now, awaited after the modules below are loaded.
       emulator = startAzurite({ location: join(config.dataDir, 'azurite'), abortSignal: shutdown.signal });
       const starting = emulator;
+      // A stop while the modules load rejects this promise before anything awaits it; unhandled,
+      // that rejection would crash the process (exit 1) instead of the clean abandoned start-up.
+      starting.catch(() => undefined);
       shutdown.finally(async () => (await starting.catch(() => undefined))?.stop());
     }
     const modules = await loadServerModules(config);
