@@ -1,10 +1,22 @@
 import tseslint from 'typescript-eslint';
 
+const AZURE_ADAPTER_PATHS = ['**/storage/azure', '**/storage/azure/*', '**/storage/azure/**'];
 const AZURE_ADAPTER = {
-  group: ['**/storage/azure', '**/storage/azure/*', '**/storage/azure/**'],
+  group: AZURE_ADAPTER_PATHS,
   message:
-    'Only src/server.ts, the CLI direct transport and the adapter itself name the Azure adapter; depend on the ports (src/storage/port.ts).',
+    'Only the composition root (src/server.ts with src/server-support.ts, and the CLI direct transport) and the adapter itself name the Azure adapter; depend on the ports (src/storage/port.ts).',
 };
+// The same rule for `import()`, which no-restricted-imports does not see (the root loads the adapter lazily).
+const AZURE_ADAPTER_LOADED = {
+  selector: 'ImportExpression > Literal[value=/storage\\u002Fazure(\\u002F|$)/]',
+  message: AZURE_ADAPTER.message,
+};
+const AZURE_ADAPTER_IN_TESTS = {
+  group: AZURE_ADAPTER_PATHS,
+  message: 'Tests reach the Azure adapter through test/helpers/ (stores.ts, app.ts); only test/storage/ tests the adapter itself.',
+};
+/** The files allowed to name the adapter in src/. */
+const COMPOSITION_ROOT = ['src/server.ts', 'src/server-support.ts', 'src/cli/transport.ts', 'src/storage/azure/**'];
 const AZURE_SDK = { group: ['@azure/*'], message: 'Routes and services never see storage SDK types.' };
 const WORKER_PORT = {
   group: ['**/storage/port', '**/storage/port.js', '**/storage/work-item-store', '**/storage/work-item-store.js', '**/worker/**'],
@@ -52,8 +64,13 @@ export default tseslint.config(
   // no-restricted-imports for the files it matches, so each block lists every pattern it needs.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/server.ts', 'src/cli/transport.ts', 'src/storage/azure/**'],
+    ignores: COMPOSITION_ROOT,
     rules: { 'no-restricted-imports': ['error', { patterns: [AZURE_ADAPTER] }] },
+  },
+  {
+    files: ['test/**/*.ts'],
+    ignores: ['test/storage/**', 'test/helpers/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [AZURE_ADAPTER_IN_TESTS] }] },
   },
   {
     files: ['test/**'],
@@ -69,6 +86,11 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', AS_NEVER, DF_INTERNALS] },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: COMPOSITION_ROOT,
+    rules: { 'no-restricted-syntax': ['error', AS_NEVER, DF_INTERNALS, AZURE_ADAPTER_LOADED] },
   },
   {
     // Browser code shipped as-is (no build step): linted without type information.

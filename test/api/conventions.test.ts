@@ -4,10 +4,8 @@ import { createServer } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { AZURITE_KEY, azuriteConnectionString as connectionStringFor } from '../../src/storage/azure/azurite.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import { azuriteConnectionString } from '../helpers/hub.js';
+import { azuriteAccountKey, azuriteConnectionString, azuriteConnectionStringVia } from '../helpers/hub.js';
+import { testStores } from '../helpers/stores.js';
 import { BASE, KEY, LEGACY, createTestApp, startInstance, type TestApp } from './helpers.js';
 import { tableExists } from './storage-peek.js';
 
@@ -24,7 +22,7 @@ let t: TestApp;
 let dead: string;
 beforeAll(async () => {
   const port = await closedPort();
-  dead = connectionStringFor('127.0.0.1', { blob: port, queue: port, table: port });
+  dead = azuriteConnectionStringVia({ blob: port, queue: port, table: port });
   t = await createTestApp({
     env: {
       TASKHUB_CONNECTIONS: 'Secondary=SECOND_CONN,Dead=DEAD_CONN',
@@ -142,8 +140,8 @@ describe('task hub and connection selection', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     expect(res.json()).toMatchObject({ error: 'StorageUnavailable' });
-    expect(res.body).not.toContain(AZURITE_KEY);
-    expect(t.logs()).not.toContain(AZURITE_KEY);
+    expect(res.body).not.toContain(azuriteAccountKey());
+    expect(t.logs()).not.toContain(azuriteAccountKey());
     expect(t.logs()).not.toContain('AccountKey');
   });
 });
@@ -156,8 +154,7 @@ describe('/health', () => {
   });
 
   it('answers 503 when the default connection is unreachable', async () => {
-    const config = loadConfig({ AzureWebJobsStorage: dead, TASKHUB_KEYS: KEY });
-    const stores = createAzureStoreProvider(config);
+    const { config, stores } = testStores({ AzureWebJobsStorage: dead, TASKHUB_KEYS: KEY });
     let logged = '';
     const app = await buildApp({
       config,
@@ -172,7 +169,7 @@ describe('/health', () => {
       expect(res.headers['retry-after']).toBeDefined();
       const api = await app.inject({ method: 'GET', url: `${BASE}/instances`, headers: { 'x-functions-key': KEY } });
       expect(api.statusCode).toBe(503);
-      expect(logged).not.toContain(AZURITE_KEY);
+      expect(logged).not.toContain(azuriteAccountKey());
     } finally {
       await app.close();
       await stores.close();

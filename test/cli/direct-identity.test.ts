@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTarget, type Target } from '../../src/cli/transport.js';
 import { decodeIdentityConnection } from '../../src/connection-settings.js';
 import { publishServerAddress } from '../../src/server-address.js';
-import { createAccountClients } from '../../src/storage/azure/clients.js';
+import { accountClientsFor } from '../helpers/stores.js';
 import { runCli } from './cli-helpers.js';
 
 const credentialOf = (client: object) => (client as { credential?: unknown }).credential;
@@ -27,7 +27,7 @@ function clientsOf(found: Target, connection: string) {
   expect(found.overHttp).toBe(false);
   const value = found.config?.connections[connection];
   expect(value).toBeDefined();
-  return { identity: decodeIdentityConnection(value!), clients: createAccountClients(value!) };
+  return { identity: decodeIdentityConnection(value!), clients: accountClientsFor(value!) };
 }
 
 describe('taskhub direct transport with identity-based connections', () => {

@@ -1,17 +1,9 @@
 // The real durable-functions 3.5.0 DurableClient's entity API against taskhub with its worker
 // running the sample Account entity, in template mode (webhook URLs with ?code=) and rpc mode.
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import type * as DurableFunctions from 'durable-functions';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { InstanceEvents } from '../../src/services/instance-events.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import { startWorker, type RunningWorker } from '../../src/worker/index.js';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 
 interface EntityStateResponse {
@@ -27,34 +19,18 @@ interface Client {
 const { EntityId } = createRequire(import.meta.url)('durable-functions') as typeof DurableFunctions;
 const DurableClient = durableClientClass<Client>();
 const KEY = 'compat-entity-key-0123456789';
-const hub = freshHubName('compate');
-let app: FastifyInstance;
-let worker: RunningWorker;
-let origin = '';
+let t: TestApp;
 
 beforeAll(async () => {
-  const config = loadConfig({
-    AzureWebJobsStorage: azuriteConnectionString(),
-    TASKHUB_HUB_NAME: hub,
-    TASKHUB_KEYS: KEY,
-    TASKHUB_PARTITION_COUNT: '2',
-  });
-  const stores = createAzureStoreProvider(config);
-  await stores.management('AzureWebJobsStorage', hub).ensure();
-  const events = new InstanceEvents();
-  worker = await startWorker({ config, stores, events, logger: pino({ level: 'silent' }) });
-  app = await buildApp({ config, stores, events, keys: [KEY], logger: false, orchestratorNames: () => worker.orchestratorNames() });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  t = await startTestApp({ hubPrefix: 'compate', keys: [KEY], env: { TASKHUB_PARTITION_COUNT: '2' }, worker: true, listen: true });
 });
 
 afterAll(async () => {
-  await app?.close();
-  await worker?.stop();
+  await t?.close();
 });
 
 function makeClient(rpc: boolean): Client {
-  const client = new DurableClient(clientBindingData(origin, hub, KEY, { rpc }));
+  const client = new DurableClient(clientBindingData(t.url, t.hub, KEY, { rpc }));
   // rpc mode carries no key (as on the real loopback listener); send it as a header.
   if (rpc) {
     client.axiosInstance.interceptors.request.use((config) => {

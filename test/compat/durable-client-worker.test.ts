@@ -1,16 +1,8 @@
 // The real durable-functions 3.5.0 DurableClient against taskhub with its worker running:
 // instances progress, and the client's own helpers see the results.
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { InstanceEvents } from '../../src/services/instance-events.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import { startWorker, type RunningWorker } from '../../src/worker/index.js';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 
 interface Status {
@@ -41,35 +33,19 @@ const DurableClient = durableClientClass<Client>();
 const { HttpRequest } = require('@azure/functions') as { HttpRequest: new (init: { method: string; url: string }) => unknown };
 
 const KEY = 'compat-worker-key-0123456789';
-const hub = freshHubName('compatw');
-let app: FastifyInstance;
-let worker: RunningWorker;
+let t: TestApp;
 let client: Client;
-let origin: string;
 
 beforeAll(async () => {
-  const config = loadConfig({
-    AzureWebJobsStorage: azuriteConnectionString(),
-    TASKHUB_HUB_NAME: hub,
-    TASKHUB_KEYS: KEY,
-    TASKHUB_PARTITION_COUNT: '2',
-  });
-  const stores = createAzureStoreProvider(config);
-  await stores.adapter('AzureWebJobsStorage', hub).ensure();
-  const events = new InstanceEvents();
-  worker = await startWorker({ config, stores, events, logger: pino({ level: 'silent' }) });
-  app = await buildApp({ config, stores, events, keys: [KEY], logger: false, orchestratorNames: () => worker.orchestratorNames() });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  client = new DurableClient(clientBindingData(origin, hub, KEY));
+  t = await startTestApp({ hubPrefix: 'compatw', keys: [KEY], env: { TASKHUB_PARTITION_COUNT: '2' }, worker: true, listen: true });
+  client = new DurableClient(clientBindingData(t.url, t.hub, KEY));
 });
 
 afterAll(async () => {
-  await app?.close();
-  await worker?.stop();
+  await t?.close();
 });
 
-const request = () => new HttpRequest({ method: 'POST', url: `${origin}/api/orchestrators/E1_HelloSequence` });
+const request = () => new HttpRequest({ method: 'POST', url: `${t.url}/api/orchestrators/E1_HelloSequence` });
 
 describe('durable-functions 3.5.0 DurableClient with the worker running', () => {
   it('waitForCompletionOrCreateCheckStatusResponse returns the output of a finished orchestration', async () => {

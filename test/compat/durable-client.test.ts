@@ -1,14 +1,8 @@
 // The real `durable-functions@3.5.0` DurableClient drives taskhub unchanged, in template mode
 // (documented webhook URLs with ?code=) and in rpc mode (the loopback-style relative paths).
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import type { RuntimeStatus } from '../../src/domain/index.js';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { clientBindingData, durableClientClass } from './client-binding.js';
 
 interface Status {
@@ -45,14 +39,11 @@ interface Client {
 const DurableClient = durableClientClass<Client>();
 
 const KEY = 'compat-system-key-0123456789';
-const hub = freshHubName('compat');
-let app: FastifyInstance;
-let store: AzureTaskHubStore;
-let origin: string;
+let t: TestApp;
 let base: string;
 
 function makeClient(rpc: boolean): Client {
-  const client = new DurableClient(clientBindingData(origin, hub, KEY, { rpc }));
+  const client = new DurableClient(clientBindingData(t.url, t.hub, KEY, { rpc }));
   // rpc mode carries no key (as on the real loopback listener); send it as a header.
   if (rpc) {
     client.axiosInstance.interceptors.request.use((config) => {
@@ -64,23 +55,17 @@ function makeClient(rpc: boolean): Client {
 }
 
 async function setStatus(instanceId: string, runtimeStatus: RuntimeStatus): Promise<void> {
-  const state = (await store.getInstance(instanceId))!;
-  await store.instances.update({ ...state, runtimeStatus, lastUpdatedTime: new Date() });
+  const state = (await t.store.getInstance(instanceId))!;
+  await t.store.instances.update({ ...state, runtimeStatus, lastUpdatedTime: new Date() });
 }
 
 beforeAll(async () => {
-  const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_KEYS: KEY });
-  const stores = createAzureStoreProvider(config);
-  store = stores.adapter('AzureWebJobsStorage', hub);
-  await store.ensure();
-  app = await buildApp({ config, stores, keys: [KEY], logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  base = `${origin}/runtime/webhooks/durabletask`;
+  t = await startTestApp({ hubPrefix: 'compat', keys: [KEY], listen: true });
+  base = `${t.url}/runtime/webhooks/durabletask`;
 });
 
 afterAll(async () => {
-  await app?.close();
+  await t?.close();
 });
 
 describe.each([

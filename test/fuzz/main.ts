@@ -1,16 +1,15 @@
 // `npm run fuzz [count] [seed]`: the full fuzz run against a private in-memory Azurite; prints the
 // status histogram and every failure, exits 1 when any invariant broke.
 
-import { startAzurite } from '../../src/storage/azure/azurite.js';
+import { withPrivateAzurite } from '../helpers/azurite.js';
 import { runFuzz } from './run-fuzz.js';
 
 const count = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? 9);
-const azurite = await startAzurite();
-const started = Date.now();
-try {
+await withPrivateAzurite(async (connectionString) => {
+  const started = Date.now();
   const result = await runFuzz({
-    connectionString: azurite.connectionString,
+    connectionString,
     hubName: 'fuzzhub',
     count,
     seed,
@@ -27,6 +26,4 @@ try {
   console.log(`5xx: ${fiveHundreds}, crashes: ${result.histogram.crash ?? 0}, failures: ${result.failures.length}`);
   for (const failure of result.failures.slice(0, 50)) console.log(`  FAIL ${failure}`);
   process.exitCode = result.failures.length ? 1 : 0;
-} finally {
-  await azurite.stop();
-}
+});

@@ -4,9 +4,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { redactUrl } from '../../src/plugins/logging.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
+import { testStores } from '../helpers/stores.js';
 import { generateCases, operationsOf, type FuzzCase } from './generator.js';
 
 export const FUZZ_KEY = 'fuzz-key-5c1d0f9e2b7a4e36';
@@ -58,12 +57,11 @@ function checkAnswer(c: FuzzCase, status: number, headers: Record<string, unknow
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
-  const config = loadConfig({
+  const { config, stores } = testStores({
     AzureWebJobsStorage: options.connectionString,
     TASKHUB_HUB_NAME: options.hubName,
     TASKHUB_BODY_LIMIT: '65536',
   });
-  const stores = createAzureStoreProvider(config);
   await stores.management('AzureWebJobsStorage', options.hubName).ensure();
   let logged = '';
   const sink = new Writable({

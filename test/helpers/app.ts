@@ -8,12 +8,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import supertest from 'supertest';
 import { buildApp } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
-import type { AzureStoreProvider, AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { startWorker, type Registry, type RunningWorker, type WorkerTuning } from '../../src/worker/index.js';
-import { azuriteConnectionString, freshHubName } from './hub.js';
+import { freshHubName } from './hub.js';
+import { testStores, type TestStore, type TestStores } from './stores.js';
 
 export const KEY = 'test-key-0123456789abcdef';
 export const BASE = '/runtime/webhooks/durabletask';
@@ -24,7 +23,7 @@ export const TEST_TUNING: Partial<WorkerTuning> = { leaseDurationInMs: 3000, con
 export interface TestAppOptions {
   /** Prefix of the fresh hub name. */
   hubPrefix?: string;
-  /** Extra settings for loadConfig (the hub, connection and keys are set already). */
+  /** Extra settings for loadConfig (the hub, connection and keys are set already; AzureWebJobsStorage may be replaced). */
   env?: Record<string, string>;
   keys?: string[];
   /** Run a worker on the hub (samples unless a registry is given). */
@@ -41,8 +40,8 @@ export interface TestApp {
   hub: string;
   config: Config;
   app: FastifyInstance;
-  stores: AzureStoreProvider;
-  store: AzureTaskHubStore;
+  stores: TestStores['stores'];
+  store: TestStore;
   events: InstanceEvents;
   worker?: RunningWorker;
   /** `http://127.0.0.1:<port>` when listening, else ''. */
@@ -65,13 +64,7 @@ export interface CallOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const hub = freshHubName(options.hubPrefix ?? 't');
   const keys = options.keys ?? [KEY];
-  const config = loadConfig({
-    AzureWebJobsStorage: azuriteConnectionString(),
-    TASKHUB_HUB_NAME: hub,
-    TASKHUB_KEYS: keys.join(','),
-    ...options.env,
-  });
-  const stores = createAzureStoreProvider(config);
+  const { config, stores } = testStores({ TASKHUB_HUB_NAME: hub, TASKHUB_KEYS: keys.join(','), ...options.env });
   const store = stores.adapter(config.defaultConnection, config.hubName);
   await store.ensure();
   const events = options.events ?? new InstanceEvents();

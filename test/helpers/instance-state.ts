@@ -1,14 +1,14 @@
 // Test fixture shared by the API and CLI suites: puts an instance into a state by writing through
 // the store's worker methods, as a worker would after running it (no worker runs in those suites).
-import type { AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { isTerminal, type RuntimeStatus } from '../../src/domain/index.js';
+import type { TestStore } from './stores.js';
 
 /**
  * Test fixture: writes an instance's status (and output) through the store's worker methods, as a
  * worker would after running it.
  */
 export async function setInstanceState(
-  store: AzureTaskHubStore,
+  store: TestStore,
   instanceId: string,
   runtimeStatus: RuntimeStatus,
   fields: { output?: string | null; customStatus?: string | null } = {},

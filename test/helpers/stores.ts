@@ -1,19 +1,51 @@
-// Stores for test fixtures that write or inspect a hub directly (one provider per test file).
-import { loadConfig } from '../../src/config.js';
+// The harness's one way to the Azure adapter: configs and store providers on the suite's Azurite
+// (or on a connection the test names), for tests that run a worker, write or inspect a hub directly.
+// Tests outside test/storage/ reach the adapter only through here and app.ts (lint enforces it).
+import { loadConfig, type Config } from '../../src/config.js';
+import { createAccountClients, type AccountClients } from '../../src/storage/azure/clients.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { AzureStoreProvider, AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { azuriteConnectionString } from './hub.js';
 
+/** The adapter's store for one hub: the management and work-item ports plus the fixture writes. */
+export type TestStore = AzureTaskHubStore;
+
+export interface TestStores {
+  config: Config;
+  /** The caller closes it. */
+  stores: AzureStoreProvider;
+}
+
+/**
+ * The settings a test runs with: the suite's Azurite as AzureWebJobsStorage, then `env` (which may
+ * name another AzureWebJobsStorage, e.g. a proxy in front of Azurite).
+ */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ AzureWebJobsStorage: env.AzureWebJobsStorage ?? azuriteConnectionString(), ...env });
+}
+
+/** A store provider over `testConfig(env)`; nothing is created on storage yet. */
+export function testStores(env: Record<string, string> = {}): TestStores {
+  const config = testConfig(env);
+  return { config, stores: createAzureStoreProvider(config) };
+}
+
 let provider: AzureStoreProvider | undefined;
 
-export function storeFor(hub: string): AzureTaskHubStore {
-  provider ??= createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: azuriteConnectionString() }));
+/** The store of `hub` on the suite's Azurite with default settings (one provider per test file). */
+export function storeFor(hub: string): TestStore {
+  provider ??= testStores().stores;
   return provider.adapter('AzureWebJobsStorage', hub);
 }
 
 /** Creates the hub's tables, queues and containers. */
-export async function createHub(hub: string): Promise<AzureTaskHubStore> {
+export async function createHub(hub: string): Promise<TestStore> {
   const store = storeFor(hub);
   await store.ensure();
   return store;
+}
+
+/** The table, queue and blob clients a store on this connection value would talk through. */
+export function accountClientsFor(connection: string): AccountClients {
+  return createAccountClients(connection);
 }

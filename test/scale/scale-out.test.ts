@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/domain/index.js';
-import { loadConfig } from '../../src/config.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { testStores } from '../helpers/stores.js';
 
 const KEY = 'scale-key-0123456789';
 const BASE = '/runtime/webhooks/durabletask';
@@ -67,9 +66,7 @@ async function startWorker(): Promise<{ process: ChildProcess; metricsUrl: strin
 }
 
 /** The test's own view of the hub, with the processes' patience for a busy emulator. */
-const provider = createAzureStoreProvider(
-  loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_STORAGE_TRY_TIMEOUT_MS: '30000' }),
-);
+const provider = testStores({ TASKHUB_STORAGE_TRY_TIMEOUT_MS: '30000' }).stores;
 const store = () => provider.adapter('AzureWebJobsStorage', hub);
 
 /** Partition -> owning process id, from the lease rows (owner names carry the pid). */

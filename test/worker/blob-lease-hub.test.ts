@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import { BlobLeaseHubError, startWorker } from '../../src/worker/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { testConfig, testStores } from '../helpers/stores.js';
 
 const KEY = 'blob-lease-test-key';
 const leased = freshHubName('leased');
@@ -22,15 +21,14 @@ async function leasesContainer(hub: string, blobs: string[]): Promise<void> {
   for (const name of blobs) await container.getBlockBlobClient(name).upload('{}', 2);
 }
 
-const configFor = (hub: string) =>
-  loadConfig({
-    AzureWebJobsStorage: azuriteConnectionString(),
-    TASKHUB_HUB_NAME: hub,
-    TASKHUB_KEYS: KEY,
-    TASKHUB_DATA_DIR: join(tmpdir(), `taskhub-${hub}`),
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-  });
+const settingsFor = (hub: string) => ({
+  TASKHUB_HUB_NAME: hub,
+  TASKHUB_KEYS: KEY,
+  TASKHUB_DATA_DIR: join(tmpdir(), `taskhub-${hub}`),
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+});
+const configFor = (hub: string) => testConfig(settingsFor(hub));
 
 beforeAll(async () => {
   // What a Durable Functions 2.x app leaves: taskhub.json plus one lease blob per control queue.
@@ -40,7 +38,7 @@ beforeAll(async () => {
 });
 
 describe('hubs with blob-lease partitions', () => {
-  const stores = createAzureStoreProvider(configFor(leased));
+  const { stores } = testStores(settingsFor(leased));
   afterAll(async () => {
     await stores.close();
   });

@@ -6,14 +6,13 @@ import type { OrchestrationContext } from 'durable-functions';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { eventRaised } from '../../src/domain/index.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
-import { createAzureStoreProvider, type AzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { OrchestrationWorkItem, WorkItemStore } from '../../src/storage/port.js';
 import { OrchestrationDispatcher } from '../../src/worker/orchestration-dispatcher.js';
 import { Registry } from '../../src/worker/registry.js';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { freshHubName } from '../helpers/hub.js';
+import { testStores, type TestStores } from '../helpers/stores.js';
 
 type Gen = Generator<unknown, unknown, unknown>;
 
@@ -34,13 +33,11 @@ interface Worker {
   logs: () => string;
 }
 
-const providers: AzureStoreProvider[] = [];
+const providers: TestStores['stores'][] = [];
 
 /** A worker with its own store (and so its own cache), on one hub; the fetches it makes are recorded. */
 function worker(hub: string): Worker {
-  const provider = createAzureStoreProvider(
-    loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: '1' }),
-  );
+  const provider = testStores({ TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: '1' }).stores;
   providers.push(provider);
   const inner = provider.workItems('AzureWebJobsStorage', hub);
   const fetched: Worker['fetched'] = [];
@@ -78,9 +75,9 @@ async function runEpisode(w: Worker, instanceId: string): Promise<void> {
 let hub: string;
 beforeAll(async () => {
   hub = freshHubName('cache');
-  await createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_PARTITION_COUNT: '1' }))
-    .adapter('AzureWebJobsStorage', hub)
-    .ensure();
+  const { stores } = testStores({ TASKHUB_PARTITION_COUNT: '1' });
+  await stores.adapter('AzureWebJobsStorage', hub).ensure();
+  await stores.close();
 });
 afterAll(async () => {
   await Promise.all(providers.map((p) => p.close()));

@@ -4,10 +4,9 @@
 // refused with 413 RequestBodyTooLarge, and fail the instance.
 import type { OrchestrationContext } from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { azuriteConnectionString as connectionStringFor } from '../../src/storage/azure/azurite.js';
 import { Registry } from '../../src/worker/registry.js';
 import { BASE, pollStatus, startTestApp, type TestApp } from '../helpers/app.js';
-import { azuriteConnectionString } from '../helpers/hub.js';
+import { azuriteConnectionStringVia, azuritePorts } from '../helpers/hub.js';
 import { AZURE_BATCH_LIMIT_IN_BYTES, startBatchLimitProxy, type BatchLimitProxy } from '../storage/batch-limit-proxy.js';
 
 type Gen = Generator<unknown, unknown, unknown>;
@@ -17,8 +16,6 @@ const ACTIVITIES = 90;
 
 let t: TestApp;
 let proxy: BatchLimitProxy;
-const portOf = (connectionString: string, endpoint: string) =>
-  Number(new RegExp(`${endpoint}=http://[^:]+:(\\d+)/`).exec(connectionString)?.[1]);
 
 function registry(): Registry {
   const r = new Registry();
@@ -34,13 +31,8 @@ function registry(): Registry {
 }
 
 beforeAll(async () => {
-  const direct = azuriteConnectionString();
-  proxy = await startBatchLimitProxy({ host: '127.0.0.1', port: portOf(direct, 'TableEndpoint') });
-  const limited = connectionStringFor('127.0.0.1', {
-    blob: portOf(direct, 'BlobEndpoint'),
-    queue: portOf(direct, 'QueueEndpoint'),
-    table: proxy.port,
-  });
+  proxy = await startBatchLimitProxy({ host: '127.0.0.1', port: azuritePorts().table });
+  const limited = azuriteConnectionStringVia({ table: proxy.port });
   t = await startTestApp({ hubPrefix: 'large', env: { AzureWebJobsStorage: limited }, worker: { registry: registry() } });
 }, 120_000);
 afterAll(async () => {

@@ -1,15 +1,13 @@
 // Two workers on one hub share the control-queue partitions; a stopped worker's partitions move over.
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import { startWorker, type RunningWorker } from '../../src/worker/index.js';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { freshHubName } from '../helpers/hub.js';
+import { testStores } from '../helpers/stores.js';
 
 const hub = freshHubName('bal');
-const config = loadConfig({ AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: '4' });
-const stores = createAzureStoreProvider(config);
+const { config, stores } = testStores({ TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: '4' });
 const store = stores.adapter(config.defaultConnection, hub);
 const workers: RunningWorker[] = [];
 const start = async () => {

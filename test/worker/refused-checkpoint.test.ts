@@ -5,11 +5,10 @@
 // scaled down so that one history row that large-message offload keeps in the table exceeds it.
 import type { OrchestrationContext } from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { azuriteConnectionString as connectionStringFor } from '../../src/storage/azure/azurite.js';
 import { Registry } from '../../src/worker/registry.js';
 import { BASE, pollStatus, startTestApp, type TestApp } from '../helpers/app.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { azuriteConnectionString } from '../helpers/hub.js';
+import { azuriteConnectionStringVia, azuritePorts } from '../helpers/hub.js';
 import { startRowLimitProxy, type RowLimitProxy } from './row-limit-proxy.js';
 
 type Gen = Generator<unknown, unknown, unknown>;
@@ -20,8 +19,6 @@ const ROW_LIMIT_IN_BYTES = 48 * 1024;
 let t: TestApp;
 let rows: RowLimitProxy;
 let faults: FaultProxy;
-const portOf = (connectionString: string, endpoint: string) =>
-  Number(new RegExp(`${endpoint}=http://[^:]+:(\\d+)/`).exec(connectionString)?.[1]);
 
 function registry(): Registry {
   const r = new Registry();
@@ -43,14 +40,9 @@ function registry(): Registry {
 }
 
 beforeAll(async () => {
-  const direct = azuriteConnectionString();
-  rows = await startRowLimitProxy({ host: '127.0.0.1', port: portOf(direct, 'TableEndpoint') }, ROW_LIMIT_IN_BYTES);
+  rows = await startRowLimitProxy({ host: '127.0.0.1', port: azuritePorts().table }, ROW_LIMIT_IN_BYTES);
   faults = await startFaultProxy('127.0.0.1', rows.port);
-  const limited = connectionStringFor('127.0.0.1', {
-    blob: portOf(direct, 'BlobEndpoint'),
-    queue: portOf(direct, 'QueueEndpoint'),
-    table: faults.port,
-  });
+  const limited = azuriteConnectionStringVia({ table: faults.port });
   t = await startTestApp({ hubPrefix: 'refuse', env: { AzureWebJobsStorage: limited }, worker: { registry: registry() } });
 }, 120_000);
 afterAll(async () => {

@@ -4,22 +4,16 @@
 // any receive after the start is one the start or the instance's own work caused.
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
 import { createManagementService } from '../../src/services/management-service.js';
-import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { WorkItemStore, WorkItemStoreProvider } from '../../src/storage/port.js';
 import { startWorker, type RunningWorker } from '../../src/worker/index.js';
-import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { freshHubName } from '../helpers/hub.js';
+import { testStores } from '../helpers/stores.js';
 
 const PARTITIONS = 4;
 const hub = freshHubName('wake');
-const config = loadConfig({
-  AzureWebJobsStorage: azuriteConnectionString(),
-  TASKHUB_HUB_NAME: hub,
-  TASKHUB_PARTITION_COUNT: String(PARTITIONS),
-});
-const stores = createAzureStoreProvider(config);
+const { config, stores } = testStores({ TASKHUB_HUB_NAME: hub, TASKHUB_PARTITION_COUNT: String(PARTITIONS) });
 const logger = pino({ level: 'silent' });
 let worker: RunningWorker | undefined;
 
