@@ -21,10 +21,15 @@ export interface FaultProxy {
   arm(rule: FaultRule): void;
   /** Requests failed so far. */
   failed(): { method: string; path: string }[];
-  /** Every request received so far (decoded path), failed or not: for counting storage calls. */
-  received(): { method: string; path: string }[];
+  /**
+   * Every request received so far (decoded path), failed or not: for counting storage calls. `at`
+   * orders arrivals across all proxies of the process.
+   */
+  received(): { method: string; path: string; at: number }[];
   close(): Promise<void>;
 }
+
+let arrivals = 0;
 
 function reset(socket: Socket): void {
   // RST rather than FIN: the client sees ECONNRESET, as with a dropped connection.
@@ -35,12 +40,12 @@ function reset(socket: Socket): void {
 export async function startFaultProxy(targetHost: string, targetPort: number): Promise<FaultProxy> {
   const rules: (FaultRule & { left: number })[] = [];
   const failures: { method: string; path: string }[] = [];
-  const requests: { method: string; path: string }[] = [];
+  const requests: { method: string; path: string; at: number }[] = [];
   const sockets = new Set<Socket>();
 
   const take = (req: IncomingMessage, body: string): FaultRule | undefined => {
     const path = decodeURIComponent(req.url ?? '');
-    requests.push({ method: req.method ?? '', path });
+    requests.push({ method: req.method ?? '', path, at: ++arrivals });
     const rule = rules.find((r) => r.left > 0 && r.matches(req.method ?? '', path, body));
     if (!rule) return undefined;
     (rule as { left: number }).left--;
