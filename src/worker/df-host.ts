@@ -21,7 +21,8 @@ import {
 } from './entities/orchestration-entities.js';
 import { df, dfInternal } from './df-internals.js';
 import type { OrchestratorFunction } from './registry.js';
-import { checkReplay, type ReplayedTask } from './replay-check.js';
+import { HistoryIndex } from './history-index.js';
+import { checkReplay, type ReplayedTask, type ReplayedTasks } from './replay-check.js';
 import type { ReplaySessions } from './replay-sessions.js';
 import { errorFromThrown } from './thrown-error.js';
 
@@ -61,6 +62,11 @@ interface DfExecutor {
   actions: DfAction[];
   /** Every task given a sequence number in this run (recorded by the hook below). */
   numberedTasks?: Map<number, DfTask>;
+  /**
+   * What an earlier episode of this run (continued since) validated: the replayable history events
+   * checked against its tasks, and its actions found supported. Neither answer changes later.
+   */
+  validated?: { events: number; actions: number };
 }
 interface DfOrchestrator {
   handle(trigger: unknown, context: unknown): Promise<{ isDone: boolean; output?: unknown }>;
@@ -133,14 +139,14 @@ export interface ExecutionRequest {
   /** JSON text of the input (ExecutionStarted.Input). */
   input: string | null | undefined;
   history: HistoryEvent[];
+  /** The index of exactly `history` (see history-index.ts); folded over it when not given. */
+  index?: HistoryIndex;
   /** "Now" of this episode, for retry timers. */
   now: Date;
   log?: (level: string, message: string) => void;
   /** Runs suspended by earlier episodes of this instance, continued instead of replayed when the history continues them. */
   sessions?: ReplaySessions<SuspendedRun>;
 }
-
-const SCHEDULING_EVENTS = new Set(['TaskScheduled', 'TimerCreated', 'SubOrchestrationInstanceCreated', 'EventSent']);
 
 /** Payload text as the host writes it: strings were already JSON-encoded by durable-functions. */
 export function payloadText(value: unknown, alreadyEncodedStrings: boolean): string {
@@ -198,16 +204,20 @@ const KIND_OF_ACTION: Record<number, ReplayedTask['kind']> = {
   [Action.CreateTimer]: 'timer',
 };
 
-/** Kind and name of every numbered task of a run, for replay validation. */
-function replayedTasks(executor: DfExecutor): Map<number, ReplayedTask> {
-  const out = new Map<number, ReplayedTask>();
-  for (const [id, task] of executor.numberedTasks ?? []) {
-    const { action, retryTimerAfterAttempt } = actionOf(task);
-    if (retryTimerAfterAttempt !== undefined) out.set(id, { kind: 'timer' });
-    else out.set(id, { kind: (action && KIND_OF_ACTION[action.actionType]) ?? 'other', name: action?.functionName });
-  }
-  for (const id of fireAndForgetIds(executor)) out.set(id, { kind: 'other' });
-  return out;
+/** Kind and name of the numbered tasks of a run, for replay validation (looked up as asked). */
+function replayedTasks(executor: DfExecutor): ReplayedTasks {
+  let fireAndForget: Set<number> | undefined;
+  return {
+    get(id: number): ReplayedTask | undefined {
+      fireAndForget ??= new Set(fireAndForgetIds(executor));
+      if (fireAndForget.has(id)) return { kind: 'other' };
+      const task = executor.numberedTasks?.get(id);
+      if (!task) return undefined;
+      const { action, retryTimerAfterAttempt } = actionOf(task);
+      if (retryTimerAfterAttempt !== undefined) return { kind: 'timer' };
+      return { kind: (action && KIND_OF_ACTION[action.actionType]) ?? 'other', name: action?.functionName };
+    },
+  };
 }
 
 interface EntitySending {
@@ -376,14 +386,16 @@ function failed(failure: FailureDetails, customStatus: unknown, newTasks: Schedu
 
 /** Replays the history through the durable-functions executor and reports its decisions. */
 export async function executeOrchestrator(fn: OrchestratorFunction, request: ExecutionRequest): Promise<ExecutionResult> {
+  const index = request.index ?? HistoryIndex.over(request.history);
   // Rewound rows (GenericEvent) are invisible to replay, so their tasks are scheduled again.
-  const history = request.history.filter((e) => e.EventType !== 'GenericEvent');
-  const scheduled = new Set(history.filter((e) => SCHEDULING_EVENTS.has(e.EventType)).map((e) => e.EventId));
+  const history = index.replayable;
+  const scheduled = index.scheduledIds;
   const run = await runOrContinue(fn, request, history);
   const { customStatus } = run;
+  const validated = run.executor?.validated;
   // Entity messages recorded before the end are sent even when the orchestration ends now, and
   // a critical section still open at the end is released.
-  const entities = entitySending(request, history);
+  const entities = entitySending(request, index);
   const sentAtEnd = () =>
     stampInOrder(
       [...fireAndForgetRequests(run.executor, entities.ref, scheduled), ...releasesAtEnd(run.executor, entities.ref)],
@@ -391,11 +403,11 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
       request.now,
     );
   // A replay that contradicts the history wins over whatever the contradiction led to.
-  const nonDeterminism = run.executor && checkReplay(history, replayedTasks(run.executor));
+  const nonDeterminism = run.executor && checkReplay(history, replayedTasks(run.executor), validated?.events);
   if (nonDeterminism) return failed(nonDeterminism, customStatus);
   if (!run.state || !run.executor) return failed(failureOf(run.error), customStatus, sentAtEnd());
   const executor = run.executor;
-  const actions = flatten(executor.actions);
+  const actions = flatten(validated ? executor.actions.slice(validated.actions) : executor.actions);
   const unsupported = actions.find((a) => UNSUPPORTED[a.actionType] !== undefined);
   if (unsupported) {
     const what = UNSUPPORTED[unsupported.actionType];
@@ -439,11 +451,12 @@ export async function executeOrchestrator(fn: OrchestratorFunction, request: Exe
     newTasks.push(next);
   }
   newTasks.push(...fireAndForgetRequests(executor, entities.ref, scheduled));
+  // A run that goes on waiting has been validated this far; a continuation checks only what follows.
+  executor.validated = { events: history.length, actions: executor.actions.length };
   return { done: false, customStatus, newTasks: stampInOrder(newTasks, entities.stamps, request.now), unconsumedEvents: new Map() };
 }
 
-function entitySending(request: ExecutionRequest, history: HistoryEvent[]): EntitySending {
-  const started = history.find((e) => e.EventType === 'ExecutionStarted');
-  const executionId = (started?.OrchestrationInstance as { ExecutionId?: string } | undefined)?.ExecutionId ?? '';
-  return { ref: { instanceId: request.instanceId, executionId, now: request.now }, stamps: new SendStamps(history) };
+function entitySending(request: ExecutionRequest, index: HistoryIndex): EntitySending {
+  const executionId = (index.start?.OrchestrationInstance as { ExecutionId?: string } | undefined)?.ExecutionId ?? '';
+  return { ref: { instanceId: request.instanceId, executionId, now: request.now }, stamps: new SendStamps(index.sendStamps) };
 }

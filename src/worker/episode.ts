@@ -6,13 +6,14 @@
 // the orchestrator (through any continue-as-new generations), close the episode.
 
 import type { OrchestrationMessage } from '../storage/port.js';
-import { fieldText, type HistoryEvent, isExecutionEnd, orchestratorStarted } from '../domain/index.js';
+import { fieldText, type HistoryEvent, orchestratorStarted } from '../domain/index.js';
 import { acceptMessages } from './episode/accept-messages.js';
 import { completeEpisode } from './episode/completion.js';
 import { terminateOrSuspend } from './episode/lifecycle.js';
 import { runGenerations, wakeUp } from './episode/run-generations.js';
 import type { EpisodeContext, EpisodePlan, Execution, ParentInstance } from './episode/types.js';
 import type { SuspendedRun } from './df-host.js';
+import { HistoryIndex, type HistoryIndexes } from './history-index.js';
 import type { Registry } from './registry.js';
 import type { ReplaySessions } from './replay-sessions.js';
 
@@ -31,14 +32,24 @@ export interface EpisodeInput {
   log?: (level: string, message: string) => void;
   /** Orchestrator runs left suspended by earlier episodes, continued when the history continues them. */
   sessions?: ReplaySessions<SuspendedRun>;
+  /** Indexes of the histories earlier episodes planned, extended instead of folded again (see history-index.ts). */
+  indexes?: HistoryIndexes;
 }
 
 export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
-  const { instanceId, executionId, history, now } = input;
-  if (history.some((e) => isExecutionEnd(e) || e.EventType === 'ExecutionTerminated')) return { kind: 'idle' };
-  const { accepted, rearmed } = acceptMessages(history, input.messages, now);
-  const started = [...history, ...accepted].find((e) => e.EventType === 'ExecutionStarted');
-  if (accepted.length === 0 || !started) return rearmed.length > 0 ? { kind: 'rearm', executionId, outbound: rearmed } : { kind: 'idle' };
+  const { instanceId, executionId, history, now, indexes } = input;
+  const index = indexes?.take(history) ?? HistoryIndex.over(history);
+  /** The plan, with the index of the history it leads to kept for the next episode. */
+  const leadingTo = <P extends EpisodePlan>(plan: P, execution?: Execution): P => {
+    execution?.index.follow(execution.history, execution.newEvents);
+    indexes?.keep(execution?.index ?? index);
+    return plan;
+  };
+  if (index.ended) return leadingTo({ kind: 'idle' });
+  const { accepted, rearmed } = acceptMessages(index, input.messages, now);
+  const started = index.start ?? accepted.find((e) => e.EventType === 'ExecutionStarted');
+  if (accepted.length === 0 || !started)
+    return leadingTo(rearmed.length > 0 ? { kind: 'rearm', executionId, outbound: rearmed } : { kind: 'idle' });
 
   const ctx: EpisodeContext = {
     instanceId,
@@ -57,11 +68,12 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
     newEvents: [orchestratorStarted(now), ...accepted],
     start: started,
     continued: false,
+    index,
   };
   const ended = terminateOrSuspend(ctx, execution, accepted);
-  if (ended) return ended;
+  if (ended) return leadingTo(ended, execution);
   const last = await runGenerations(ctx, execution, input.registry);
   const plan = completeEpisode(ctx, last.execution, last.result);
   if (last.handedOver && plan.update.runtimeStatus === 'Running') plan.outbound.push(wakeUp(ctx, last.execution));
-  return plan;
+  return leadingTo(plan, last.execution);
 }

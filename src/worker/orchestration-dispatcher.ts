@@ -12,6 +12,7 @@ import type { EntityDispatcher } from './entities/entity-dispatcher.js';
 import { planEpisode, type EpisodePlan } from './episode.js';
 import { failRefusedEpisode } from './episode/refused.js';
 import type { SuspendedRun } from './df-host.js';
+import { HistoryIndexes } from './history-index.js';
 import { ReplaySessions } from './replay-sessions.js';
 import type { WorkerObserver } from './observer.js';
 import { rowRepair } from './status-from-history.js';
@@ -31,6 +32,8 @@ export interface DispatcherOptions {
 export class OrchestrationDispatcher {
   /** Orchestrator runs suspended between episodes, continued when the store serves the history they consumed. */
   private readonly sessions = new ReplaySessions<SuspendedRun>();
+  /** Indexes of the histories this worker planned, extended by the next episode of the same instance. */
+  private readonly indexes = new HistoryIndexes();
 
   constructor(
     private readonly store: WorkItemStore,
@@ -72,6 +75,7 @@ export class OrchestrationDispatcher {
         now: new Date(),
         log: (level, message) => this.logger.info({ instanceId, level }, message),
         sessions: this.options.replaySessions === false ? undefined : this.sessions,
+        indexes: this.options.replaySessions === false ? undefined : this.indexes,
       });
       // An idle episode still brings a status row that fell behind its history (an earlier
       // checkpoint saved its history and failed its row write) in line: the history is the truth.

@@ -36,9 +36,18 @@ export interface NonDeterminism {
   ErrorMessage: string;
 }
 
-/** The first scheduling event the replay contradicts, as the failure the instance ends with. */
-export function checkReplay(history: HistoryEvent[], replayed: ReadonlyMap<number, ReplayedTask>): NonDeterminism | undefined {
-  for (const event of history) {
+/** The tasks a replay created, by sequence number. */
+export interface ReplayedTasks {
+  get(id: number): ReplayedTask | undefined;
+}
+
+/**
+ * The first scheduling event from `from` on that the replay contradicts, as the failure the
+ * instance ends with (events before `from` were checked against the same run already).
+ */
+export function checkReplay(history: readonly HistoryEvent[], replayed: ReplayedTasks, from = 0): NonDeterminism | undefined {
+  for (let i = from; i < history.length; i++) {
+    const event = history[i];
     const expected = EXPECTED_KIND[event.EventType];
     if (!expected) continue;
     const detail = mismatch(event, expected, replayed.get(event.EventId));

@@ -4,7 +4,10 @@ import type { OrchestrationContext } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/domain/index.js';
 import { planEpisode, type CheckpointPlan, type EpisodePlan } from '../../src/worker/episode.js';
+import type { SuspendedRun } from '../../src/worker/df-host.js';
+import { HistoryIndexes } from '../../src/worker/history-index.js';
 import { Registry } from '../../src/worker/registry.js';
+import { ReplaySessions } from '../../src/worker/replay-sessions.js';
 import { registerSamples } from '../../src/worker/samples.js';
 import {
   at,
@@ -333,5 +336,43 @@ describe('thrown values', () => {
     const failure = { ...taskFailed(0, '{"code":42}', at(1)), Details: '{"code":42}' };
     const p = await checkpoint(started('Seq', {}, taskScheduled(0, 'A', 1)), [failure], at(1));
     expect(p.update).toMatchObject({ runtimeStatus: 'Failed', output: expect.stringContaining('{"code":42}') });
+  });
+});
+
+describe('episodes planned from the index and run the last episode left', () => {
+  it('plan what a fresh fold and replay of the same history plans: duplicates dropped, suspension kept', async () => {
+    const indexes = new HistoryIndexes();
+    const sessions = new ReplaySessions<SuspendedRun>();
+    // Grows in place, as the worker's history cache does after each commit.
+    const history: HistoryEvent[] = [];
+    const step = async (arriving: HistoryEvent[], now: Date) => {
+      const messages = arriving.map((e) => message(e));
+      const fresh = await plan([...history], arriving, now);
+      const carried = await planEpisode({
+        instanceId: INSTANCE,
+        executionId: EXECUTION,
+        history,
+        messages,
+        registry,
+        now,
+        indexes,
+        sessions,
+      });
+      expect(carried).toEqual(fresh);
+      if (carried.kind === 'checkpoint') history.push(...carried.newEvents);
+      return carried;
+    };
+    expect(await step([executionStarted('Seq')], T0)).toMatchObject({ kind: 'checkpoint', workItems: [{ Name: 'A' }] });
+    expect(await step([taskCompleted(0, 'a', at(1))], at(1))).toMatchObject({ workItems: [{ Name: 'B' }] });
+    // A second delivery of a completion recorded two episodes ago is a duplicate.
+    expect(await step([taskCompleted(0, 'a', at(2))], at(2))).toEqual({ kind: 'idle' });
+    expect(await step([suspended('hold on', at(3)), taskCompleted(1, 'b', at(3))], at(3))).toMatchObject({
+      update: { runtimeStatus: 'Suspended', output: 'hold on' },
+    });
+    expect(await step([taskCompleted(1, 'b', at(4))], at(4))).toEqual({ kind: 'idle' });
+    expect(await step([resumed('go', at(5))], at(5))).toMatchObject({
+      update: { runtimeStatus: 'Completed', output: JSON.stringify(['a', 'b']) },
+    });
+    expect(await step([taskCompleted(1, 'b', at(6))], at(6))).toEqual({ kind: 'idle' });
   });
 });

@@ -89,20 +89,24 @@ export interface OrchestrationRef {
   now: Date;
 }
 
+/** Notes the Timestamp of the entity request an EventSent carries, per destination (lower-cased). */
+export function recordSendStamp(last: Map<string, string>, e: HistoryEvent): void {
+  if (e.EventType !== 'EventSent' || typeof e.Input !== 'string') return;
+  try {
+    const stamp = (JSON.parse(e.Input) as { Timestamp?: unknown }).Timestamp;
+    if (typeof stamp === 'string') last.set(String(e.InstanceId).toLowerCase(), stamp);
+  } catch {
+    // not an entity request
+  }
+}
+
 /** Per destination, the Timestamp of the last request this execution sent (for Predecessor). */
 export class SendStamps {
-  private readonly last = new Map<string, string>();
+  private readonly last: Map<string, string>;
 
-  constructor(history: HistoryEvent[]) {
-    for (const e of history) {
-      if (e.EventType !== 'EventSent' || typeof e.Input !== 'string') continue;
-      try {
-        const stamp = (JSON.parse(e.Input) as { Timestamp?: unknown }).Timestamp;
-        if (typeof stamp === 'string') this.last.set(String(e.InstanceId).toLowerCase(), stamp);
-      } catch {
-        // not an entity request
-      }
-    }
+  /** From the stamps the history recorded (see recordSendStamp); copied, as `next` moves them on. */
+  constructor(recorded: ReadonlyMap<string, string>) {
+    this.last = new Map(recorded);
   }
 
   next(destination: string, now: Date) {

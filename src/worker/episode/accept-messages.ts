@@ -3,8 +3,8 @@
 // surfaced early (queue visibility is capped) is sent again instead of being recorded.
 
 import type { OrchestrationMessage } from '../../storage/port.js';
-import { type HistoryEvent, completionKey } from '../../domain/index.js';
-import { entityResponseKey } from '../entities/orchestration-entities.js';
+import type { HistoryEvent } from '../../domain/index.js';
+import { deliveryKey, type HistoryIndex } from '../history-index.js';
 import type { Outbound } from './types.js';
 
 /** Azure queues cap visibility at 7 days; longer timers are re-armed when they surface early. */
@@ -19,10 +19,11 @@ export interface AcceptedMessages {
   rearmed: Outbound[];
 }
 
-export function acceptMessages(history: HistoryEvent[], messages: OrchestrationMessage[], now: Date): AcceptedMessages {
-  const keyOf = (event: HistoryEvent) => completionKey(event) ?? entityResponseKey(event);
-  const seen = new Set(history.map(keyOf).filter((k) => k !== undefined));
-  let hasStart = history.some((e) => e.EventType === 'ExecutionStarted');
+/** `history` is the index of the stored history (read here, not changed). */
+export function acceptMessages(history: HistoryIndex, messages: OrchestrationMessage[], now: Date): AcceptedMessages {
+  const recorded = history.deliveryKeys;
+  const seen = new Set<string>();
+  let hasStart = history.start !== undefined;
   const rearmed: Outbound[] = [];
   const accepted: HistoryEvent[] = [];
   for (const message of messages) {
@@ -31,8 +32,8 @@ export function acceptMessages(history: HistoryEvent[], messages: OrchestrationM
       if (hasStart) continue;
       hasStart = true;
     }
-    const key = keyOf(event);
-    if (key && seen.has(key)) continue; // duplicate delivery
+    const key = deliveryKey(event);
+    if (key && (recorded.has(key) || seen.has(key))) continue; // duplicate delivery
     if (event.EventType === 'TimerFired' && typeof event.FireAt === 'string') {
       const remaining = Date.parse(event.FireAt) - now.getTime();
       if (remaining > EARLY_TIMER_TOLERANCE_IN_MS) {

@@ -4,17 +4,7 @@
 import { executionCompleted, orchestratorCompleted, type HistoryEvent } from '../../domain/index.js';
 import { notifyParent } from './completion.js';
 import { checkpointPlan } from './plan-builder.js';
-import { eventsOf, type CheckpointPlan, type EpisodeContext, type Execution } from './types.js';
-
-/** Suspended after replaying ExecutionSuspended/Resumed in order? */
-function isSuspended(events: HistoryEvent[]): boolean {
-  let suspended = false;
-  for (const e of events) {
-    if (e.EventType === 'ExecutionSuspended') suspended = true;
-    else if (e.EventType === 'ExecutionResumed') suspended = false;
-  }
-  return suspended;
-}
+import type { CheckpointPlan, EpisodeContext, Execution } from './types.js';
 
 export function terminateOrSuspend(ctx: EpisodeContext, execution: Execution, accepted: HistoryEvent[]): CheckpointPlan | undefined {
   const { now } = ctx;
@@ -28,10 +18,12 @@ export function terminateOrSuspend(ctx: EpisodeContext, execution: Execution, ac
       : [];
     return checkpointPlan(ctx, execution, { runtimeStatus: 'Terminated', output: reason, completedTime: now }, { outbound: toParent });
   }
-  const events = eventsOf(execution);
-  if (isSuspended(events)) {
+  // Suspended after ExecutionSuspended/Resumed in order, by the newest ExecutionSuspended.
+  const { index } = execution;
+  index.follow(execution.history, execution.newEvents);
+  if (index.suspended) {
     execution.newEvents.push(orchestratorCompleted(now));
-    const suspend = [...events].reverse().find((e) => e.EventType === 'ExecutionSuspended');
+    const suspend = index.lastSuspend;
     return checkpointPlan(ctx, execution, { runtimeStatus: 'Suspended', output: (suspend?.Reason as string | undefined) ?? null });
   }
   return undefined;

@@ -4,6 +4,7 @@
 
 import { executionStarted, genericEvent, newExecutionId, orchestratorStarted, type HistoryEvent } from '../../domain/index.js';
 import { executeOrchestrator, type ExecutionResult } from '../df-host.js';
+import { HistoryIndex } from '../history-index.js';
 import type { Registry } from '../registry.js';
 import { eventsOf, type EpisodeContext, type Execution, type Outbound } from './types.js';
 
@@ -25,13 +26,16 @@ export async function runGenerations(ctx: EpisodeContext, first: Execution, regi
   const fn = registry.findOrchestration(ctx.name);
   let execution = first;
   for (let round = 0; ; round++) {
+    const { index } = execution;
+    index.follow(execution.history, execution.newEvents);
     const result = fn
       ? await executeOrchestrator(fn, {
           name: ctx.name,
           instanceId: ctx.instanceId,
           parentInstanceId: ctx.parent?.OrchestrationInstance?.InstanceId,
           input: execution.start.Input as string | null,
-          history: eventsOf(execution),
+          history: index.events,
+          index,
           now: ctx.now,
           log: ctx.log,
           sessions: ctx.sessions,
@@ -69,6 +73,7 @@ function nextGeneration(ctx: EpisodeContext, previous: Execution, result: Execut
     newEvents: [orchestratorStarted(ctx.now), start, ...carried],
     start,
     continued: true,
+    index: HistoryIndex.over([]),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { InstanceUpdate } from '../../storage/port.js';
 import type { HistoryEvent, OrchestrationInstanceRef } from '../../domain/index.js';
 import type { SuspendedRun } from '../df-host.js';
+import type { HistoryIndex } from '../history-index.js';
 import type { ReplaySessions } from '../replay-sessions.js';
 
 /** A control message to send: a timer to self, a start to a child, a completion to the parent. */
@@ -59,6 +60,8 @@ export interface Execution {
   start: HistoryEvent;
   /** Started by continue-as-new in this episode. */
   continued: boolean;
+  /** Index of `history` and of the `newEvents` it has followed so far (see history-index.ts). */
+  index: HistoryIndex;
 }
 
 /** Facts about the instance that hold for the whole episode. */
