@@ -63,16 +63,18 @@ class EpisodeClock {
         };
         store.completeOrchestrationWorkItem = async (item, commit) => {
           const planned = performance.now();
+          // Read before completing: the store appends the commit to this array (its cached history).
+          const before = item.history.length;
           await inner.completeOrchestrationWorkItem(item, commit);
           const times = this.fetched.get(item);
           if (!times) return;
           this.fetched.delete(item);
           const done = performance.now();
           const cpu = process.cpuUsage(times.cpu);
-          const after = item.history.length + (commit.checkpoint?.newEvents.length ?? 0);
+          const after = before + (commit.checkpoint?.newEvents.length ?? 0);
           const events = item.messages.filter((m) => m.event.EventType === 'EventRaised').length;
           this.episodes.push({
-            before: item.history.length,
+            before,
             after,
             events,
             loadMs: times.loaded - times.began,

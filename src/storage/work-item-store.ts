@@ -21,7 +21,11 @@ export interface OrchestrationWorkItem {
   executionId: string;
   /** New messages for `executionId` in queue order; stale executions' messages are already left out. */
   messages: OrchestrationMessage[];
-  /** Stored history of `executionId`, oldest first (empty for a fresh start). */
+  /**
+   * Stored history of `executionId`, oldest first (empty for a fresh start). A completed item's
+   * array may become the store's cached history, which later commits append to in place: read it
+   * before completing the item, not after.
+   */
   history: HistoryEvent[];
   /** The instance's status as stored (payloads not read); undefined before the client wrote it. */
   status?: InstanceState;

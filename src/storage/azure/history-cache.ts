@@ -10,7 +10,10 @@ import type { HistoryEvent } from '../../domain/index.js';
 
 export interface CachedHistory {
   executionId: string;
-  /** Oldest first; never mutated (an append makes a new array of the same event objects). */
+  /**
+   * Oldest first. The entry owns the array: the next commit appends to it in place (it was the
+   * history of that commit's work item, which is done with it), so that an episode costs no copy.
+   */
   events: HistoryEvent[];
   /** ETag of the sentinel row after the commit that produced `events`. */
   sentinelETag: string;

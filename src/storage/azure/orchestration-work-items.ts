@@ -220,7 +220,10 @@ export class OrchestrationWorkItems {
     if (TERMINAL.has(commit.status?.runtimeStatus ?? '') || (remember && partition === undefined)) this.cache.delete(item.instanceId);
     else if (remember && partition !== undefined) {
       const appended = checkpoint!.newEvents;
-      const events = remember.base ? item.history.concat(appended) : appended;
+      // Appended in place: copying a long history every episode would cost time in its length.
+      // The array is this item's (read for it, or the cache's own) and the item is done with it.
+      const events = remember.base ? item.history : [];
+      for (const event of appended) events.push(event);
       const entry = { executionId: remember.executionId, events, sentinelETag: remember.sentinelETag, partition };
       this.cache.set(item.instanceId, entry, appended);
     }
