@@ -4,10 +4,14 @@
 // control-queue receive that delivered it to the end of its checkpoint (load, replay, commit), with
 // the worker's own CPU beside it (storage runs in Azurite's process). In between the history grows
 // by events raised in bursts, which the worker absorbs 32 per episode.
-// Azurite's table store finds a row by scanning its partition, so every row written into a long
-// history costs the emulator O(n) and growing to 20,000 events takes ~18 minutes on a 2-core
-// machine (to 10,000, the default, about a quarter of that). `--large 20000` gives the issue's figure.
-// Standalone: npx tsx bench/scale/episode-growth.ts [--small 1000] [--large 10000] [--samples 30] [--cache-off]
+// An episode's commit is O(1) storage requests (`--count-requests` lists them: one History batch,
+// one Instances upsert, one queue delete), but Azurite's table store finds a row by scanning its
+// partition, so each row written into a long history costs the emulator O(n). Azurite's own CPU
+// per episode is printed beside the worker's, and after the run the same History batch is sent
+// straight to partitions of the two sizes (bench/azurite-partition-probe.ts): the emulator's share,
+// with no taskhub code in it. Growing to 20,000 events takes ~18 minutes on a 2-core machine (to
+// 10,000, the default, about a quarter of that). `--large 20000` gives the issue's figure.
+// Standalone: npx tsx bench/scale/episode-growth.ts [--small 1000] [--large 10000] [--samples 30] [--cache-off] [--count-requests]
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { OrchestrationContext } from 'durable-functions';
@@ -18,7 +22,9 @@ import { startAzurite } from '../../src/storage/azure/azurite.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { OrchestrationWorkItem, WorkItemStore, WorkItemStoreProvider } from '../../src/storage/port.js';
 import { startWorker, Registry } from '../../src/worker/index.js';
-import { percentile, runIfMain, sleep, type Figure } from '../scale-support.js';
+import { describeProbe, probePartitionSizes, type PartitionProbe } from '../azurite-partition-probe.js';
+import { cpuSecondsOf, percentile, runIfMain, sleep, type Figure } from '../scale-support.js';
+import { startRequestCounter, type RequestCounter } from '../storage-request-counter.js';
 
 const HUB = 'EpisodeGrowth';
 const INSTANCE = 'growing';
@@ -38,6 +44,8 @@ interface Episode {
   totalMs: number;
   /** CPU this process (the worker) used from the receive to the end of the checkpoint; storage runs in Azurite's process. */
   cpuMs: number;
+  /** Storage requests of the commit by kind (with `--count-requests`). */
+  requests?: Map<string, number>;
 }
 
 /** The instance's episodes as the worker runs them, timed around the store calls that bound them. */
@@ -47,6 +55,8 @@ class EpisodeClock {
   historyLength = 0;
   private readonly fetched = new Map<OrchestrationWorkItem, { began: number; loaded: number; cpu: NodeJS.CpuUsage }>();
   private waiting: (() => void)[] = [];
+
+  constructor(private readonly counter?: RequestCounter) {}
 
   wrap(provider: WorkItemStoreProvider): WorkItemStoreProvider {
     return {
@@ -65,7 +75,9 @@ class EpisodeClock {
           const planned = performance.now();
           // Read before completing: the store appends the commit to this array (its cached history).
           const before = item.history.length;
+          const counted = this.counter?.counts();
           await inner.completeOrchestrationWorkItem(item, commit);
+          const requests = counted && commitRequests(counted, this.counter!.counts());
           const times = this.fetched.get(item);
           if (!times) return;
           this.fetched.delete(item);
@@ -82,6 +94,7 @@ class EpisodeClock {
             commitMs: done - planned,
             totalMs: done - times.began,
             cpuMs: (cpu.user + cpu.system) / 1000,
+            requests,
           });
           this.absorbed += events;
           this.historyLength = after;
@@ -103,6 +116,16 @@ class EpisodeClock {
   }
 }
 
+/** Requests made between two counts, less the empty receives of the other partitions' loops. */
+function commitRequests(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [kind, count] of after) {
+    const made = count - (before.get(kind) ?? 0);
+    if (made > 0 && kind !== 'queue receive (empty)') out.set(kind, made);
+  }
+  return out;
+}
+
 function growthRegistry(): Registry {
   const registry = new Registry();
   registry.orchestration('WaitForever', function* (context: OrchestrationContext) {
@@ -115,6 +138,8 @@ interface Phase {
   historyAtStart: number;
   historyAtEnd: number;
   episodes: Episode[];
+  /** Azurite's CPU over the phase per sampled episode (ms; includes the idle partitions' empty receives). */
+  azuriteCpuMs: number;
 }
 
 const median = (values: number[]) => percentile(values, 50);
@@ -125,6 +150,8 @@ export interface EpisodeGrowthOptions {
   samples?: number;
   /** Run with the history cache and replay sessions off (every episode reads and replays it all). */
   cacheOff?: boolean;
+  /** Route the worker's storage through a counting proxy and list each commit's requests (adds a hop to every request). */
+  countRequests?: boolean;
 }
 
 export async function measure(options: EpisodeGrowthOptions = {}) {
@@ -132,8 +159,9 @@ export async function measure(options: EpisodeGrowthOptions = {}) {
   const large = options.large ?? 10_000;
   const samples = options.samples ?? 30;
   const azurite = await startAzurite();
+  const counter = options.countRequests ? await startRequestCounter(azurite.connectionString) : undefined;
   const config = loadConfig({
-    AzureWebJobsStorage: azurite.connectionString,
+    AzureWebJobsStorage: counter?.connectionString ?? azurite.connectionString,
     TASKHUB_HUB_NAME: HUB,
     TASKHUB_NO_AUTH: 'true',
     TASKHUB_HISTORY_CACHE_MB: options.cacheOff ? '0' : '',
@@ -141,7 +169,7 @@ export async function measure(options: EpisodeGrowthOptions = {}) {
   });
   const stores = createAzureStoreProvider(config);
   const events = new InstanceEvents();
-  const clock = new EpisodeClock();
+  const clock = new EpisodeClock(counter);
   const hub = { connection: config.defaultConnection, taskHub: HUB };
   await stores.management(config.defaultConnection, HUB).ensure();
   const worker = await startWorker({
@@ -187,12 +215,14 @@ export async function measure(options: EpisodeGrowthOptions = {}) {
   const sample = async (): Promise<Phase> => {
     const historyAtStart = clock.historyLength;
     const first = clock.episodes.length;
+    const azuriteCpu = cpuSecondsOf(azurite.pid);
     for (let i = 0; i < samples; i++) {
       await raise();
       await clock.until(raised, 120_000);
     }
+    const azuriteCpuMs = ((cpuSecondsOf(azurite.pid) - azuriteCpu) * 1000) / samples;
     const episodes = clock.episodes.slice(first).filter((e) => e.events === 1);
-    return { historyAtStart, historyAtEnd: clock.historyLength, episodes };
+    return { historyAtStart, historyAtEnd: clock.historyLength, episodes, azuriteCpuMs };
   };
 
   try {
@@ -201,10 +231,16 @@ export async function measure(options: EpisodeGrowthOptions = {}) {
     const atSmall = await sample();
     await growTo(large);
     const atLarge = await sample();
-    return { atSmall, atLarge };
+    await worker.stop();
+    // The emulator alone: the commit's History batch into partitions of the same sizes.
+    const probes = await probePartitionSizes(azurite.connectionString, [atSmall.historyAtStart, atLarge.historyAtStart], {
+      azuritePid: azurite.pid,
+    });
+    return { atSmall, atLarge, probes };
   } finally {
     await worker.stop();
     await stores.close();
+    await counter?.close();
     await azurite.stop();
   }
 }
@@ -214,17 +250,39 @@ function describe(label: string, phase: Phase): string {
   return (
     `  ${label} (${phase.historyAtStart}-${phase.historyAtEnd} events, ${phase.episodes.length} episodes): ` +
     `median ${part((e) => e.totalMs)} ms = receive+load ${part((e) => e.loadMs)} + plan ${part((e) => e.planMs)} ` +
-    `+ commit ${part((e) => e.commitMs)}; worker CPU ${part((e) => e.cpuMs)} ms; p90 ${percentile(
+    `+ commit ${part((e) => e.commitMs)}; worker CPU ${part((e) => e.cpuMs)} ms, Azurite CPU ${phase.azuriteCpuMs.toFixed(1)} ms; ` +
+    `p90 ${percentile(
       phase.episodes.map((e) => e.totalMs),
       90,
-    ).toFixed(1)} ms`
+    ).toFixed(1)} ms${requestsOf(phase)}`
   );
 }
 
+/** The median count of each kind of request the commits made (with `--count-requests`). */
+function requestsOf(phase: Phase): string {
+  const counted = phase.episodes.flatMap((e) => (e.requests ? [e.requests] : []));
+  if (counted.length === 0) return '';
+  const kinds = [...new Set(counted.flatMap((r) => [...r.keys()]))].sort();
+  const medians = kinds.map((kind) => [kind, median(counted.map((r) => r.get(kind) ?? 0))] as const).filter(([, n]) => n > 0);
+  return `; commit requests: ${medians.map(([kind, n]) => `${n} ${kind}`).join(', ')}`;
+}
+
+function probeFigure(probes: PartitionProbe[]): Figure {
+  const [small, large] = probes;
+  return {
+    figure: `Azurite alone: the commit's History batch into a partition of ${small.rows} vs ${large.rows} rows`,
+    value: `${small.batchMs.toFixed(1)} ms vs ${large.batchMs.toFixed(1)} ms (${(large.batchMs / small.batchMs).toFixed(2)}x)`,
+    baseline: '-',
+    goal: '-',
+    met: true,
+  };
+}
+
 export default async function run(options: EpisodeGrowthOptions = {}): Promise<Figure[]> {
-  const { atSmall, atLarge } = await measure(options);
+  const { atSmall, atLarge, probes } = await measure(options);
   console.log(describe('near 1k ', atSmall));
   console.log(describe('near 20k', atLarge));
+  console.log(`  Azurite alone, the commit's History batch (3 rows + sentinel merge): ${describeProbe(probes)}`);
   const small = median(atSmall.episodes.map((e) => e.totalMs));
   const large = median(atLarge.episodes.map((e) => e.totalMs));
   const ratio = large / small;
@@ -246,17 +304,32 @@ export default async function run(options: EpisodeGrowthOptions = {}): Promise<F
       goal: '<= 2x',
       met: cpuRatio <= 2,
     },
+    {
+      figure: `episode Azurite CPU, one event into ~${atSmall.historyAtStart} vs ~${atLarge.historyAtStart} history events`,
+      value: `${atSmall.azuriteCpuMs.toFixed(1)} ms vs ${atLarge.azuriteCpuMs.toFixed(1)} ms (${(atLarge.azuriteCpuMs / atSmall.azuriteCpuMs).toFixed(2)}x)`,
+      baseline: '-',
+      goal: '-',
+      met: true,
+    },
+    probeFigure(probes),
   ];
 }
 
 await runIfMain(import.meta.url, () => {
   const { values } = parseArgs({
-    options: { small: { type: 'string' }, large: { type: 'string' }, samples: { type: 'string' }, 'cache-off': { type: 'boolean' } },
+    options: {
+      small: { type: 'string' },
+      large: { type: 'string' },
+      samples: { type: 'string' },
+      'cache-off': { type: 'boolean' },
+      'count-requests': { type: 'boolean' },
+    },
   });
   return run({
     small: values.small ? Number(values.small) : undefined,
     large: values.large ? Number(values.large) : undefined,
     samples: values.samples ? Number(values.samples) : undefined,
     cacheOff: values['cache-off'],
+    countRequests: values['count-requests'],
   });
 });
