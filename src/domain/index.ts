@@ -7,3 +7,4 @@ export * from './hub-name.js';
 export * from './ids.js';
 export * from './instance-state.js';
 export * from './runtime-status.js';
+export * from './slots.js';

@@ -1,14 +1,17 @@
 // The long-poll waiters of one task hub, watched together. A waiter costs no storage read of its
 // own while it waits:
-// - an in-process checkpoint notification (InstanceEvents) triggers one read per instance, shared
-//   by every waiter of that instance;
+// - in-process checkpoint notifications (InstanceEvents) are gathered for a few milliseconds and
+//   answered by one store call for all the instances notified meanwhile (a burst of completions is
+//   one query, not a read per instance);
 // - instances the local worker processes (and so notifies) are not polled at all;
 // - every other instance is polled as a group: at each tick, one query asks which of all the due
 //   instances finished, and the rows it returns are the answers. Ticks fall on multiples of each
 //   waiter's retry interval, so waiters with the same interval share every tick whenever they started.
+// Every storage call of the group goes through a few slots: a thousand clients arriving at once
+// queue for their first read instead of each opening a request and timing the storage out.
 
 import { isEntityInstanceId } from '../domain/entity-id.js';
-import { isTerminal, type InstanceState } from '../domain/index.js';
+import { isTerminal, Slots, type InstanceState } from '../domain/index.js';
 import type { ManagementStore } from '../storage/management-store.js';
 import type { InstanceEvents } from './instance-events.js';
 
@@ -18,6 +21,10 @@ const HANDOVER_GRACE_IN_MS = 5_000;
 const CLOCK_SKEW_IN_MS = 30_000;
 /** A notification may arrive before the row reads as finished; look once more after this. */
 const RECHECK_AFTER_NOTIFY_IN_MS = 50;
+/** Notifications arriving this close together are checked by one store call. */
+const GATHER_NOTIFICATIONS_IN_MS = 5;
+/** Storage calls of one group in flight at once (first reads, notification checks, ticks). */
+const READ_SLOTS = 32;
 /** Waiters due this soon after a tick are polled in it rather than in a tick of their own. */
 const COALESCE_IN_MS = 15;
 const MIN_INTERVAL_IN_MS = 10;
@@ -40,8 +47,8 @@ interface Entry {
   notifications: number;
   /** A notification said finished but the row did not yet: poll it whoever processes it. */
   suspect: boolean;
-  reading: boolean;
-  readAgain: boolean;
+  /** Checks still owed to notifications: the gathered one, then one recheck. */
+  checksOwed: number;
   unsubscribe?: () => void;
 }
 
@@ -61,6 +68,10 @@ export class WaitGroup {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private ticking = false;
+  private readonly reads = new Slots(READ_SLOTS);
+  /** Entries notified since the last gathered check. */
+  private notified = new Set<Entry>();
+  private gatherTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: ManagementStore,
@@ -122,13 +133,13 @@ export class WaitGroup {
       const deadline = setTimeout(onAbort, options.timeoutInMs);
       options.abortSignal?.addEventListener('abort', onAbort, { once: true });
       entry.waiters.add(waiter);
-      if (notifiedMeanwhile) void this.readFor(entry);
+      if (notifiedMeanwhile) this.checkSoon(entry, 1);
       if (waiter.nextDueAt < this.timerAt) this.schedule(waiter.nextDueAt);
     });
   }
 
   private read(instanceId: string): Promise<InstanceState | undefined> {
-    return this.store.getInstance(instanceId, { fetchInput: true });
+    return this.reads.run(() => this.store.getInstance(instanceId, { fetchInput: true }));
   }
 
   private join(instanceId: string): Entry {
@@ -140,15 +151,12 @@ export class WaitGroup {
         waiters: new Set(),
         notifications: 0,
         suspect: false,
-        reading: false,
-        readAgain: false,
+        checksOwed: 0,
       };
       created.unsubscribe = this.events?.subscribe(this.store.hubName, instanceId, (change) => {
         if (!isTerminal(change.runtimeStatus)) return;
         created.notifications++;
-        if (created.waiters.size === 0) return;
-        void this.readFor(created);
-        setTimeout(() => void this.readFor(created), RECHECK_AFTER_NOTIFY_IN_MS).unref();
+        if (created.waiters.size > 0) this.checkSoon(created, 2);
       });
       this.entries.set(instanceId, created);
       entry = created;
@@ -163,27 +171,42 @@ export class WaitGroup {
     this.entries.delete(entry.instanceId);
   }
 
-  /** One read answers every waiter of the instance; reads never overlap, a request during one repeats it. */
-  private async readFor(entry: Entry): Promise<void> {
-    if (entry.reading) {
-      entry.readAgain = true;
-      return;
-    }
-    entry.reading = true;
+  /** Queues a notified instance for the next gathered check; `checks` counts the recheck too. */
+  private checkSoon(entry: Entry, checks: number): void {
+    entry.checksOwed = Math.max(entry.checksOwed, checks);
+    this.notified.add(entry);
+    this.gatherTimer ??= setTimeout(() => void this.checkNotified(), GATHER_NOTIFICATIONS_IN_MS).unref();
+  }
+
+  /**
+   * One store call for every instance notified since the last: those it shows finished are
+   * answered; the others get their recheck a little later, and stay polled by the group whoever
+   * processes them. A failed check ends no wait: the group's ticks and the deadline still apply.
+   */
+  private async checkNotified(): Promise<void> {
+    this.gatherTimer = undefined;
+    const batch = [...this.notified].filter((entry) => entry.waiters.size > 0);
+    this.notified = new Set();
+    if (batch.length === 0) return;
+    let since = Infinity;
+    for (const entry of batch) for (const waiter of entry.waiters) since = Math.min(since, waiter.checkedAt);
+    const startedAt = Date.now();
+    let finished = new Map<string, InstanceState>();
     try {
-      do {
-        entry.readAgain = false;
-        if (entry.waiters.size === 0) return;
-        const readAt = Date.now();
-        const state = await this.read(entry.instanceId);
-        if (state && isTerminal(state.runtimeStatus)) return this.finish(entry, state);
-        for (const waiter of entry.waiters) waiter.checkedAt = Math.max(waiter.checkedAt, readAt);
-        if (entry.notifications > 0) entry.suspect = true;
-      } while (entry.readAgain);
-    } catch (error) {
-      for (const waiter of [...entry.waiters]) waiter.fail(error);
-    } finally {
-      entry.reading = false;
+      const ids = batch.map((entry) => entry.instanceId);
+      finished = await this.reads.run(() => this.store.finishedAmong(ids, new Date(since - CLOCK_SKEW_IN_MS)));
+    } catch {
+      // Left to the ticks: the entries become suspect below, so they are polled.
+    }
+    for (const entry of batch) {
+      const state = finished.get(entry.instanceId);
+      if (state) {
+        this.finish(entry, state);
+        continue;
+      }
+      for (const waiter of entry.waiters) waiter.checkedAt = Math.max(waiter.checkedAt, startedAt);
+      entry.suspect = true;
+      if (--entry.checksOwed > 0) setTimeout(() => this.checkSoon(entry, entry.checksOwed), RECHECK_AFTER_NOTIFY_IN_MS).unref();
     }
   }
 
@@ -224,10 +247,8 @@ export class WaitGroup {
       }
       if (due.length > 0) {
         const startedAt = Date.now();
-        const finished = await this.store.finishedAmong(
-          due.map((entry) => entry.instanceId),
-          new Date(since - CLOCK_SKEW_IN_MS),
-        );
+        const ids = due.map((entry) => entry.instanceId);
+        const finished = await this.reads.run(() => this.store.finishedAmong(ids, new Date(since - CLOCK_SKEW_IN_MS)));
         for (const entry of due) {
           const state = finished.get(entry.instanceId);
           if (state) this.finish(entry, state);

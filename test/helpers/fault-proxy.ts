@@ -26,6 +26,9 @@ export interface FaultProxy {
    * orders arrivals across all proxies of the process.
    */
   received(): { method: string; path: string; at: number }[];
+  /** The most requests held open at once since the proxy started or the last reset. */
+  peakInFlight(): number;
+  resetPeakInFlight(): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
   const failures: { method: string; path: string }[] = [];
   const requests: { method: string; path: string; at: number }[] = [];
   const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let peak = 0;
 
   const take = (req: IncomingMessage, body: string): FaultRule | undefined => {
     const path = decodeURIComponent(req.url ?? '');
@@ -56,6 +61,8 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
   const server: Server = createServer(
     (req, res) =>
       void (async () => {
+        peak = Math.max(peak, ++inFlight);
+        res.once('close', () => inFlight--);
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk as Buffer);
         const body = Buffer.concat(chunks);
@@ -90,6 +97,10 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
     arm: (rule) => rules.push({ ...rule, left: rule.times }),
     failed: () => [...failures],
     received: () => [...requests],
+    peakInFlight: () => peak,
+    resetPeakInFlight: () => {
+      peak = inFlight;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

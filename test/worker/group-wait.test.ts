@@ -84,6 +84,30 @@ async function expectAllAnswered(ids: string[], waits: ReturnType<typeof waitAll
 }
 
 describe('long-poll waiters', () => {
+  it('arriving all at once: their first reads queue, never more than 32 storage requests at a time', { timeout: 120_000 }, async () => {
+    const t = await startTestApp({
+      hubPrefix: 'gb',
+      env: { AzureWebJobsStorage: proxy.route(azuriteConnectionString()), TASKHUB_PARTITION_COUNT: '2' },
+    });
+    try {
+      const res = await t.call('POST', `${BASE}/orchestrators/HumanApproval/burst`, {
+        body: '{"timeoutSeconds":600}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.statusCode).toBe(202);
+      proxy.resetPeakInFlight();
+      // Each waiter makes its first read, holds a second and answers with the still-Pending instance.
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, () => t.call('GET', `${BASE}/instances/burst/wait?timeout=1&retryInterval=1`)),
+      );
+      for (const answer of answers) expect(answer.statusCode).toBe(202);
+      expect(proxy.peakInFlight()).toBeGreaterThan(1);
+      expect(proxy.peakInFlight()).toBeLessThanOrEqual(32);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('on instances another process finishes: one group read per interval, and all are answered', { timeout: 120_000 }, async () => {
     const t = await startTestApp({
       hubPrefix: 'gw',

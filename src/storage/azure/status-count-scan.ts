@@ -10,7 +10,7 @@
 
 import type { TableClient } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
-import { fieldText, RUNTIME_STATUSES, type RuntimeStatus } from '../../domain/index.js';
+import { fieldText, RUNTIME_STATUSES, Slots, type RuntimeStatus } from '../../domain/index.js';
 import type { InstanceQuery } from '../port.js';
 import { andAll, instanceConditions } from './instance-query.js';
 import { prefixRange } from './keys.js';
@@ -178,26 +178,4 @@ function alphabetFrom(keys: readonly string[], depth: number): number[] {
     }
   }
   return [...seen].sort((a, b) => a - b);
-}
-
-/** At most `size` calls of `run` at once; the others wait in order. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = Math.max(1, size);
-  }
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
 }
