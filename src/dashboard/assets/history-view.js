@@ -1,5 +1,5 @@
 // An instance's history as a paged table and as a timeline of bars (activities, timers,
-// sub-orchestrations, events) on one time axis. Paging keeps 10,000-event histories responsive.
+// sub-orchestrations, waits for events) on one time axis. Paging keeps 10,000-event histories responsive.
 
 import { formatDuration, formatTime, h } from './dom.js';
 
@@ -21,7 +21,7 @@ export function timelineBars(events, now = Date.now()) {
       start: ms(started.Timestamp),
       end: completed ? ms(completed.Timestamp) : now,
     });
-  for (const e of events) {
+  events.forEach((e, i) => {
     switch (e.EventType) {
       case 'TaskCompleted':
       case 'TaskFailed':
@@ -55,14 +55,32 @@ export function timelineBars(events, now = Date.now()) {
         });
         break;
       case 'TimerCreated':
-        bars.push({ kind: 'timer', label: 'Timer', start: ms(e.Timestamp), end: ms(e.FireAt) });
+        // A timer ends when it fires or, at the latest, when its execution ended (a cancelled
+        // 10-minute timeout would otherwise stretch the axis far past everything that happened).
+        bars.push({
+          kind: 'timer',
+          label: 'Timer',
+          start: ms(e.Timestamp),
+          end: completed ? Math.min(ms(e.FireAt), ms(completed.Timestamp)) : ms(e.FireAt),
+        });
         break;
-      case 'EventRaised':
-        bars.push({ kind: 'event', label: `Event ${e.Name ?? ''}`, start: ms(e.Timestamp), end: ms(e.Timestamp) });
+      case 'EventRaised': {
+        // A wait for an external event leaves no record of its own (waitForExternalEvent schedules
+        // nothing, and the API's view drops the episode markers), so the bar's start is the best the
+        // history gives: the event before it in the history, or the execution's start when none. The
+        // orchestrator began the wait at the latest in the episode that processed that event (the
+        // last one before this event arrived): exact for "do X, then wait" and for repeated waits
+        // (the previous event consumed), HumanApproval-style waits begin at the start anyway; a wait
+        // begun earlier and kept through later events is drawn shorter than it was.
+        const end = ms(e.Timestamp);
+        const before = i > 0 ? ms(events[i - 1].Timestamp) : NaN;
+        const start = Math.min(Number.isFinite(before) ? before : ms(started?.Timestamp), end);
+        bars.push({ kind: 'wait', label: `Wait for event ${e.Name ?? ''}`, start, end });
         break;
+      }
       default:
     }
-  }
+  });
   return bars.filter((b) => Number.isFinite(b.start) && Number.isFinite(b.end));
 }
 
@@ -137,7 +155,7 @@ export function timeline(events) {
       ['activity', '#0969da'],
       ['timer', '#bf8700'],
       ['sub-orchestration', '#8250df'],
-      ['event', '#1a7f37'],
+      ['wait for event', '#1a7f37'],
       ['failed', '#cf222e'],
     ].map(([name, colour]) => h('span', { style: { '--c': colour }, text: name })),
   );
