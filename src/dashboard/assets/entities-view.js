@@ -11,12 +11,14 @@ export async function renderEntities(root, ctx) {
   const more = h('button', { type: 'button', hidden: true, text: 'Load more' });
   let token;
 
-  async function load() {
+  async function load(reset = false) {
     try {
+      if (reset) token = undefined;
       const headers = token ? { 'x-ms-continuation-token': token } : {};
       const res = await api('GET', '/entities', { query: { fetchState: true, top: PAGE_SIZE }, headers });
       token = res.headers.get('x-ms-continuation-token') || undefined;
       more.hidden = !token;
+      if (reset) tbody.replaceChildren();
       for (const entity of res.data) {
         tbody.append(
           h(
@@ -24,8 +26,14 @@ export async function renderEntities(root, ctx) {
             {},
             h('td', { class: 'id', text: `@${entity.entityId.name}@${entity.entityId.key}` }),
             h('td', { text: formatTime(entity.lastOperationTime, ctx.tz) }),
-            h('td', {}, h('details', {}, h('summary', { text: 'State' }), jsonTree(entity.state))),
-            ctx.role === 'admin' ? h('td', {}, signalForm(entity.entityId, message)) : null,
+            h('td', { class: 'wrap' }, stateCell(entity.state)),
+            ctx.role === 'admin'
+              ? h(
+                  'td',
+                  {},
+                  signalForm(entity.entityId, message, () => setTimeout(() => void load(true), 1000)),
+                )
+              : null,
           ),
         );
       }
@@ -35,9 +43,11 @@ export async function renderEntities(root, ctx) {
     }
   }
   more.addEventListener('click', () => void load());
+  const refresh = h('button', { type: 'button', onclick: () => void load(true), text: 'Refresh' });
 
   root.replaceChildren(
     h('h1', { text: 'Entities' }),
+    h('div', { class: 'toolbar' }, refresh),
     message,
     h(
       'div',
@@ -64,7 +74,14 @@ export async function renderEntities(root, ctx) {
   await load();
 }
 
-function signalForm(entityId, message) {
+/** Small states read inline; larger ones as collapsible JSON. */
+function stateCell(state) {
+  const text = JSON.stringify(state) ?? 'null';
+  if (text.length <= 80) return h('code', { text });
+  return h('details', {}, h('summary', { text: `State (${text.length} characters)` }), jsonTree(state));
+}
+
+function signalForm(entityId, message, afterSignal) {
   const label = `@${entityId.name}@${entityId.key}`;
   const op = h('input', { required: true, size: 10, 'aria-label': `Operation for ${label}` });
   const input = h('input', { size: 12, 'aria-label': `Input (JSON) for ${label}` });
@@ -81,6 +98,7 @@ function signalForm(entityId, message) {
             body,
           });
           message.replaceChildren(h('p', { class: 'ok', text: `Signalled ${op.value.trim()} to ${label}.` }));
+          afterSignal();
         } catch (error) {
           message.replaceChildren(errorBox(error));
         }
