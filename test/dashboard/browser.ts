@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
@@ -35,6 +36,10 @@ export interface DashboardFixture {
   open(key?: string, hash?: string): Promise<Page>;
   /** The management API, for setting up and checking state around the UI. */
   call(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; json: () => unknown }>;
+  /** An instance's runtime status as the API reports it. */
+  statusOf(id: string): Promise<string>;
+  /** Starts a HumanApproval (waits for `Approval`, 10 minutes) and waits until it runs. */
+  startApproval(id: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,8 @@ export async function startDashboard(): Promise<DashboardFixture> {
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
+    // Not UTC, and without daylight saving: "local time" must differ visibly from UTC.
+    timezoneId: 'Asia/Tokyo',
   });
   // The machine may be busy (CI runs the suites in parallel): generous waits, never fixed sleeps.
   context.setDefaultTimeout(60_000);
@@ -74,7 +81,7 @@ export async function startDashboard(): Promise<DashboardFixture> {
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
   });
-  return {
+  const fixture: DashboardFixture = {
     url: server.url,
     hub,
     context,
@@ -96,6 +103,14 @@ export async function startDashboard(): Promise<DashboardFixture> {
       const text = await response.text();
       return { status: response.status, json: () => JSON.parse(text) as unknown };
     },
+    async statusOf(id) {
+      return ((await fixture.call('GET', `/instances/${encodeURIComponent(id)}`)).json() as { runtimeStatus: string }).runtimeStatus;
+    },
+    async startApproval(id) {
+      const res = await fixture.call('POST', `/orchestrators/HumanApproval/${id}`, { timeoutSeconds: 600 });
+      expect(res.status).toBe(202);
+      await until(`${id} running`, async () => (await fixture.statusOf(id)) === 'Running');
+    },
     async close() {
       await context.close();
       await server.close();
@@ -103,4 +118,30 @@ export async function startDashboard(): Promise<DashboardFixture> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return fixture;
+}
+
+/** Polls `check` until it holds; the machine may be busy, so the limit is generous and nothing is timed. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutInMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutInMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The instance page shows this status (it refreshes itself; Refresh makes it quicker). */
+export async function pageShows(page: Page, status: string): Promise<void> {
+  await until(`page to show ${status}`, async () => {
+    if ((await page.locator('#runtime-status').textContent()) === status) return true;
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#runtime-status').waitFor();
+    return (await page.locator('#runtime-status').textContent()) === status;
+  });
+}
+
+/** The page body is no wider than the window: nothing scrolls sideways. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }

@@ -3,8 +3,7 @@
 // TASKHUB_SCREENSHOTS=1 also refreshes the screenshots under docs/.
 
 import { expect as vitestExpect, afterAll, beforeAll, describe, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { BASE, READ_KEY, startDashboard, type DashboardFixture } from './browser.js';
+import { BASE, READ_KEY, pageShows, startDashboard, until, type DashboardFixture } from './browser.js';
 
 let ui: DashboardFixture;
 beforeAll(async () => {
@@ -17,34 +16,8 @@ afterAll(async () => {
 const shots = process.env.TASKHUB_SCREENSHOTS === '1';
 const expect = vitestExpect;
 
-async function statusOf(id: string): Promise<string> {
-  return ((await ui.call('GET', `/instances/${encodeURIComponent(id)}`)).json() as { runtimeStatus: string }).runtimeStatus;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutInMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutInMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** The instance page shows this status (it refreshes itself; Refresh makes it quicker). */
-async function pageShows(page: Page, status: string): Promise<void> {
-  await until(`page to show ${status}`, async () => {
-    if ((await page.locator('#runtime-status').textContent()) === status) return true;
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.locator('#runtime-status').waitFor();
-    return (await page.locator('#runtime-status').textContent()) === status;
-  });
-}
-
-async function startApproval(id: string): Promise<void> {
-  const res = await ui.call('POST', `/orchestrators/HumanApproval/${id}`, { timeoutSeconds: 600 });
-  expect(res.status).toBe(202);
-  await until(`${id} running`, async () => (await statusOf(id)) === 'Running');
-}
+const statusOf = (id: string) => ui.statusOf(id);
+const startApproval = (id: string) => ui.startApproval(id);
 
 describe('dashboard (Chromium)', { timeout: 180_000 }, () => {
   it('serves the page offline from the project: root redirects, no external URL in any asset', async () => {
