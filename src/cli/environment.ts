@@ -1,13 +1,21 @@
 // What the CLI takes from the environment (handed in by `run`, never read from process.env here):
-// the connection-string setting named on the command line, the HTTP key, and the few settings that
-// shape how a task hub is laid out in storage.
+// the connection-string setting named on the command line, the HTTP key, the few settings that
+// shape how a task hub is laid out in storage, and the storage time limit.
 
 import { ConnectionSettingError, readConnectionSetting } from '../connection-settings.js';
 
 export type Env = Record<string, string | undefined>;
 
-/** Settings passed through to the direct transport because they change what is written. */
-const LAYOUT_SETTINGS = ['TASKHUB_HUB_NAME', 'TASKHUB_PARTITION_COUNT', 'TASKHUB_QUEUE_ENCODING'] as const;
+/**
+ * Settings passed through to the direct transport: the layout ones change what is written; the try
+ * timeout lets a command on a slow link (or a busy emulator) wait longer than the server would.
+ */
+const PASSED_SETTINGS = [
+  'TASKHUB_HUB_NAME',
+  'TASKHUB_PARTITION_COUNT',
+  'TASKHUB_QUEUE_ENCODING',
+  'TASKHUB_STORAGE_TRY_TIMEOUT_MS',
+] as const;
 
 export interface DirectEnv {
   env: Env;
@@ -30,7 +38,7 @@ export function connectionSettingGiven(env: Env, name: string): boolean {
  */
 export function directEnv(env: Env, connectionSetting: string): DirectEnv {
   const direct: Env = {};
-  for (const name of LAYOUT_SETTINGS) direct[name] = env[name];
+  for (const name of PASSED_SETTINGS) direct[name] = env[name];
   try {
     direct.AzureWebJobsStorage = readConnectionSetting(env, connectionSetting);
   } catch (error) {

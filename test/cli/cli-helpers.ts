@@ -8,7 +8,7 @@ import { run } from '../../src/cli/main.js';
 import type { HistoryEvent, RuntimeStatus } from '../../src/domain/index.js';
 import { azuriteConnectionString } from '../helpers/hub.js';
 import { setInstanceState } from '../helpers/instance-state.js';
-import { storeFor } from '../helpers/stores.js';
+import { storeFor, SUITE_STORAGE_TRY_TIMEOUT_MS } from '../helpers/stores.js';
 export { createHub, storeFor } from '../helpers/stores.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/taskhub.mjs', import.meta.url));
@@ -31,7 +31,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}, c
   const code = await run(args, {
     stdout: { write: (text) => (stdout += text) },
     stderr: { write: (text) => (stderr += text) },
-    env: { [SETTING]: azuriteConnectionString(), ...env },
+    env: { [SETTING]: azuriteConnectionString(), TASKHUB_STORAGE_TRY_TIMEOUT_MS: SUITE_STORAGE_TRY_TIMEOUT_MS, ...env },
     cwd,
     isTTY: false,
   });
@@ -44,7 +44,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}, cwd?:
     const childEnv: Record<string, string | undefined> = { ...process.env };
     // The parent's own settings must not leak into what is being tested.
     for (const name of ['AzureWebJobsStorage', 'TASKHUB_KEY', 'TASKHUB_HUB_NAME']) delete childEnv[name];
-    Object.assign(childEnv, { [SETTING]: azuriteConnectionString() }, env);
+    Object.assign(childEnv, { [SETTING]: azuriteConnectionString(), TASKHUB_STORAGE_TRY_TIMEOUT_MS: SUITE_STORAGE_TRY_TIMEOUT_MS }, env);
     execFile(process.execPath, [BIN, ...args], { env: childEnv, cwd, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });

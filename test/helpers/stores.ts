@@ -17,11 +17,22 @@ export interface TestStores {
 }
 
 /**
+ * Per storage attempt in tests. The suite shares one Azurite between two test workers, and on a
+ * loaded 2-core CI machine it can stall past the production 3 s for a moment: that turned into a
+ * 503 and a red run without anything being wrong. Tests about slow storage set their own limit.
+ */
+export const SUITE_STORAGE_TRY_TIMEOUT_MS = '20000';
+
+/**
  * The settings a test runs with: the suite's Azurite as AzureWebJobsStorage, then `env` (which may
  * name another AzureWebJobsStorage, e.g. a proxy in front of Azurite).
  */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ AzureWebJobsStorage: env.AzureWebJobsStorage ?? azuriteConnectionString(), ...env });
+  return loadConfig({
+    AzureWebJobsStorage: env.AzureWebJobsStorage ?? azuriteConnectionString(),
+    TASKHUB_STORAGE_TRY_TIMEOUT_MS: SUITE_STORAGE_TRY_TIMEOUT_MS,
+    ...env,
+  });
 }
 
 /** A store provider over `testConfig(env)`; nothing is created on storage yet. */
@@ -47,5 +58,5 @@ export async function createHub(hub: string): Promise<TestStore> {
 
 /** The table, queue and blob clients a store on this connection value would talk through. */
 export function accountClientsFor(connection: string): AccountClients {
-  return createAccountClients(connection);
+  return createAccountClients(connection, { tryTimeoutInMs: Number(SUITE_STORAGE_TRY_TIMEOUT_MS) });
 }

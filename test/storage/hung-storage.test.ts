@@ -12,7 +12,11 @@ let frozen = false;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  t = await startTestApp({ hubPrefix: 'hung', env: { AzureWebJobsStorage: azurite.connectionString }, worker: true });
+  t = await startTestApp({
+    hubPrefix: 'hung',
+    env: { AzureWebJobsStorage: azurite.connectionString, TASKHUB_STORAGE_TRY_TIMEOUT_MS: '3000' },
+    worker: true,
+  });
 }, 120_000);
 afterAll(async () => {
   if (frozen) process.kill(azurite.pid, 'SIGCONT');

@@ -2,6 +2,7 @@
 // Short leases and message visibility let a second worker take over within seconds.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { azuriteConnectionString } from '../helpers/hub.js';
+import { SUITE_STORAGE_TRY_TIMEOUT_MS } from '../helpers/stores.js';
 
 const children: ChildProcess[] = [];
 
@@ -14,6 +15,7 @@ export function spawnWorker(hub: string): ChildProcess {
       env: {
         ...process.env,
         AzureWebJobsStorage: azuriteConnectionString(),
+        TASKHUB_STORAGE_TRY_TIMEOUT_MS: SUITE_STORAGE_TRY_TIMEOUT_MS,
         TASKHUB_HUB_NAME: hub,
         TASKHUB_PARTITION_COUNT: '2',
         LOG_LEVEL: 'warn',
