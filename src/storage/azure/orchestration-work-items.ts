@@ -5,6 +5,7 @@
 
 import { isEntityInstanceId } from '../../domain/entity-id.js';
 import type { InstanceState } from '../../domain/index.js';
+import { Slots } from '../../domain/slots.js';
 import type { FetchOptions, OrchestrationCommit, OrchestrationWorkItem } from '../port.js';
 import { CheckpointRefused } from '../work-item-store.js';
 import type { ControlMessage, ControlQueues } from './control-queues.js';
@@ -19,6 +20,12 @@ const MAX_START_DEQUEUES = 10;
 /** How long a start waits for the client to write its row, and messages for a not-yet-started instance. */
 const WAIT_FOR_START_IN_MS = 1000;
 const MAX_BACKOFF_IN_MS = 600_000;
+/**
+ * Storage requests one commit keeps in flight. A fan-out of 2,500 activities sent all at once
+ * drowned the emulator in connections and every other caller got minutes of 503s; queue sends of
+ * 32 at a time keep the commit fast and leave room for everyone else.
+ */
+const COMMIT_REQUESTS_IN_FLIGHT = 32;
 
 interface Held {
   messages: ControlMessage[];
@@ -170,11 +177,12 @@ export class OrchestrationWorkItems {
     const checkpoint = commit.checkpoint;
     const self = { InstanceId: item.instanceId, ExecutionId: checkpoint?.executionId ?? item.executionId };
     let remember: { executionId: string; sentinelETag: string; base: boolean } | undefined;
-    await Promise.all((commit.childInstances ?? []).map((row) => instances.update(row)));
+    const slots = new Slots(COMMIT_REQUESTS_IN_FLIGHT);
+    await Promise.all((commit.childInstances ?? []).map((row) => slots.run(() => instances.update(row))));
     await Promise.all([
-      ...(commit.activities ?? []).map((event) => workItems.send(self, event)),
+      ...(commit.activities ?? []).map((event) => slots.run(() => workItems.send(self, event))),
       sendInOrder(commit.messages ?? [], (o) =>
-        control.send(o.instance, o.event, { sender: self, visibilityDelayInMs: o.delayInMs }).then(() => undefined),
+        slots.run(() => control.send(o.instance, o.event, { sender: self, visibilityDelayInMs: o.delayInMs })).then(() => undefined),
       ),
     ]);
     if (checkpoint) {
