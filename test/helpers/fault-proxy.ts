@@ -1,6 +1,7 @@
 // An HTTP proxy in front of one Azurite endpoint that fails chosen requests the way a network
 // does: the connection is reset before the request reaches storage, or after storage applied it
-// (the answer is lost). Tests point a connection string at it and arm rules.
+// (the answer is lost), or the request is held on its way, as a stalled link or a busy account
+// holds it. Tests point a connection string at it and arm rules.
 
 import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,8 +11,12 @@ export interface FaultRule {
   matches(method: string, path: string, body: string): boolean;
   /** How many matching requests to fail; afterwards the rule is spent. */
   times: number;
-  /** Reset before forwarding (nothing applied) or after the answer arrived (applied, answer lost). */
-  when: 'before' | 'after';
+  /**
+   * Reset before forwarding (nothing applied), after the answer arrived (applied, answer lost), or
+   * forward it only after `delayInMs` (applied late).
+   */
+  when: 'before' | 'after' | 'delay';
+  delayInMs?: number;
 }
 
 export interface FaultProxy {
@@ -68,6 +73,7 @@ export async function startFaultProxy(targetHost: string, targetPort: number): P
         const body = Buffer.concat(chunks);
         const rule = take(req, body.toString('utf8'));
         if (rule?.when === 'before') return reset(req.socket);
+        if (rule?.when === 'delay') await new Promise((resolve) => setTimeout(resolve, rule.delayInMs ?? 0));
         const upstream = forward(
           { host: targetHost, port: targetPort, method: req.method, path: req.url, headers: req.headers },
           (answer) => {

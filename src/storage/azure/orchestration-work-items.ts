@@ -15,9 +15,13 @@ import type { InstancesTable } from './instances-table.js';
 import { sendInOrder } from './ordered-send.js';
 import type { WorkItemQueue } from './work-item-queue.js';
 
-/** Client start messages are retried this often before they are dropped (no matching Instances row). */
+/**
+ * Client start messages are retried this often before they are dropped (no matching Instances row),
+ * as the provider does. With the doubling back-off below that is about 8.5 minutes: a row write
+ * held up by a stalled link still lands in time, an orphan (the client failed after sending) goes.
+ */
 const MAX_START_DEQUEUES = 10;
-/** How long a start waits for the client to write its row, and messages for a not-yet-started instance. */
+/** The first wait for a client's row, and for messages to a not-yet-started instance; doubled per delivery. */
 const WAIT_FOR_START_IN_MS = 1000;
 const MAX_BACKOFF_IN_MS = 600_000;
 /**
@@ -46,7 +50,7 @@ export interface OrchestrationParts {
 
 /** The provider's back-off: doubling per delivery, capped at 10 minutes, so a poison message cannot spin. */
 const backoffInMs = (messages: ControlMessage[]) =>
-  Math.min(1000 * 2 ** Math.max(0, Math.max(0, ...messages.map((m) => m.dequeueCount)) - 1), MAX_BACKOFF_IN_MS);
+  Math.min(WAIT_FOR_START_IN_MS * 2 ** Math.max(0, Math.max(0, ...messages.map((m) => m.dequeueCount)) - 1), MAX_BACKOFF_IN_MS);
 
 function startExecutionId(start: ControlMessage): string {
   const ref = start.data.event.OrchestrationInstance as { ExecutionId?: string | null } | undefined;
@@ -92,9 +96,9 @@ export class OrchestrationWorkItems {
     // Entities have no start message: every batch continues the current execution as new.
     if (isEntityInstanceId(instanceId))
       return this.hold(instanceId, messages, [], this.cache.get(instanceId) ?? (await history.read(instanceId)));
-    let start = messages.find((m) => m.data.event.EventType === 'ExecutionStarted');
+    const starts = messages.filter((m) => m.data.event.EventType === 'ExecutionStarted');
     const cached = this.cache.get(instanceId);
-    if (cached && !start) {
+    if (cached && starts.length === 0) {
       // A running execution this worker committed last: its row and history are as it left them,
       // unless another writer got in, which the guarded checkpoint then finds.
       const current = messages.filter((m) => !m.data.instance.ExecutionId || m.data.instance.ExecutionId === cached.executionId);
@@ -109,14 +113,19 @@ export class OrchestrationWorkItems {
     }
     const row = await instances.get(instanceId, { fetchInput: false });
     const stale: ControlMessage[] = [];
-    if (start && !start.data.event.ParentInstance && !(row && (!row.executionId || row.executionId === startExecutionId(start)))) {
+    // A sub-orchestration's start has no client row to wait for; a client's start runs only against
+    // the row its client wrote. Of concurrent starts of one id the row names the winner: pick it
+    // even when a loser's message came first, or the winner would wait as long as the loser does.
+    const runnable = (m: ControlMessage) =>
+      Boolean(m.data.event.ParentInstance) || (row !== undefined && (!row.executionId || row.executionId === startExecutionId(m)));
+    const start = starts.find(runnable);
+    for (const early of starts.filter((m) => !runnable(m))) {
       // The client writes the row after enqueueing: wait for it, unless the row was re-created since.
-      const superseded = row !== undefined && row.createdTime.getTime() > Date.parse(start.data.event.Timestamp);
-      if (superseded || start.dequeueCount >= MAX_START_DEQUEUES) stale.push(start);
-      else await control.abandon(start, WAIT_FOR_START_IN_MS);
-      messages = messages.filter((m) => m !== start);
-      start = undefined;
+      const superseded = row !== undefined && row.createdTime.getTime() > Date.parse(early.data.event.Timestamp);
+      if (superseded || early.dequeueCount >= MAX_START_DEQUEUES) stale.push(early);
+      else await control.abandon(early, backoffInMs([early]));
     }
+    messages = messages.filter((m) => !starts.includes(m) || runnable(m));
     const executionId = start ? startExecutionId(start) : row?.executionId;
     if (!executionId) return this.release([], stale.concat(messages), 0);
     const current = messages.filter((m) => m === start || !m.data.instance.ExecutionId || m.data.instance.ExecutionId === executionId);
@@ -168,7 +177,7 @@ export class OrchestrationWorkItems {
       return this.release([], stale.concat(messages), 0);
     }
     const waiting = row.runtimeStatus === 'Pending' ? messages.filter((m) => m.dequeueCount < MAX_START_DEQUEUES) : [];
-    return this.release(waiting, stale.concat(messages.filter((m) => !waiting.includes(m))), WAIT_FOR_START_IN_MS);
+    return this.release(waiting, stale.concat(messages.filter((m) => !waiting.includes(m))), backoffInMs(waiting));
   }
 
   async complete(item: OrchestrationWorkItem, commit: OrchestrationCommit): Promise<void> {
