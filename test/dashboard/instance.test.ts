@@ -80,6 +80,13 @@ describe('instance page (Chromium)', { timeout: 240_000 }, () => {
     await alertSays(page, /InstanceNotFailed: .*only failed instances can be rewound/);
     await act(page, 'Suspend');
     await alertSays(page, /InstanceGone/);
+    // Purged behind the page's back: the API refuses the restart (404) and the page says so.
+    expect((await ui.call('DELETE', '/instances/in-flaky-1')).status).toBe(200);
+    const refused = page.waitForResponse((r) => r.url().includes('/instances/in-flaky-1/restart'));
+    await act(page, 'Restart');
+    expect((await refused).status()).toBe(404);
+    await alertSays(page, /InstanceNotFound: No instance with ID 'in-flaky-1' was found/);
+    expect(await page.getByRole('status').getByRole('link').count()).toBe(0);
     await page.close();
   });
 
