@@ -12,8 +12,8 @@ let ui: DashboardFixture;
 /**
  * Activities of the long history: its API view has one TaskCompleted per activity plus start and
  * end. 600 (602 events: 7 table pages, 5 timeline pages) proves the paging; the worker on Azurite
- * builds it in ~14 s on 2 busy cores, 1,200 took ~45 s (Azurite scans a partition per row written)
- * and a 2,500-activity fan-out left Azurite unreachable for minutes, so 10,000 is for bench/.
+ * builds it in ~14 s on 2 busy cores, 1,200 took ~45 s (Azurite scans a partition per row written),
+ * so long histories are for bench/dashboard-history.ts (5,000 activities: ~6 minutes).
  */
 const LONG_ACTIVITIES = 600;
 
