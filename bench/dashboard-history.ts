@@ -16,33 +16,22 @@
 // Usage: npx tsx bench/dashboard-history.ts [activities=5000]   (needs /usr/bin/chromium or
 // TASKHUB_CHROMIUM; a fresh in-memory Azurite; no real data)
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { startAzurite } from '../src/storage/azure/index.js';
+import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from '../test/dashboard/chromium.js';
 
 const ACTIVITIES = Number(process.argv[2] ?? 5000);
 const EVENTS = ACTIVITIES + 2;
 const BARS = ACTIVITIES + 1;
 const BUILD_TIMEOUT_IN_MS = 60 * 60_000;
-const CHROMIUM = process.env.TASKHUB_CHROMIUM || '/usr/bin/chromium';
 const KEY = 'bench-dashboard-history-key-0123456789';
 const BASE = '/runtime/webhooks/durabletask';
 const RUNS = 5;
-// As test/dashboard/browser.ts launches it: headless, nothing downloaded, no background traffic.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const load = () =>
   loadavg()
@@ -54,7 +43,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium, or set TASKHUB_CHROMIUM.`);
+requireChromium();
 console.log(`load average at start: ${load()}`);
 
 const azurite = await startAzurite();
@@ -136,7 +125,7 @@ for (const [i, [label]] of queries.entries()) {
 }
 
 // 3-5. The page.
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 context.setDefaultTimeout(120_000);
 // Main-thread tasks over 50 ms, collected from the page's start.

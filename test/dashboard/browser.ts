@@ -1,7 +1,7 @@
 // Drives Debian's Chromium (/usr/bin/chromium, installed by .ci/run) through playwright-core; no
 // browser is ever downloaded. A real taskhub server with its worker runs on a fresh task hub.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -9,22 +9,11 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from './chromium.js';
 
-export const CHROMIUM = process.env.TASKHUB_CHROMIUM || '/usr/bin/chromium';
 export const ADMIN_KEY = 'dashboard-admin-key-0123456789';
 export const READ_KEY = 'dashboard-read-key-0123456789';
 export const BASE = '/runtime/webhooks/durabletask';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface DashboardFixture {
   url: string;
@@ -44,9 +33,7 @@ export interface DashboardFixture {
 }
 
 export async function startDashboard(): Promise<DashboardFixture> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not at ${CHROMIUM}: install the Debian package (apt-get install -y chromium), as .ci/run does.`);
-  }
+  requireChromium();
   const hub = freshHubName('ui');
   const dataDir = mkdtempSync(join(tmpdir(), 'taskhub-ui-'));
   const server: RunningServer = await startServer(
@@ -66,7 +53,7 @@ export async function startDashboard(): Promise<DashboardFixture> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
     viewport: { width: 1280, height: 800 },
     // Not UTC, and without daylight saving: "local time" must differ visibly from UTC.
     timezoneId: 'Asia/Tokyo',
