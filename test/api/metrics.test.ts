@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { testConfig } from '../helpers/stores.js';
 
 const KEY = 'metrics-key-0123456789';
 let server: RunningServer;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'taskhub-metrics-'));
   hub = freshHubName('met');
   server = await startServer(
-    loadConfig({
+    testConfig({
       AzureWebJobsStorage: azuriteConnectionString(),
       TASKHUB_HUB_NAME: hub,
       TASKHUB_DATA_DIR: dataDir,

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { SUITE_STORAGE_TRY_TIMEOUT_MS } from '../helpers/stores.js';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -20,6 +21,7 @@ afterEach(async () => {
 
 const env = (extra: Record<string, string> = {}) => ({
   AzureWebJobsStorage: azuriteConnectionString(),
+  TASKHUB_STORAGE_TRY_TIMEOUT_MS: SUITE_STORAGE_TRY_TIMEOUT_MS,
   TASKHUB_HUB_NAME: freshHubName('srv'),
   TASKHUB_DATA_DIR: dataDir,
   PORT: '0',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { BIN, createHub, parseJson, runCli, spawnCli, storeFor } from './cli-helpers.js';
+import { SUITE_STORAGE_TRY_TIMEOUT_MS } from '../helpers/stores.js';
 
 describe('the taskhub executable', () => {
   it('serve listens and serves its hub; the --url transport works; SIGTERM stops it cleanly', async () => {
@@ -17,6 +18,7 @@ describe('the taskhub executable', () => {
     const env = {
       ...process.env,
       AzureWebJobsStorage: azuriteConnectionString(),
+      TASKHUB_STORAGE_TRY_TIMEOUT_MS: SUITE_STORAGE_TRY_TIMEOUT_MS,
       TASKHUB_KEYS: key,
       TASKHUB_HUB_NAME: hub,
       LOG_LEVEL: 'warn',

@@ -4,11 +4,11 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { serverAddressFile } from '../../src/server-address.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { runCli } from './cli-helpers.js';
+import { testConfig } from '../helpers/stores.js';
 
 let folder = '';
 let dataDir = '';
@@ -18,7 +18,7 @@ const hub = freshHubName('local');
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'taskhub-local-'));
   dataDir = join(folder, '.taskhub');
-  const config = loadConfig({
+  const config = testConfig({
     AzureWebJobsStorage: azuriteConnectionString(),
     TASKHUB_DATA_DIR: dataDir,
     TASKHUB_HUB_NAME: hub,

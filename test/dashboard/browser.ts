@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from './chromium.js';
+import { testConfig } from '../helpers/stores.js';
 
 export const ADMIN_KEY = 'dashboard-admin-key-0123456789';
 export const READ_KEY = 'dashboard-read-key-0123456789';
@@ -37,7 +37,7 @@ export async function startDashboard(): Promise<DashboardFixture> {
   const hub = freshHubName('ui');
   const dataDir = mkdtempSync(join(tmpdir(), 'taskhub-ui-'));
   const server: RunningServer = await startServer(
-    loadConfig({
+    testConfig({
       AzureWebJobsStorage: azuriteConnectionString(),
       TASKHUB_HUB_NAME: hub,
       TASKHUB_KEYS: ADMIN_KEY,

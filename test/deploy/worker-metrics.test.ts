@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { testConfig } from '../helpers/stores.js';
 
 const KEY = 'worker-metrics-key-0123456789';
 const hub = freshHubName('wmet');
@@ -16,7 +16,7 @@ let worker: RunningServer;
 let api: RunningServer;
 
 const config = (extra: Record<string, string>) =>
-  loadConfig({
+  testConfig({
     AzureWebJobsStorage: azuriteConnectionString(),
     TASKHUB_HUB_NAME: hub,
     TASKHUB_DATA_DIR: dataDir,
@@ -99,7 +99,7 @@ describe('a worker-only process with TASKHUB_METRICS_PORT', () => {
 describe('TASKHUB_METRICS_PUBLIC on a worker-only process', () => {
   it('serves /metrics without a key; stopping the process closes the listener', async () => {
     const open = await startServer(
-      loadConfig({
+      testConfig({
         AzureWebJobsStorage: azuriteConnectionString(),
         TASKHUB_HUB_NAME: freshHubName('wpub'),
         TASKHUB_DATA_DIR: dataDir,

@@ -1,12 +1,12 @@
 // A checkpoint whose history rows add up to more than Azure's 4 MiB batch limit is split by
 // estimated size (as the provider flushes near 3 MB), against a table endpoint that enforces it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { azuriteConnectionString as connectionStringFor } from '../../src/storage/azure/azurite.js';
 import { createAzureStoreProvider } from '../../src/storage/azure/index.js';
 import type { AzureStoreProvider } from '../../src/storage/azure/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { AZURE_BATCH_LIMIT_IN_BYTES, startBatchLimitProxy, type BatchLimitProxy } from './batch-limit-proxy.js';
+import { testConfig } from '../helpers/stores.js';
 
 let proxy: BatchLimitProxy;
 let stores: AzureStoreProvider;
@@ -20,7 +20,7 @@ beforeAll(async () => {
     queue: port(direct, 'QueueEndpoint'),
     table: proxy.port,
   });
-  stores = createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: limited }));
+  stores = createAzureStoreProvider(testConfig({ AzureWebJobsStorage: limited }));
 });
 afterAll(async () => {
   await stores?.close();

@@ -5,7 +5,6 @@ import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import {
   ACTIVE_STATUSES,
   CheckpointConflict,
@@ -22,8 +21,9 @@ import { decodeQueueText } from '../../src/storage/azure/envelope.js';
 import { partitionOf } from '../../src/storage/azure/partitions.js';
 import type { AzureTaskHubStore } from '../../src/storage/azure/index.js';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
+import { testConfig } from '../helpers/stores.js';
 
-const CONFIGS = [
+const CONFIGS: { name: string; env: Record<string, string> }[] = [
   { name: 'utf8 queues, 4 partitions', env: {} },
   { name: 'base64 queues, 16 partitions', env: { TASKHUB_QUEUE_ENCODING: 'base64', TASKHUB_PARTITION_COUNT: '16' } },
 ];
@@ -37,7 +37,7 @@ describe.each(CONFIGS)('the store ports on Azure Storage ($name)', ({ env }) => 
 
   beforeEach(async () => {
     hub = freshHubName('conf');
-    const config = loadConfig({ AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, ...env });
+    const config = testConfig({ AzureWebJobsStorage: connectionString, TASKHUB_HUB_NAME: hub, ...env });
     store = createAzureStoreProvider(config).adapter('AzureWebJobsStorage', hub);
     await store.ensure();
   });
@@ -68,7 +68,7 @@ describe.each(CONFIGS)('the store ports on Azure Storage ($name)', ({ env }) => 
 
   it('exists after ensure, and not for another hub name', async () => {
     expect(await store.exists()).toBe(true);
-    const other = createAzureStoreProvider(loadConfig({ AzureWebJobsStorage: connectionString })).adapter(
+    const other = createAzureStoreProvider(testConfig({ AzureWebJobsStorage: connectionString })).adapter(
       'AzureWebJobsStorage',
       freshHubName('none'),
     );
