@@ -72,6 +72,9 @@ export interface RunningWorker {
 
 const sleep = (ms: number, signal: AbortSignal, wake?: Waker) =>
   new Promise<boolean>((resolve) => {
+    // A stop during the step before this sleep has already fired its abort event, which a listener
+    // added now would never see: the loop would sleep out its whole back-off before it stopped.
+    if (signal.aborted) return resolve(false);
     const done = (woken: boolean) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
