@@ -8,9 +8,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventRaised } from '../../src/domain/index.js';
 import { InstanceEvents } from '../../src/services/instance-events.js';
-import type { OrchestrationWorkItem, WorkItemStore } from '../../src/storage/port.js';
 import { OrchestrationDispatcher } from '../../src/worker/orchestration-dispatcher.js';
 import { Registry } from '../../src/worker/registry.js';
+import { hookFetches } from '../helpers/fetch-hook.js';
 import { freshHubName } from '../helpers/hub.js';
 import { testStores, type TestStores } from '../helpers/stores.js';
 
@@ -41,13 +41,12 @@ function worker(hub: string): Worker {
   providers.push(provider);
   const inner = provider.workItems('AzureWebJobsStorage', hub);
   const fetched: Worker['fetched'] = [];
-  const store = Object.create(inner) as WorkItemStore;
-  store.fetchOrchestrationWorkItems = async (partition, options) => {
-    const items: OrchestrationWorkItem[] = await inner.fetchOrchestrationWorkItems(partition, options);
+  const store = hookFetches(inner, async (_partition, fetch) => {
+    const items = await fetch();
     for (const item of items)
       fetched.push({ instanceId: item.instanceId, fromCache: item.fromCache === true, events: item.history.length });
     return items;
-  };
+  });
   let logged = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

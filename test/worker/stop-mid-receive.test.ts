@@ -3,8 +3,8 @@
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InstanceEvents } from '../../src/services/instance-events.js';
-import type { WorkItemStore, WorkItemStoreProvider } from '../../src/storage/port.js';
-import { startWorker, type RunningWorker } from '../../src/worker/index.js';
+import { startWorker } from '../../src/worker/index.js';
+import { hookProviderFetches } from '../helpers/fetch-hook.js';
 import { freshHubName } from '../helpers/hub.js';
 import { testStores } from '../helpers/stores.js';
 
@@ -15,20 +15,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let held = 0;
 let release: () => void = () => undefined;
 const released = new Promise<void>((resolve) => (release = resolve));
-const holding: WorkItemStoreProvider = {
-  workItems(connection, name) {
-    const inner = stores.workItems(connection, name);
-    const store = Object.create(inner) as WorkItemStore;
-    store.fetchOrchestrationWorkItems = async (partition, options) => {
-      held++;
-      await released;
-      return inner.fetchOrchestrationWorkItems(partition, options);
-    };
-    return store;
-  },
-};
+const holding = hookProviderFetches(stores, async (_partition, fetch) => {
+  held++;
+  await released;
+  return fetch();
+});
 
-let worker: RunningWorker | undefined;
 afterAll(async () => {
   release();
   await stores.close();
@@ -37,7 +29,7 @@ afterAll(async () => {
 describe('stopping the worker', () => {
   it('returns promptly when the stop arrives while its loops are receiving', { timeout: 120_000 }, async () => {
     await stores.management(config.defaultConnection, hub).ensure();
-    worker = await startWorker({
+    const worker = await startWorker({
       config,
       stores: holding,
       events: new InstanceEvents(),

@@ -6,8 +6,8 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InstanceEvents } from '../../src/services/instance-events.js';
 import { createManagementService } from '../../src/services/management-service.js';
-import type { WorkItemStore, WorkItemStoreProvider } from '../../src/storage/port.js';
 import { startWorker, type RunningWorker } from '../../src/worker/index.js';
+import { hookProviderFetches } from '../helpers/fetch-hook.js';
 import { freshHubName } from '../helpers/hub.js';
 import { testStores } from '../helpers/stores.js';
 
@@ -19,17 +19,10 @@ let worker: RunningWorker | undefined;
 
 /** The partitions whose control queue the worker received from, in order. */
 const received: number[] = [];
-const recording: WorkItemStoreProvider = {
-  workItems(connection, name) {
-    const inner = stores.workItems(connection, name);
-    const store = Object.create(inner) as WorkItemStore;
-    store.fetchOrchestrationWorkItems = (partition, options) => {
-      received.push(partition);
-      return inner.fetchOrchestrationWorkItems(partition, options);
-    };
-    return store;
-  },
-};
+const recording = hookProviderFetches(stores, (partition, fetch) => {
+  received.push(partition);
+  return fetch();
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
