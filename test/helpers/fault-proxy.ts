@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface FaultRule {
   /** Which requests: method, path (with the table name and keys, decoded) and body text. */
   matches(method: string, path: string, body: string): boolean;
-  /** How many matching requests to fail; afterwards the rule is spent. */
+  /** How many matching requests to fail (or hold); afterwards the rule is spent. */
   times: number;
   /**
    * Reset before forwarding (nothing applied), after the answer arrived (applied, answer lost), or
@@ -24,7 +24,7 @@ export interface FaultProxy {
   /** Rewrites the endpoint with `targetPort` in a connection string to go through the proxy. */
   route(connectionString: string): string;
   arm(rule: FaultRule): void;
-  /** Requests failed so far. */
+  /** Requests a rule applied to so far (reset or held). */
   failed(): { method: string; path: string }[];
   /**
    * Every request received so far (decoded path), failed or not: for counting storage calls. `at`

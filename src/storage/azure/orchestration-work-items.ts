@@ -21,8 +21,11 @@ import type { WorkItemQueue } from './work-item-queue.js';
  * held up by a stalled link still lands in time, an orphan (the client failed after sending) goes.
  */
 const MAX_START_DEQUEUES = 10;
-/** The first wait for a client's row, and for messages to a not-yet-started instance; doubled per delivery. */
-const WAIT_FOR_START_IN_MS = 1000;
+/**
+ * The first redelivery delay, doubled per delivery: for a start waiting for its client's row, for
+ * messages to a not-yet-started instance, and for work items that failed to load or were abandoned.
+ */
+const FIRST_REDELIVERY_IN_MS = 1000;
 const MAX_BACKOFF_IN_MS = 600_000;
 /**
  * Storage requests one commit keeps in flight. A fan-out of 2,500 activities sent all at once
@@ -50,7 +53,7 @@ export interface OrchestrationParts {
 
 /** The provider's back-off: doubling per delivery, capped at 10 minutes, so a poison message cannot spin. */
 const backoffInMs = (messages: ControlMessage[]) =>
-  Math.min(WAIT_FOR_START_IN_MS * 2 ** Math.max(0, Math.max(0, ...messages.map((m) => m.dequeueCount)) - 1), MAX_BACKOFF_IN_MS);
+  Math.min(FIRST_REDELIVERY_IN_MS * 2 ** Math.max(0, Math.max(0, ...messages.map((m) => m.dequeueCount)) - 1), MAX_BACKOFF_IN_MS);
 
 function startExecutionId(start: ControlMessage): string {
   const ref = start.data.event.OrchestrationInstance as { ExecutionId?: string | null } | undefined;
