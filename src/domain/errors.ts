@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'InternalError';
 
 export class DomainError extends Error {
+  /** What went wrong underneath, for the log only: responses carry `code` and `message`, never this. */
+  detail?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -41,7 +44,12 @@ export const instanceNotFound = (id: string) => new DomainError('InstanceNotFoun
 export const instanceGone = (id: string, status: string) =>
   new DomainError('InstanceGone', `Instance '${id}' is ${status} and can no longer accept this operation.`);
 export const stateConflict = (message: string) => new DomainError('InstanceStateConflict', message);
-export const storageUnavailable = () => new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
+/** `why` (a network error code, or the attempt time limit) goes to the log, so a 503 can be traced to its cause. */
+export function storageUnavailable(why?: string): DomainError {
+  const error = new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
+  if (why) error.detail = why;
+  return error;
+}
 
 /** Thrown by the store when another writer checkpointed first (409/412 on the sentinel). */
 export class CheckpointConflict extends DomainError {

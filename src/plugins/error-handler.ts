@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode } from '../domain/index.js';
+import { DomainError, storageUnavailable, type ErrorCode } from '../domain/index.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   BadRequest: 400,
@@ -50,13 +50,17 @@ const NETWORK_CODES = new Set([
 
 type AnyError = Error & { code?: unknown; statusCode?: unknown; validation?: unknown; cause?: unknown };
 
-function isNetworkError(error: AnyError): boolean {
+/** The network error code in the error, its causes or its aggregated errors; undefined when there is none. */
+function networkErrorCode(error: AnyError): string | undefined {
   for (let e: AnyError | undefined = error, depth = 0; e && depth < 5; e = e.cause as AnyError | undefined, depth++) {
-    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
     const errors = (e as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.some((inner) => isNetworkError(inner as AnyError))) return true;
+    for (const inner of Array.isArray(errors) ? errors : []) {
+      const code = networkErrorCode(inner as AnyError);
+      if (code) return code;
+    }
   }
-  return false;
+  return undefined;
 }
 
 function validationMessage(error: FastifyError): string {
@@ -88,7 +92,8 @@ export function toDomainError(error: AnyError): DomainError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new DomainError('InvalidJson', 'The request body is not valid JSON.');
   }
-  if (isNetworkError(error)) return new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
+  const networkCode = networkErrorCode(error);
+  if (networkCode) return storageUnavailable(networkCode);
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return new DomainError(fastify.statusCode === 413 ? 'PayloadTooLarge' : 'BadRequest', fastify.message);
   }

@@ -39,10 +39,11 @@ export const logSerializers = {
     remoteAddress: request.ip,
   }),
   res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),
-  err: (error: Error & { code?: unknown; statusCode?: unknown }) => ({
+  err: (error: Error & { code?: unknown; statusCode?: unknown; detail?: unknown }) => ({
     type: error.name,
     code: error.code,
     message: redactSecrets(String(error.message)),
+    ...(typeof error.detail === 'string' ? { detail: redactSecrets(error.detail) } : {}),
     stack: error.stack ? redactSecrets(error.stack) : undefined,
   }),
 };

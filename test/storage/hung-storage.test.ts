@@ -16,6 +16,7 @@ beforeAll(async () => {
     hubPrefix: 'hung',
     env: { AzureWebJobsStorage: azurite.connectionString, TASKHUB_STORAGE_TRY_TIMEOUT_MS: '3000' },
     worker: true,
+    captureLogs: true,
   });
 }, 120_000);
 afterAll(async () => {
@@ -58,7 +59,15 @@ describe('hung storage', () => {
       expect(answer.value.headers['retry-after'], name).toMatch(/^\d+$/);
       expect(answer.value.json(), name).toMatchObject({ error: 'StorageUnavailable' });
       expect(answer.ms, name).toBeLessThan(12_000);
+      expect(JSON.stringify(answer.value.json()), name).not.toContain('did not answer');
     }
+    // The log says why (for the operator), which the bodies above do not.
+    const failures = t
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"request failed"'));
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    for (const line of failures) expect(JSON.parse(line).err.detail).toBe('Storage did not answer within 3000 ms.');
 
     process.kill(azurite.pid, 'SIGCONT');
     frozen = false;

@@ -33,6 +33,8 @@ export interface AccountClientOptions {
   tryTimeoutInMs?: number;
 }
 
+const TRY_TIMEOUT_MESSAGE = 'Storage did not answer within';
+
 /**
  * The table SDK has no per-attempt timeout: this policy (per retry) aborts an attempt that has not
  * answered in time and fails it as ETIMEDOUT, which the SDK's retry strategy retries.
@@ -51,7 +53,7 @@ function tryTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
         return await next(request);
       } catch (error) {
         if (timer.signal.aborted && !original?.aborted) {
-          throw new RestError(`Storage did not answer within ${timeoutInMs} ms.`, { code: 'ETIMEDOUT', request });
+          throw new RestError(`${TRY_TIMEOUT_MESSAGE} ${timeoutInMs} ms.`, { code: 'ETIMEDOUT', request });
         }
         throw error;
       } finally {
@@ -133,4 +135,15 @@ export function isUnreachable(error: unknown): boolean {
   // The queue and blob SDKs abort an attempt that ran past tryTimeoutInMs and, once out of
   // attempts, throw the AbortError itself.
   return (error as { name?: unknown })?.name === 'AbortError';
+}
+
+/**
+ * Which network failure it was, safe to log: the error code, plus the message only for the time
+ * limit this module raises itself (SDK messages can quote request URLs, and a URL can hold a SAS).
+ */
+export function unreachableReason(error: unknown): string {
+  const { code, name, message } = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+  if (code === 'ETIMEDOUT' && typeof message === 'string' && message.startsWith(TRY_TIMEOUT_MESSAGE)) return message;
+  if (typeof code === 'string') return code;
+  return typeof name === 'string' ? name : 'unknown';
 }

@@ -3,7 +3,7 @@
 import { DomainError, storageUnavailable } from '../../domain/index.js';
 import type { Config } from '../../config.js';
 import type { StoreProvider } from '../port.js';
-import { createAccountClients, isUnreachable, type AccountClients } from './clients.js';
+import { createAccountClients, isUnreachable, unreachableReason, type AccountClients } from './clients.js';
 import { DEFAULT_HISTORY_CACHE_LIMITS } from './history-cache.js';
 import { AzureTaskHubStore } from './task-hub-store.js';
 
@@ -21,7 +21,7 @@ function guarded<T extends object>(target: T): T {
         if (!(result instanceof Promise)) return result;
         return result.catch((error: unknown) => {
           if (error instanceof DomainError) throw error;
-          if (isUnreachable(error)) throw storageUnavailable();
+          if (isUnreachable(error)) throw storageUnavailable(unreachableReason(error));
           throw error;
         });
       };
