@@ -70,6 +70,8 @@ async function waitForPort(host: string, port: number, deadline: number, alive: 
 
 /** Makes the emulator exit (after saving) when this process dies, even by SIGKILL. */
 const WATCHDOG = fileURLToPath(new URL('../../../bin/azurite-watchdog.cjs', import.meta.url));
+/** Keeps the emulator's queue operations from slowing, and stalling, as it holds more messages. */
+const LOKI_REMOVALS = fileURLToPath(new URL('../../../bin/azurite-loki-removals.cjs', import.meta.url));
 
 /** Thrown when no storage is configured and the optional `azurite` package is not installed. */
 export class AzuriteNotInstalledError extends Error {
@@ -110,6 +112,8 @@ async function startAzuriteOnce(options: AzuriteOptions): Promise<RunningAzurite
   const args = [
     '--require',
     WATCHDOG,
+    '--require',
+    LOKI_REMOVALS,
     azuriteMain(),
     '--silent',
     '--skipApiVersionCheck',
