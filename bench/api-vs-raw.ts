@@ -1,18 +1,22 @@
 // Prints the cost of the HTTP layer over raw storage calls, in one run against one Azurite:
 //   1. GET /instances/{id} through the taskhub server vs TableClient.getEntity on the same rows:
 //      reads per second, CPU per read and storage requests per read. The server is the real
-//      composition root (production logger, metrics) in a process of its own; each client is a
-//      process of its own, so every party's CPU is its own. The comparable pair: the server's CPU
-//      per GET (HTTP server + the getEntity it makes) against the raw client's CPU per getEntity
-//      (the SDK call alone); the difference is what the HTTP API costs per request.
+//      composition root (production logger, metrics), compiled (dist/, built first) and in a process
+//      of its own; each client is a process of its own, so every party's CPU is its own. The
+//      comparable pair: the server's CPU per GET (HTTP server + the getEntity it makes) against the
+//      raw client's CPU per getEntity (the SDK call alone); the difference is what the HTTP API
+//      costs per request.
+//      Both sides read for `--warmup` seconds before anything is measured (JIT, connections), then
+//      `--rounds` pairs of `--seconds` windows alternate server/raw (ABBA order), so drift on a shared
+//      machine falls on both sides; the ratio printed is the median of the rounds' ratios.
 //   2. listing 10,000 instances through x-ms-continuation-token paging vs a raw table scan
 // Both the server and the raw client reach Azurite through a counting proxy, so storage requests
 // are counted for each; the proxy adds the same hop to both paths.
-// Usage: npm run bench:api [-- --seconds 5 --concurrency 1,16 --instances 10000 --log-level info
-//                             --profile <dir>]
-// --profile writes a V8 CPU profile of the server process over each measured GET window (open it in
-// Chrome DevTools or VS Code); the profiler's own cost is then in that run's CPU figures.
-import { fork, type ChildProcess } from 'node:child_process';
+// Usage: npm run bench:api [-- --seconds 3 --rounds 5 --warmup 3 --concurrency 1,16 --instances 10000
+//                             --log-level info --profile <dir>]
+// --profile writes a V8 CPU profile of the server process over each concurrency level's rounds (open
+// it in Chrome DevTools or VS Code); the profiler's own cost is then in that run's CPU figures.
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,11 +28,14 @@ import { loadConfig } from '../src/config.js';
 import { startAzurite } from '../src/storage/azure/azurite.js';
 import { escapeKey } from '../src/storage/azure/keys.js';
 import { createAzureStoreProvider } from '../src/storage/azure/index.js';
-import { startRequestCounter, type RequestCounter } from './storage-request-counter.js';
+import { measureRounds, type CpuTotals, type LoadClient, type Window } from './interleaved-rounds.js';
+import { startRequestCounter } from './storage-request-counter.js';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,16' },
     instances: { type: 'string', default: '10000' },
     'log-level': { type: 'string', default: 'info' },
@@ -36,6 +43,8 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
+const warmupSeconds = Number(values.warmup);
 /** Requests in flight per client; each level is measured for both paths. */
 const concurrencyLevels = values.concurrency.split(',').map(Number);
 const instanceCount = Number(values.instances);
@@ -54,47 +63,18 @@ async function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
   return ((await answer) as [T])[0];
 }
 
-interface Side {
-  readsPerSecond: number;
-  /** CPU microseconds per read of the measured party. */
-  cpuPerRead: number;
-  /** CPU microseconds per read of the load-generating client (for the server path). */
-  clientCpuPerRead: number;
-  storagePerRead: Map<string, number>;
-}
-
-/**
- * Point reads from a client process. `measuredCpu` reads the CPU of the party under test (the
- * server) at the window's start and end; without it the client itself is the party under test.
- */
-async function clientLoad(
-  job: Record<string, unknown>,
-  concurrency: number,
-  counter: RequestCounter,
-  measuredCpu?: () => Promise<number>,
-  profile?: { server: ChildProcess; file: string },
-): Promise<Side> {
-  const client = fork(fileURLToPath(new URL('./client-load.mjs', import.meta.url)), { execArgv: [] });
-  try {
-    await ask(client, { ...job, seconds, concurrency });
-    if (profile) await ask(profile.server, 'profile-start');
-    const cpuBefore = measuredCpu ? await measuredCpu() : 0;
-    counter.reset();
-    const result = await ask<{ done: number; failed: number; cpu: number }>(client, 'go');
-    const cpuAfter = measuredCpu ? await measuredCpu() : 0;
-    if (profile) await ask(profile.server, { profileTo: profile.file });
-    const counts = counter.counts();
-    if (result.failed > 0) throw new Error(`${result.failed} reads failed`);
-    const storagePerRead = new Map([...counts].map(([kind, n]) => [kind, n / result.done]));
-    return {
-      readsPerSecond: result.done / seconds,
-      cpuPerRead: measuredCpu ? (cpuAfter - cpuBefore) / result.done : result.cpu / result.done,
-      clientCpuPerRead: result.cpu / result.done,
-      storagePerRead,
-    };
-  } finally {
-    client.kill();
-  }
+/** A client process reading with `concurrency` in flight, warmed up and ready for windows. */
+async function startClient(job: Record<string, unknown>, concurrency: number): Promise<LoadClient & { stop(): void }> {
+  const child = fork(fileURLToPath(new URL('./client-load.mjs', import.meta.url)), { execArgv: [] });
+  await ask(child, { ...job, concurrency, warmupSeconds });
+  return {
+    read: async (windowSeconds) => {
+      const result = await ask<Window>(child, { window: windowSeconds });
+      if (result.failed > 0) throw new Error(`${result.failed} reads failed`);
+      return result;
+    },
+    stop: () => child.kill(),
+  };
 }
 
 const perRead = (counts: Map<string, number>) => {
@@ -113,10 +93,10 @@ async function timed(op: () => Promise<number>): Promise<{ ms: number; rows: num
   return { ms: performance.now() - started, rows };
 }
 
-/** The server in a process of its own, as `npm start` runs it (minus the worker). */
+/** The compiled server in a process of its own, as `npm start` runs it (minus the worker). */
 async function startServerProcess(connectionString: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(fileURLToPath(new URL('./api-server-process.ts', import.meta.url)), {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(fileURLToPath(new URL('./api-server-process.mjs', import.meta.url)), {
+    execArgv: [],
     env: {
       ...process.env,
       AzureWebJobsStorage: connectionString,
@@ -137,6 +117,9 @@ async function startServerProcess(connectionString: string, dataDir: string): Pr
 }
 
 console.log(`load average at start: ${load()}`);
+process.stdout.write('building dist (the server runs compiled)... ');
+execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+console.log('done');
 const azurite = await startAzurite();
 const counter = await startRequestCounter(azurite.connectionString);
 if (values.profile) await mkdir(values.profile, { recursive: true });
@@ -179,32 +162,36 @@ try {
   const started = await startServerProcess(counter.connectionString, dataDir);
   server = started.child;
   const serverProcess = started.child;
-  const serverCpu = async () => (await ask<{ cpu: number }>(serverProcess, 'cpu')).cpu;
+  const serverCpu = () => ask<CpuTotals>(serverProcess, 'cpu');
   const origin = `${started.url}/runtime/webhooks/durabletask`;
   const headers = { 'x-functions-key': KEY };
   const table = TableClient.fromConnectionString(counter.connectionString, `${HUB}Instances`, { allowInsecureConnection: true });
   const hot = ids.slice(0, 1000);
 
   const urls = hot.map((id) => `${origin}/instances/${id}`);
+  const rawJob = { kind: 'table', connectionString: counter.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) };
   for (const concurrency of concurrencyLevels) {
-    const profile = values.profile
-      ? { server: serverProcess, file: join(values.profile, `get-status-${concurrency}.cpuprofile`) }
-      : undefined;
-    const viaServer = await clientLoad({ kind: 'http', urls, headers }, concurrency, counter, serverCpu, profile);
-    const raw = await clientLoad(
-      { kind: 'table', connectionString: counter.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) },
-      concurrency,
-      counter,
-    );
-    console.log(
-      `GET status, ${concurrency} in flight: server ${viaServer.readsPerSecond.toFixed(0)} req/s, raw getEntity ${raw.readsPerSecond.toFixed(0)} calls/s, ratio ${(viaServer.readsPerSecond / raw.readsPerSecond).toFixed(2)}`,
-    );
-    console.log(
-      `  CPU per read: server process ${viaServer.cpuPerRead.toFixed(0)} us/request, raw client ${raw.cpuPerRead.toFixed(0)} us/getEntity, ratio ${(viaServer.cpuPerRead / raw.cpuPerRead).toFixed(2)} (goal <= 1.10); HTTP load client ${viaServer.clientCpuPerRead.toFixed(0)} us/request`,
-    );
-    console.log(
-      `  storage requests per read: server ${perRead(viaServer.storagePerRead)}, raw ${perRead(raw.storagePerRead)} (goal: one point read)`,
-    );
+    // One after the other, so neither warm-up competes with the other for the cores.
+    const viaServer = await startClient({ kind: 'http', urls, headers }, concurrency);
+    const raw = await startClient(rawJob, concurrency);
+    try {
+      if (values.profile) await ask(serverProcess, 'profile-start');
+      const result = await measureRounds(viaServer, raw, { rounds, seconds, counter, serverCpu });
+      if (values.profile) await ask(serverProcess, { profileTo: join(values.profile, `get-status-${concurrency}.cpuprofile`) });
+      const { server: s, raw: r, ratio } = result;
+      console.log(
+        `GET status, ${concurrency} in flight (medians of ${rounds} rounds of ${seconds} s per side, after ${warmupSeconds} s warm-up): server ${s.readsPerSecond.toFixed(0)} req/s, raw getEntity ${r.readsPerSecond.toFixed(0)} calls/s, ratio ${(s.readsPerSecond / r.readsPerSecond).toFixed(2)}`,
+      );
+      console.log(
+        `  CPU per read: server process ${s.cpuPerRead.toFixed(0)} us/request (system ${s.systemPerRead.toFixed(0)}), raw client ${r.cpuPerRead.toFixed(0)} us/getEntity (system ${r.systemPerRead.toFixed(0)}), ratio ${ratio.median.toFixed(2)} (rounds ${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)}; goal <= 1.10); HTTP load client ${s.clientCpuPerRead.toFixed(0)} us/request; idle server ${result.serverIdlePercent.toFixed(1)}% of a core`,
+      );
+      console.log(
+        `  storage requests per read: server ${perRead(result.serverStorage)}, raw ${perRead(result.rawStorage)} (goal: one point read)`,
+      );
+    } finally {
+      viaServer.stop();
+      raw.stop();
+    }
   }
 
   const listThroughServer = async () => {

@@ -1,24 +1,27 @@
 // The taskhub server as bench/api-vs-raw.ts runs it: the real composition root (startServer, with
 // the production logger, metrics and instrumented stores) in a process of its own, so its CPU is
-// the server's alone. Configured through the environment like `npm start`; answers over IPC:
+// the server's alone. Plain JavaScript over the compiled server (dist/), as `npm start` runs it:
+// under tsx it ran tsx's own transpilation of src/ with the loader in the process, which is not
+// the code production runs.
+// Configured through the environment like `npm start`; answers over IPC:
 //   -> { url }                          once listening
-//   <- 'cpu'           -> { cpu }       user + system CPU microseconds of this process so far
-//   <- 'profile-start' -> { ok }        starts the V8 CPU profiler (only the measured window)
+//   <- 'cpu'           -> { cpu, system } CPU microseconds of this process so far (user + system, system)
+//   <- 'profile-start' -> { ok }        starts the V8 CPU profiler
 //   <- { profileTo }   -> { ok }        stops it and writes the .cpuprofile file
 //   <- 'stop'                           closes and exits
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { loadConfig } from '../src/config.js';
-import { startServer } from '../src/server.js';
+import { loadConfig } from '../dist/config.js';
+import { startServer } from '../dist/server.js';
 
-const send = (message: unknown) => process.send?.(message);
+const send = (message) => process.send?.(message);
 const server = await startServer(loadConfig(process.env));
 const profiler = new Session();
 
-async function answer(message: unknown): Promise<void> {
+async function answer(message) {
   if (message === 'cpu') {
     const { user, system } = process.cpuUsage();
-    send({ cpu: user + system });
+    send({ cpu: user + system, system });
   } else if (message === 'profile-start') {
     profiler.connect();
     await profiler.post('Profiler.enable');
