@@ -12,9 +12,10 @@ import {
   type RuntimeStatus,
 } from '../../domain/index.js';
 import type { CreateInstanceRequest, InstanceQuery, InstanceUpdate, Page } from '../port.js';
-import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
+import { ignoreNotFound, isConflict } from './clients.js';
 import { decodeToken, finishedSinceFilter, instanceFilter } from './instance-query.js';
 import { escapeKey, unescapeKey } from './keys.js';
+import type { PointRead } from './point-read.js';
 import { countStatuses, type StatusCountOptions } from './status-count-scan.js';
 import { exceedsTableLimit, instanceColumnBlobName, type LargeMessages } from './large-messages.js';
 
@@ -74,6 +75,8 @@ const allStates = (states: (InstanceState | Promise<InstanceState>)[]): Promise<
 export class InstancesTable {
   constructor(
     private readonly client: TableClient,
+    /** Point reads of this table's rows (`client`'s pipeline without its operation layer). */
+    private readonly pointRead: PointRead,
     private readonly large: LargeMessages,
     private readonly hubName: string,
   ) {}
@@ -87,17 +90,8 @@ export class InstancesTable {
   }
 
   async getRow(instanceId: string, options: { fetchInput?: boolean } = {}): Promise<InstanceRow | undefined> {
-    try {
-      const select = selectFor(options.fetchInput ?? true, true);
-      return (await this.client.getEntity<Record<string, unknown>>(
-        escapeKey(instanceId),
-        '',
-        select ? { queryOptions: { select } } : {},
-      )) as InstanceRow;
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const select = selectFor(options.fetchInput ?? true, true);
+    return (await this.pointRead(escapeKey(instanceId), '', select ? { select } : undefined)) as InstanceRow | undefined;
   }
 
   async get(instanceId: string, options: { fetchInput?: boolean } = {}): Promise<InstanceState | undefined> {

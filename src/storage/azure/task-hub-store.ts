@@ -75,7 +75,7 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
     this.resources = new HubResources(clients, names, settings.defaultPartitionCount);
     const partitionCount = () => this.resources.partitionCount();
     this.large = new LargeMessages(clients.container(names.largeMessagesContainer));
-    this.instances = new InstancesTable(clients.table(names.instancesTable), this.large, hubName);
+    this.instances = new InstancesTable(clients.table(names.instancesTable), clients.pointReads(names.instancesTable), this.large, hubName);
     this.history = new HistoryTable(clients.table(names.historyTable), this.large);
     this.control = new ControlQueues(clients, names, this.large, settings.queueEncoding, partitionCount);
     this.workItems = new WorkItemQueue(new MessageQueue(clients.queue(names.workItemQueue), this.large, settings.queueEncoding));
