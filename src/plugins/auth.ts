@@ -2,7 +2,7 @@
 // `code` query parameter. Several keys may be valid at once (rotation). Comparison is constant-time.
 // Read keys (TASKHUB_READ_KEYS, a taskhub addition) pass GET and HEAD only; anything else is 403.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/index.js';
 
@@ -28,8 +28,10 @@ export interface AuthOptions {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-// Hashing first gives equal-length buffers, so timingSafeEqual never leaks a key's length.
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+// Hashing first gives equal-length buffers, so timingSafeEqual never leaks a key's length. Every
+// request hashes the key it presents: the one-shot hash skips the Hash object a createHash chain
+// builds and discards each time.
+const digest = (text: string) => hash('sha256', text, 'buffer');
 
 export function keyMatcher(keys: readonly string[]): (candidate: string) => boolean {
   const classify = keyClassifier(keys, []);
