@@ -49,7 +49,24 @@ export function storedPayload(text: string | null | undefined): JsonText | strin
 
 /** JSON.stringify that writes JsonText values verbatim; `indent` as JSON.stringify's `space`. */
 export function stringifyJson(value: unknown, indent = 0): string {
-  return write(value, indent > 0 ? ' '.repeat(indent) : '', '') ?? 'null';
+  return (indent > 0 ? write(value, ' '.repeat(indent), '') : writeCompact(value)) ?? 'null';
+}
+
+/** A value without indentation (every HTTP answer): appended to one string, no arrays to join. */
+function writeCompact(value: unknown): string | undefined {
+  if (value instanceof JsonText) return value.text;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${writeCompact(value[i]) ?? 'null'}`;
+    return `${out}]`;
+  }
+  let out = '';
+  for (const key of Object.keys(value)) {
+    const text = writeCompact((value as Record<string, unknown>)[key]);
+    if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:${text}`;
+  }
+  return `{${out}}`;
 }
 
 function write(value: unknown, step: string, current: string): string | undefined {
