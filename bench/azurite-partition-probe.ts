@@ -2,8 +2,10 @@
 // episode of a long history makes to its History partition, sent straight with @azure/data-tables
 // to a partition of N rows. The commit of one episode is O(1) requests (one entity-group batch of
 // the new rows plus the ETag-guarded sentinel merge, one Instances upsert, one queue delete), but
-// Azurite (LokiJS) finds a row by taking every row of its partition from the PartitionKey index and
-// comparing RowKeys, once or twice per operation: the same batch costs it time in N.
+// Azurite as published (LokiJS) finds a row by taking every row of its partition from the
+// PartitionKey index and comparing RowKeys, once or twice per operation: the same batch costs it
+// time in N. The embedded emulator runs with bin/azurite-lokijs.cjs, which starts such lookups from
+// the RowKey index; standalone, this prints both.
 // Standalone: npx tsx bench/azurite-partition-probe.ts [sizes...] (default 1000 10000)
 import { pathToFileURL } from 'node:url';
 import { TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
@@ -98,13 +100,18 @@ export function describeProbe(probes: PartitionProbe[]): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const sizes = process.argv.slice(2).map(Number);
-  const azurite = await startAzurite();
-  try {
-    const probes = await probePartitionSizes(azurite.connectionString, sizes.length > 0 ? sizes : [1000, 10_000], {
-      azuritePid: azurite.pid,
-    });
-    console.log(`Azurite alone, the commit's History batch (3 rows + sentinel merge): ${describeProbe(probes)}`);
-  } finally {
-    await azurite.stop();
+  for (const [label, withoutLokiFixes] of [
+    ['as published', true],
+    ['as taskhub runs it', false],
+  ] as const) {
+    const azurite = await startAzurite({ withoutLokiFixes });
+    try {
+      const probes = await probePartitionSizes(azurite.connectionString, sizes.length > 0 ? sizes : [1000, 10_000], {
+        azuritePid: azurite.pid,
+      });
+      console.log(`Azurite ${label}, the commit's History batch (3 rows + sentinel merge): ${describeProbe(probes)}`);
+    } finally {
+      await azurite.stop();
+    }
   }
 }

@@ -1,4 +1,4 @@
-// What the embedded Azurite's LokiJS preload (bin/azurite-loki-removals.cjs) saves: the same steady
+// What the embedded Azurite's LokiJS preload (bin/azurite-lokijs.cjs) saves: the same steady
 // queue traffic (send, receive, delete, as a worker does) against the emulator without and with it,
 // long enough for Azurite's minute-long garbage-collection sweep to run at least once. Prints, per
 // variant, the request latencies (the worst one is the sweep's pause), the messages moved and the
@@ -21,8 +21,8 @@ interface Churn {
   unanswered: number;
 }
 
-async function churn(withoutLokiRemovals: boolean, ratePerSecond: number, seconds: number): Promise<Churn> {
-  const azurite = await startAzurite({ withoutLokiRemovals });
+async function churn(withoutLokiFixes: boolean, ratePerSecond: number, seconds: number): Promise<Churn> {
+  const azurite = await startAzurite({ withoutLokiFixes });
   const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient('churn');
   await queue.create();
   const latenciesMs: number[] = [];

@@ -5,13 +5,14 @@
 // the worker's own CPU beside it (storage runs in Azurite's process). In between the history grows
 // by events raised in bursts, which the worker absorbs 32 per episode.
 // An episode's commit is O(1) storage requests (`--count-requests` lists them: one History batch,
-// one Instances upsert, one queue delete), but Azurite's table store finds a row by scanning its
-// partition, so each row written into a long history costs the emulator O(n). Azurite's own CPU
+// one Instances upsert, one queue delete). Azurite as published finds a table row by scanning its
+// partition, so each row written into a long history would cost the emulator O(n); the embedded
+// emulator runs with bin/azurite-lokijs.cjs, which looks such rows up by RowKey. Azurite's own CPU
 // during each episode is printed beside the worker's, and after the run the same History batch is sent
 // straight to partitions of the two sizes (bench/azurite-partition-probe.ts): the emulator's share,
-// with no taskhub code in it. Growing to 20,000 events takes ~18 minutes on a 2-core machine (to
-// 10,000, the default, about a quarter of that). `--large 20000` gives the issue's figure.
-// Standalone: npx tsx bench/scale/episode-growth.ts [--small 1000] [--large 10000] [--samples 30] [--cache-off] [--count-requests]
+// with no taskhub code in it. Growing to 20,000 events (the default, the issue's figure) takes a few
+// minutes on a 2-core machine.
+// Standalone: npx tsx bench/scale/episode-growth.ts [--small 1000] [--large 20000] [--samples 30] [--cache-off] [--count-requests]
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { OrchestrationContext } from 'durable-functions';
@@ -168,7 +169,7 @@ export interface EpisodeGrowthOptions {
 
 export async function measure(options: EpisodeGrowthOptions = {}) {
   const small = options.small ?? 1000;
-  const large = options.large ?? 10_000;
+  const large = options.large ?? 20_000;
   const samples = options.samples ?? 30;
   const azurite = await startAzurite();
   const counter = options.countRequests ? await startRequestCounter(azurite.connectionString) : undefined;
@@ -290,8 +291,8 @@ function probeFigure(probes: PartitionProbe[]): Figure {
 
 export default async function run(options: EpisodeGrowthOptions = {}): Promise<Figure[]> {
   const { atSmall, atLarge, probes } = await measure(options);
-  console.log(describe('near 1k ', atSmall));
-  console.log(describe('near 20k', atLarge));
+  console.log(describe(`near ${atSmall.historyAtStart}`, atSmall));
+  console.log(describe(`near ${atLarge.historyAtStart}`, atLarge));
   console.log(`  Azurite alone, the commit's History batch (3 rows + sentinel merge): ${describeProbe(probes)}`);
   const small = median(atSmall.episodes.map((e) => e.totalMs));
   const large = median(atLarge.episodes.map((e) => e.totalMs));

@@ -17,8 +17,8 @@ export interface AzuriteOptions {
   host?: string;
   /** Aborting it while Azurite starts kills the child and rejects (a stop during start-up). */
   abortSignal?: AbortSignal;
-  /** Leave out the LokiJS removals preload: only for the benchmark that measures what it saves. */
-  withoutLokiRemovals?: boolean;
+  /** Leave out the LokiJS preload: only for the benchmarks that measure what it saves. */
+  withoutLokiFixes?: boolean;
 }
 
 export interface RunningAzurite {
@@ -72,8 +72,8 @@ async function waitForPort(host: string, port: number, deadline: number, alive: 
 
 /** Makes the emulator exit (after saving) when this process dies, even by SIGKILL. */
 const WATCHDOG = fileURLToPath(new URL('../../../bin/azurite-watchdog.cjs', import.meta.url));
-/** Keeps the emulator's queue operations from slowing, and stalling, as it holds more messages. */
-const LOKI_REMOVALS = fileURLToPath(new URL('../../../bin/azurite-loki-removals.cjs', import.meta.url));
+/** Keeps the emulator's queue operations and row lookups from slowing (and stalling) as it holds more. */
+const LOKI_FIXES = fileURLToPath(new URL('../../../bin/azurite-lokijs.cjs', import.meta.url));
 
 /** Thrown when no storage is configured and the optional `azurite` package is not installed. */
 export class AzuriteNotInstalledError extends Error {
@@ -114,7 +114,7 @@ async function startAzuriteOnce(options: AzuriteOptions): Promise<RunningAzurite
   const args = [
     '--require',
     WATCHDOG,
-    ...(options.withoutLokiRemovals ? [] : ['--require', LOKI_REMOVALS]),
+    ...(options.withoutLokiFixes ? [] : ['--require', LOKI_FIXES]),
     azuriteMain(),
     '--silent',
     '--skipApiVersionCheck',

@@ -1,7 +1,7 @@
-// The embedded Azurite's preload that keeps LokiJS from re-sorting a whole collection's indices on
-// every removal (bin/azurite-loki-removals.cjs): removals still remove exactly the documents asked
-// for and leave the indices answering like a fresh sort, without the full rebuild for small batches;
-// and the emulator that startAzurite spawns runs with it.
+// The embedded Azurite's LokiJS preload (bin/azurite-lokijs.cjs). Removals still remove exactly the
+// documents asked for and leave the indices answering like a fresh sort, without the full rebuild
+// for small batches. Row lookups by PartitionKey and RowKey find the same row as a scan, starting
+// from the narrower index. And the emulator that startAzurite spawns runs with it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -25,11 +25,23 @@ interface LokiCollection {
 interface LokiDb {
   addCollection(name: string, options: { indices: string[] }): LokiCollection;
 }
-type LokiModule = (new (name: string) => LokiDb) & { Collection: { prototype: { ensureIndex(name: string, force?: boolean): void } } };
+interface Row {
+  PartitionKey: string;
+  RowKey: string;
+  n: number;
+}
+interface RowCollection {
+  insert(docs: Row[]): void;
+  find(query?: object): Row[];
+  findOne(query: object): Row | null;
+}
+type FindOne = (this: RowCollection, query: object) => Row | null;
+type LokiModule = (new (name: string) => LokiDb) & { Collection: { prototype: { findOne: FindOne } } };
 
 const require = createRequire(import.meta.url);
-const preload = require('../../bin/azurite-loki-removals.cjs') as {
+const preload = require('../../bin/azurite-lokijs.cjs') as {
   patchBatchRemovals(loki: LokiModule): void;
+  patchKeyLookups(loki: LokiModule): void;
   isAzuriteEntry(path: string): boolean;
   ONE_BY_ONE_AT_MOST: number;
 };
@@ -105,6 +117,62 @@ describe('LokiJS batch removals in the embedded Azurite', () => {
   });
 });
 
+describe('LokiJS row lookups in the embedded Azurite', () => {
+  /** The key order each lookup reached LokiJS with (recorded under the patch). */
+  const reached: string[][] = [];
+  let rows: RowCollection;
+  beforeAll(() => {
+    const original = Loki.Collection.prototype.findOne;
+    Loki.Collection.prototype.findOne = function (this: RowCollection, query: object) {
+      reached.push(Object.keys(query));
+      return original.call(this, query);
+    };
+    preload.patchKeyLookups(Loki);
+    // A table like a hub's: one long history, small histories whose RowKeys repeat the long one's,
+    // and Instances-style rows that all share the empty RowKey.
+    rows = new Loki('t').addCollection('History', { indices: ['PartitionKey', 'RowKey'] }) as unknown as RowCollection;
+    const key = (i: number) => i.toString(16).padStart(16, '0');
+    let n = 0;
+    rows.insert(Array.from({ length: 3000 }, (_, i) => ({ PartitionKey: 'long', RowKey: key(i), n: n++ })));
+    for (let p = 0; p < 40; p++) rows.insert(Array.from({ length: 10 }, (_, i) => ({ PartitionKey: `short${p}`, RowKey: key(i), n: n++ })));
+    rows.insert(Array.from({ length: 200 }, (_, p) => ({ PartitionKey: `instance${p}`, RowKey: '', n: n++ })));
+  });
+
+  const scan = (partitionKey: string, rowKey: string) =>
+    rows.find().find((row) => row.PartitionKey === partitionKey && row.RowKey === rowKey) ?? null;
+
+  it('finds the same row as a scan, or none, for every kind of key pair', () => {
+    const pairs: [string, string][] = [
+      ['long', '0000000000000000'],
+      ['long', '0000000000000005'],
+      ['long', '0000000000000bb7'],
+      ['long', 'ffffffffffffffff'],
+      ['short3', '0000000000000005'],
+      ['short3', '00000000000000ff'],
+      ['instance7', ''],
+      ['instance999', ''],
+      ['nowhere', '0000000000000001'],
+    ];
+    for (const [partitionKey, rowKey] of pairs) {
+      expect(rows.findOne({ PartitionKey: partitionKey, RowKey: rowKey })?.n, `${partitionKey}/${rowKey}`).toBe(
+        scan(partitionKey, rowKey)?.n,
+      );
+    }
+  });
+
+  it('starts from the RowKey in a long partition and from the PartitionKey where the RowKey is shared', () => {
+    reached.length = 0;
+    rows.findOne({ PartitionKey: 'long', RowKey: '0000000000000700' });
+    rows.findOne({ PartitionKey: 'instance7', RowKey: '' });
+    rows.findOne({ PartitionKey: 'long', n: 3 });
+    expect(reached).toEqual([
+      ['RowKey', 'PartitionKey'],
+      ['PartitionKey', 'RowKey'],
+      ['PartitionKey', 'n'],
+    ]);
+  });
+});
+
 describe('the emulator startAzurite spawns', () => {
   let azurite: RunningAzurite;
   beforeAll(async () => {
@@ -112,10 +180,10 @@ describe('the emulator startAzurite spawns', () => {
   }, 60_000);
   afterAll(async () => azurite?.stop());
 
-  it('runs Azurite with the removals preload ahead of its entry script', () => {
+  it('runs Azurite with the LokiJS preload ahead of its entry script', () => {
     const argv = readFileSync(`/proc/${azurite.pid}/cmdline`, 'utf8').split('\0');
     const preloaded = argv.flatMap((arg, i) => (argv[i - 1] === '--require' ? [arg] : []));
-    expect(preloaded.some((path) => path.endsWith('bin/azurite-loki-removals.cjs'))).toBe(true);
+    expect(preloaded.some((path) => path.endsWith('bin/azurite-lokijs.cjs'))).toBe(true);
     const entry = argv.find((arg) => arg.endsWith('.js') && !preloaded.includes(arg));
     expect(preload.isAzuriteEntry(entry ?? '')).toBe(true);
   });
