@@ -35,8 +35,9 @@ function patchBatchRemovals(Loki) {
   function removeBatchByPositions(positions) {
     if (positions.length === 0) return;
     if (positions.length > ONE_BY_ONE_AT_MOST || !this.adaptiveBinaryIndices) return rebuilding.call(this, positions);
-    // Documents first: each removal shifts the positions of the ones after it.
-    const docs = positions.map((position) => this.data[position]);
+    // Documents first: each removal shifts the positions of the ones after it. (A removed document
+    // loses its $loki and meta, as with any single removal; Azurite does not use one afterwards.)
+    const docs = new Set(positions.map((position) => this.data[position]));
     for (const doc of docs) if (doc) this.remove(doc);
   }
   removeBatchByPositions.cheapSmallBatches = true;

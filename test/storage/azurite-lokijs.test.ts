@@ -2,6 +2,7 @@
 // documents asked for and leave the indices answering like a fresh sort, without the full rebuild
 // for small batches. Row lookups by PartitionKey and RowKey find the same row as a scan, starting
 // from the narrower index. And the emulator that startAzurite spawns runs with it.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -36,7 +37,9 @@ interface RowCollection {
   findOne(query: object): Row | null;
 }
 type FindOne = (this: RowCollection, query: object) => Row | null;
-type LokiModule = (new (name: string) => LokiDb) & { Collection: { prototype: { findOne: FindOne } } };
+type LokiModule = (new (name: string) => LokiDb) & {
+  Collection: { prototype: { findOne: FindOne; removeBatchByPositions: (positions: number[]) => void } };
+};
 
 const require = createRequire(import.meta.url);
 const preload = require('../../bin/azurite-lokijs.cjs') as {
@@ -77,6 +80,10 @@ function expectIndicesConsistent(collection: LokiCollection): void {
     expect(collection.find({ queueName: queue }).length).toBe(all.filter((d) => d.queueName === queue).length);
   }
 }
+
+// The patches change a prototype shared by this test worker: put the originals back afterwards.
+const { findOne, removeBatchByPositions } = Loki.Collection.prototype;
+afterAll(() => Object.assign(Loki.Collection.prototype, { findOne, removeBatchByPositions }));
 
 describe('LokiJS batch removals in the embedded Azurite', () => {
   beforeAll(() => preload.patchBatchRemovals(Loki));
@@ -180,11 +187,35 @@ describe('the emulator startAzurite spawns', () => {
   }, 60_000);
   afterAll(async () => azurite?.stop());
 
-  it('runs Azurite with the LokiJS preload ahead of its entry script', () => {
+  it.runIf(process.platform === 'linux')('runs Azurite with the LokiJS preload ahead of its entry script', () => {
     const argv = readFileSync(`/proc/${azurite.pid}/cmdline`, 'utf8').split('\0');
     const preloaded = argv.flatMap((arg, i) => (argv[i - 1] === '--require' ? [arg] : []));
     expect(preloaded.some((path) => path.endsWith('bin/azurite-lokijs.cjs'))).toBe(true);
     const entry = argv.find((arg) => arg.endsWith('.js') && !preloaded.includes(arg));
     expect(preload.isAzuriteEntry(entry ?? '')).toBe(true);
+  });
+
+  it('patches the lokijs Azurite loads, before Azurite runs', () => {
+    // The preload, then a probe that reports what Azurite's own lokijs looks like and exits before
+    // Azurite's entry script would start the emulator.
+    const entry = `${dirname(require.resolve('azurite/package.json'))}/dist/src/azurite.js`;
+    const probe = [
+      `import { createRequire } from 'node:module';`,
+      `const { Collection } = createRequire(process.argv[1])('lokijs');`,
+      `console.log(JSON.stringify([Collection.prototype.findOne.narrowerKeyFirst, Collection.prototype.removeBatchByPositions.cheapSmallBatches]));`,
+      `process.exit(0);`,
+    ].join('\n');
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('../../bin/azurite-lokijs.cjs'),
+        '--import',
+        `data:text/javascript,${encodeURIComponent(probe)}`,
+        entry,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(out.trim())).toEqual([true, true]);
   });
 });
