@@ -3,9 +3,10 @@
 //      reads per second, CPU per read and storage requests per read. The server is the real
 //      composition root (production logger, metrics), compiled (dist/, built first) and in a process
 //      of its own; each client is a process of its own, so every party's CPU is its own. The
-//      comparable pair: the server's CPU per GET (HTTP server + the getEntity it makes) against the
-//      raw client's CPU per getEntity (the SDK call alone); the difference is what the HTTP API
-//      costs per request.
+//      comparable pair: the server's CPU per GET (HTTP server + the point read it makes) against the
+//      raw client's CPU per getEntity (the SDK call alone). The server reads the row with its own
+//      leaner point read (src/storage/azure/point-read.ts), so the difference is the HTTP API's cost
+//      less what that read saves over getEntity.
 //      Both sides read for `--warmup` seconds before anything is measured (JIT, connections), then
 //      `--rounds` pairs of `--seconds` windows alternate server/raw (ABBA order), so drift on a shared
 //      machine falls on both sides; the ratio printed is the median of the rounds' ratios.

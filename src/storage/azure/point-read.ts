@@ -5,7 +5,15 @@
 // table client's own pipeline, so the same credential policy (shared key, SAS or token), retries,
 // per-try time limit, proxy and user agent apply, and reads the JSON answer itself.
 
-import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, RestError, type HttpClient } from '@azure/core-rest-pipeline';
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineRequest,
+  RestError,
+  type HttpClient,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 import type { TableClient } from '@azure/data-tables';
 import { fromWireEntity } from './wire-entity.js';
 
@@ -23,6 +31,7 @@ const HEADERS = { Accept: 'application/json;odata=minimalmetadata', 'x-ms-versio
 export type PointRead = (
   partitionKey: string,
   rowKey: string,
+  /** `select`: column names as the service spells them (PartitionKey, not partitionKey). */
   options?: { select?: readonly string[] },
 ) => Promise<Record<string, unknown> | undefined>;
 
@@ -34,6 +43,17 @@ export interface PointReaderOptions {
 }
 
 let sharedHttpClient: HttpClient | undefined;
+
+/** The 200 answer's entity; a body that is not a JSON object fails as the SDK fails, with a RestError. */
+function parsedEntity(text: string | null | undefined, request: PipelineRequest, response: PipelineResponse): Record<string, unknown> {
+  try {
+    const entity = JSON.parse(text ?? '') as unknown;
+    if (entity !== null && typeof entity === 'object' && !Array.isArray(entity)) return entity as Record<string, unknown>;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new RestError('Storage answered 200 with a body that is not an entity.', { statusCode: response.status, request, response });
+}
 
 /** The keys as the service reads them in a URL: quotes doubled (OData), then percent-encoded. */
 const keyInUrl = (key: string) => encodeURIComponent(key.replaceAll("'", "''"));
@@ -57,7 +77,7 @@ export function pointReader(client: TableClient, options: PointReaderOptions): P
       allowInsecureConnection: options.allowInsecureConnection,
     });
     const response = await pipeline.sendRequest(httpClient, request);
-    if (response.status === 200) return fromWireEntity(JSON.parse(response.bodyAsText ?? '{}') as Record<string, unknown>);
+    if (response.status === 200) return fromWireEntity(parsedEntity(response.bodyAsText, request, response));
     if (response.status === 404) return undefined;
     // As getEntity throws it: the service's answer as the message.
     throw new RestError(response.bodyAsText || `Storage answered ${response.status}.`, { statusCode: response.status, request, response });
