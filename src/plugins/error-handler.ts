@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, storageUnavailable, type ErrorCode } from '../domain/index.js';
+import { DomainError, type ErrorCode } from '../domain/index.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   BadRequest: 400,
@@ -50,17 +50,13 @@ const NETWORK_CODES = new Set([
 
 type AnyError = Error & { code?: unknown; statusCode?: unknown; validation?: unknown; cause?: unknown };
 
-/** The network error code in the error, its causes or its aggregated errors; undefined when there is none. */
-function networkErrorCode(error: AnyError): string | undefined {
+function isNetworkError(error: AnyError): boolean {
   for (let e: AnyError | undefined = error, depth = 0; e && depth < 5; e = e.cause as AnyError | undefined, depth++) {
-    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
     const errors = (e as { errors?: unknown }).errors;
-    for (const inner of Array.isArray(errors) ? errors : []) {
-      const code = networkErrorCode(inner as AnyError);
-      if (code) return code;
-    }
+    if (Array.isArray(errors) && errors.some((inner) => isNetworkError(inner as AnyError))) return true;
   }
-  return undefined;
+  return false;
 }
 
 function validationMessage(error: FastifyError): string {
@@ -92,8 +88,7 @@ export function toDomainError(error: AnyError): DomainError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new DomainError('InvalidJson', 'The request body is not valid JSON.');
   }
-  const networkCode = networkErrorCode(error);
-  if (networkCode) return storageUnavailable(networkCode);
+  if (isNetworkError(error)) return new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return new DomainError(fastify.statusCode === 413 ? 'PayloadTooLarge' : 'BadRequest', fastify.message);
   }
