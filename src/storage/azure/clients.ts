@@ -68,6 +68,19 @@ function tryTimeoutPolicy(timeoutInMs: number): PipelinePolicy {
   };
 }
 
+/** `make` called once per name, its result kept: clients hold connection pools and pipelines. */
+function oncePerName<T>(make: (name: string) => T): (name: string) => T {
+  const made = new Map<string, T>();
+  return (name) => {
+    let value = made.get(name);
+    if (value === undefined) {
+      value = make(name);
+      made.set(name, value);
+    }
+    return value;
+  };
+}
+
 /** Clients for a connection string, or for an identity connection (config's `identity:` form). */
 export function createAccountClients(connectionString: string, options: AccountClientOptions = {}): AccountClients {
   const identity = decodeIdentityConnection(connectionString);
@@ -91,27 +104,11 @@ export function createAccountClients(connectionString: string, options: AccountC
         newTable: (name: string) => TableClient.fromConnectionString(expanded, name, tableOptions),
       };
   const { tableService, queueService, blobService } = services;
-  const tables = new Map<string, TableClient>();
-  const table = (name: string) => {
-    let client = tables.get(name);
-    if (!client) {
-      client = services.newTable(name);
-      tables.set(name, client);
-    }
-    return client;
-  };
-  const readers = new Map<string, PointRead>();
+  const table = oncePerName((name) => services.newTable(name));
   return {
     tableService,
     table,
-    pointReads(name) {
-      let read = readers.get(name);
-      if (!read) {
-        read = pointReader(table(name), { allowInsecureConnection });
-        readers.set(name, read);
-      }
-      return read;
-    },
+    pointReads: oncePerName((name) => pointReader(table(name), { allowInsecureConnection })),
     queue: (name) => queueService.getQueueClient(name),
     container: (name) => blobService.getContainerClient(name),
   };
