@@ -69,14 +69,15 @@ function writeCompact(value: unknown): string | undefined {
   return `{${out}}`;
 }
 
+/** A value indented by `step` (non-empty: the compact form is writeCompact's), at depth `current`. */
 function write(value: unknown, step: string, current: string): string | undefined {
   if (value instanceof JsonText) return value.text;
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (value instanceof Date) return JSON.stringify(value);
   const inner = current + step;
-  const open = step ? `\n${inner}` : '';
-  const close = step ? `\n${current}` : '';
-  const separator = step ? `,\n${inner}` : ',';
+  const open = `\n${inner}`;
+  const close = `\n${current}`;
+  const separator = `,\n${inner}`;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     const items = value.map((item) => write(item, step, inner) ?? 'null');
@@ -85,7 +86,7 @@ function write(value: unknown, step: string, current: string): string | undefine
   const members: string[] = [];
   for (const [key, member] of Object.entries(value)) {
     const text = write(member, step, inner);
-    if (text !== undefined) members.push(`${JSON.stringify(key)}:${step ? ' ' : ''}${text}`);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}: ${text}`);
   }
   if (members.length === 0) return '{}';
   return `{${open}${members.join(separator)}${close}}`;
