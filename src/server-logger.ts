@@ -1,5 +1,5 @@
 // The server's logger: JSON lines on stdout, written in batches rather than one system call per
-// line. At info level Fastify logs two lines per request, and writing each at once was about a
+// line. At info level every request logs a line (plugins/logging.ts), and writing each at once was about a
 // tenth of the CPU a GET status costs (`npm run bench:api -- --profile`). Lines now reach stdout
 // when 4 KB have gathered or within FLUSH_INTERVAL_IN_MS, whichever is first; pino writes what is
 // pending when the process exits (also after an uncaught error), so only a SIGKILL can lose lines,

@@ -59,10 +59,48 @@ describe('system key', () => {
     await t.call('GET', `${BASE}/instances?code=not-the-key-but-secret`, { noKey: true });
     await startInstance(t, 'Hello');
     const logs = t.logs();
-    expect(logs).toContain('incoming request');
     expect(logs).toContain('code=[REDACTED]');
     expect(logs).not.toContain(KEY);
     expect(logs).not.toContain('not-the-key-but-secret');
+  });
+});
+
+interface LogLine {
+  level: number;
+  msg: string;
+  reqId?: string;
+}
+
+describe('access log', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ keys: [KEY] });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('writes one info line per request when it is answered, with method, redacted URL, status, time and request id', async () => {
+    const res = await t.call('GET', `${BASE}/instances?top=1&code=${KEY}`, { noKey: true, headers: { 'x-request-id': 'trace-42' } });
+    expect(res.statusCode).toBe(200);
+    const lines = t
+      .logs()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogLine)
+      .filter((line) => line.reqId === 'trace-42');
+    const completed = lines.filter((line) => line.msg === 'request completed');
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({
+      level: 30,
+      req: { method: 'GET', url: expect.stringContaining('/instances?top=1&code=[REDACTED]') },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+    // The arrival line is debug only: at the default info level a request costs one line.
+    const arrived = lines.filter((line) => line.msg === 'incoming request');
+    expect(arrived.map((line) => line.level)).toEqual([20]);
+    expect(lines.filter((line) => line.level >= 30 && line.msg !== 'request completed')).toEqual([]);
   });
 });
 
