@@ -44,6 +44,23 @@ export const instanceNotFound = (id: string) => new DomainError('InstanceNotFoun
 export const instanceGone = (id: string, status: string) =>
   new DomainError('InstanceGone', `Instance '${id}' is ${status} and can no longer accept this operation.`);
 export const stateConflict = (message: string) => new DomainError('InstanceStateConflict', message);
+/**
+ * Error codes of failures below HTTP, where storage never answered: refused, reset, timed out, no
+ * route, no name. The storage adapter turns them into StorageUnavailable; the error handler catches
+ * any that slip past it, so both read this one list.
+ */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'REQUEST_SEND_ERROR',
+]);
+
 /** `why` (a network error code, or the attempt time limit) goes to the log, so a 503 can be traced to its cause. */
 export function storageUnavailable(why?: string): DomainError {
   const error = new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');

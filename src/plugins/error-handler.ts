@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode } from '../domain/index.js';
+import { DomainError, NETWORK_ERROR_CODES, type ErrorCode } from '../domain/index.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   BadRequest: 400,
@@ -35,24 +35,15 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
 /** Seconds a client should wait before retrying while storage is unreachable. */
 const STORAGE_RETRY_AFTER_IN_SECONDS = '5';
 
-/** Network failures below the SDK; the store should already translate them, this is the safety net. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'REQUEST_SEND_ERROR',
-]);
-
 type AnyError = Error & { code?: unknown; statusCode?: unknown; validation?: unknown; cause?: unknown };
 
+/**
+ * Network failures below the SDK, anywhere in the cause chain. The store should already have
+ * translated them; this is the safety net.
+ */
 function isNetworkError(error: AnyError): boolean {
   for (let e: AnyError | undefined = error, depth = 0; e && depth < 5; e = e.cause as AnyError | undefined, depth++) {
-    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return true;
     const errors = (e as { errors?: unknown }).errors;
     if (Array.isArray(errors) && errors.some((inner) => isNetworkError(inner as AnyError))) return true;
   }

@@ -7,6 +7,7 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { decodeIdentityConnection } from '../../connection-settings.js';
+import { NETWORK_ERROR_CODES } from '../../domain/index.js';
 import { azuriteConnectionString } from './azurite.js';
 import { identityServiceClients } from './identity-clients.js';
 import { pointReader, type PointRead } from './point-read.js';
@@ -136,12 +137,7 @@ export const isConflict = (error: unknown) => sdkErrorStatus(error) === 409 || s
 export function isUnreachable(error: unknown): boolean {
   if (sdkErrorStatus(error) !== undefined) return false;
   const code = (error as { code?: unknown })?.code;
-  if (
-    typeof code === 'string' &&
-    /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|EPIPE|REQUEST_SEND_ERROR)$/.test(code)
-  ) {
-    return true;
-  }
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
   // The queue and blob SDKs abort an attempt that ran past tryTimeoutInMs and, once out of
   // attempts, throw the AbortError itself.
   return (error as { name?: unknown })?.name === 'AbortError';
