@@ -48,8 +48,10 @@ export function createHubResolver(stores: ManagementStoreProvider, config: Confi
     return connection;
   };
 
-  // Table and queue names are case-insensitive in Azure Storage, so hub names are too.
-  const cacheKey = (connection: string, taskHub: string) => `${connection}\u0000${taskHub.toLowerCase()}`;
+  // Exact letter case: Azure tables ignore it, but the emulator's do not, and control queues are
+  // lower-cased everywhere. A hub known as `MyHub` must not vouch for `myhub`, whose tables may be
+  // missing while its queues are MyHub's (a start would leave its message in MyHub's queue).
+  const cacheKey = (connection: string, taskHub: string) => `${connection}\u0000${taskHub}`;
 
   return {
     connectionName,
@@ -73,7 +75,9 @@ export function createHubResolver(stores: ManagementStoreProvider, config: Confi
       return store;
     },
     forget(hub) {
-      known.delete(cacheKey(connectionName(hub.connection), hub.taskHub));
+      // Every spelling: the deleted tables were the same ones on Azure.
+      const gone = cacheKey(connectionName(hub.connection), hub.taskHub).toLowerCase();
+      for (const key of known) if (key.toLowerCase() === gone) known.delete(key);
     },
   };
 }

@@ -4,8 +4,8 @@
 // so a new route is walked without being listed here.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers.js';
-import { tableExists } from './storage-peek.js';
+import { BASE, createTestApp, type TestApp } from './helpers.js';
+import { peekControlMessages, tableExists } from './storage-peek.js';
 
 /** Operations that take `taskHub` but never look the hub up. */
 const HUB_FREE = new Set(['listOrchestratorNames', 'whoAmI', 'getBatch']);
@@ -54,5 +54,22 @@ describe('a task hub that does not exist', () => {
     );
     expect(walked.length).toBeGreaterThanOrEqual(20);
     expect(await tableExists(`${missing}Instances`)).toBe(false);
+  });
+});
+
+describe('a task hub named in another letter case', () => {
+  it('is looked up on its own, not vouched for by the hub already known: 404, and no message lands in the shared queue', async () => {
+    // The hub is used first, so the server knows it exists.
+    expect((await t.call('GET', `${BASE}/instances`)).statusCode).toBe(200);
+    // Control queues are lower-cased, so both spellings share them; Azurite's tables are
+    // case-sensitive, so the other spelling's tables do not exist.
+    const other = t.hub.toUpperCase();
+    const start = await t.call('POST', `${BASE}/orchestrators/Hello/case1?taskHub=${other}`);
+    expect([start.statusCode, start.json().error]).toEqual([404, 'TaskHubNotFound']);
+    const list = await t.call('GET', `${BASE}/instances?taskHub=${other}`);
+    expect([list.statusCode, list.json().error]).toEqual([404, 'TaskHubNotFound']);
+    expect(await peekControlMessages(t.hub)).toEqual([]);
+    // The hub's own spelling still works.
+    expect((await t.call('GET', `${BASE}/instances?taskHub=${t.hub}`)).statusCode).toBe(200);
   });
 });
