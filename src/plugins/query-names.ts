@@ -17,9 +17,14 @@ export interface QueryNames {
   /**
    * Throws a 400 for a numeric parameter spelled as a non-finite number (`1e309`, `Infinity`):
    * Ajv's type coercion turns those into Infinity and then skips its minimum/maximum checks.
+   * Also for one not written in decimal (`0x10`, `0b1`, `0o7`): the coercion reads those as
+   * numbers, the extension's parser does not (it would ignore the parameter).
    */
   checkFinite(query: unknown): void;
 }
+
+/** Decimal notation with an optional sign, fraction and exponent, as .NET's double.TryParse reads it. */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
 
 export function createQueryNames(): QueryNames {
   const canonical = new Map<string, string>();
@@ -50,7 +55,9 @@ export function createQueryNames(): QueryNames {
         if (!numbers.has(name) || typeof value !== 'string') continue;
         for (const item of value.split(',')) {
           const number = Number(item);
-          if (item.trim() !== '' && !Number.isNaN(number) && !Number.isFinite(number)) throw invalidQuery(name, 'must be a finite number');
+          if (item.trim() === '' || Number.isNaN(number)) continue;
+          if (!Number.isFinite(number)) throw invalidQuery(name, 'must be a finite number');
+          if (!DECIMAL.test(item)) throw invalidQuery(name, 'must be a decimal number');
         }
       }
     },

@@ -99,4 +99,22 @@ describe('numbers', () => {
       expect(res.json().error, url).toBe('InvalidQueryParameter');
     }
   });
+
+  it('answers 400 for numbers not written in decimal, and starts nothing', async () => {
+    for (const [method, url] of [
+      ['POST', `${BASE}/orchestrators/Hello/hex1?timeout=0x10`],
+      ['POST', `${BASE}/orchestrators/Hello/hex2?timeout=5&pollingInterval=0b1`],
+      ['GET', `${BASE}/instances?top=0o7`],
+    ]) {
+      const res = await t.call(method, url);
+      expect([url, res.statusCode, res.json().error]).toEqual([url, 400, 'InvalidQueryParameter']);
+    }
+    for (const id of ['hex1', 'hex2']) expect((await t.call('GET', `${BASE}/instances/${id}`)).statusCode).toBe(404);
+    // Decimal spellings the extension's parser reads are still numbers (no worker: 202 after the wait).
+    const id = await startInstance(t, 'Hello');
+    for (const value of ['1e-1', '.1', '+0.1', ' 0.1 ']) {
+      const res = await t.call('GET', `${BASE}/instances/${id}/wait?timeout=${encodeURIComponent(value)}&retryInterval=0`);
+      expect([value, res.statusCode]).toEqual([value, 202]);
+    }
+  });
 });
