@@ -73,3 +73,29 @@ describe('a task hub named in another letter case', () => {
     expect((await t.call('GET', `${BASE}/instances?taskHub=${t.hub}`)).statusCode).toBe(200);
   });
 });
+
+describe('a task hub deleted behind the server’s back', () => {
+  it('is 404 TaskHubNotFound once its tables are gone, not the storage service’s error as a 400', async () => {
+    const own = await createTestApp();
+    try {
+      // The server has seen the hub, so it no longer checks that it exists on every request.
+      expect((await own.call('GET', `${BASE}/instances`)).statusCode).toBe(200);
+      // Another server or the CLI deletes it (the store, not this app's route, so nothing is forgotten).
+      await own.store.deleteHub();
+      for (const [method, url] of [
+        ['GET', `${BASE}/instances`],
+        ['POST', `${BASE}/orchestrators/Hello/gone1`],
+        ['DELETE', `${BASE}/instances?createdTimeFrom=2020-01-01T00:00:00Z`],
+      ]) {
+        const res = await own.call(method, url);
+        expect([url, res.statusCode, res.json()]).toEqual([
+          url,
+          404,
+          { error: 'TaskHubNotFound', message: `Task hub '${own.hub}' does not exist on connection 'AzureWebJobsStorage'.` },
+        ]);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+});

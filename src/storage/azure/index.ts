@@ -3,15 +3,20 @@
 import { DomainError, storageUnavailable } from '../../domain/index.js';
 import type { Config } from '../../config.js';
 import type { StoreProvider } from '../port.js';
-import { createAccountClients, isUnreachable, unreachableReason, type AccountClients } from './clients.js';
+import { createAccountClients, isNotFound, isUnreachable, unreachableReason, type AccountClients } from './clients.js';
 import { DEFAULT_HISTORY_CACHE_LIMITS } from './history-cache.js';
 import { AzureTaskHubStore } from './task-hub-store.js';
 
 export { startAzurite } from './azurite.js';
 export { AzureTaskHubStore } from './task-hub-store.js';
 
-/** Turns network failures into StorageUnavailable so callers never see SDK internals (or secrets). */
-function guarded<T extends object>(target: T): T {
+/**
+ * Turns network failures into StorageUnavailable, and a 404 from a hub whose tables are gone (deleted
+ * by another server or the CLI after this one saw it) into TaskHubNotFound, so callers never see SDK
+ * internals (or secrets), nor the service's error text as a 400.
+ */
+function guarded(target: AzureTaskHubStore, connectionName: string): AzureTaskHubStore {
+  const hubGone = async (error: unknown): Promise<boolean> => isNotFound(error) && !(await target.exists().catch(() => true));
   return new Proxy(target, {
     get(obj, prop, receiver) {
       const value = Reflect.get(obj, prop, receiver) as unknown;
@@ -19,9 +24,12 @@ function guarded<T extends object>(target: T): T {
       return (...args: unknown[]) => {
         const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
         if (!(result instanceof Promise)) return result;
-        return result.catch((error: unknown) => {
+        return result.catch(async (error: unknown) => {
           if (error instanceof DomainError) throw error;
           if (isUnreachable(error)) throw storageUnavailable(unreachableReason(error));
+          if (await hubGone(error)) {
+            throw new DomainError('TaskHubNotFound', `Task hub '${obj.hubName}' does not exist on connection '${connectionName}'.`);
+          }
           throw error;
         });
       };
@@ -69,6 +77,7 @@ export function createAzureStoreProvider(config: Config): AzureStoreProvider {
             ? { historyCache: { ...DEFAULT_HISTORY_CACHE_LIMITS, maxBytes: config.historyCacheMb * 1024 * 1024 } }
             : {}),
         }),
+        connectionName,
       );
       stores.set(key, store);
     }
