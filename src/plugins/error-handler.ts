@@ -80,7 +80,10 @@ export function toDomainError(error: AnyError): DomainError {
       return new DomainError('InvalidJson', 'The request body is not valid JSON.');
   }
   if (isNetworkError(error)) return new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
-  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+  // A storage SDK error (RestError) also carries a 4xx statusCode (a table that is gone is 404), but
+  // its message is the service's raw answer: a server failure, not a 400 quoting storage internals.
+  const isStorageError = error.name === 'RestError';
+  if (!isStorageError && typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return new DomainError(fastify.statusCode === 413 ? 'PayloadTooLarge' : 'BadRequest', fastify.message);
   }
   return new DomainError('InternalError', 'Something went wrong while processing the request.');

@@ -8,7 +8,15 @@ import { BASE, KEY, createTestApp, startInstance, type TestApp } from './helpers
 let t: TestApp;
 beforeAll(async () => {
   // `Orders` is configured only under its prefixed setting name, as a Functions app would have it.
-  t = await createTestApp({ env: { TASKHUB_CONNECTIONS: 'AzureWebJobsOrders=ORDERS_CONN', ORDERS_CONN: azuriteConnectionString() } });
+  // `Stale` holds an account key that storage refuses, as a rotated key would be.
+  const staleKey = Buffer.from('not the account key').toString('base64');
+  t = await createTestApp({
+    env: {
+      TASKHUB_CONNECTIONS: 'AzureWebJobsOrders=ORDERS_CONN,Stale=STALE_CONN',
+      ORDERS_CONN: azuriteConnectionString(),
+      STALE_CONN: azuriteConnectionString().replace(/AccountKey=[^;]+/, `AccountKey=${staleKey}`),
+    },
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -59,6 +67,13 @@ describe('connection names', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json().statusQueryGetUri).toContain('&connection=Orders&');
     expect((await t.call('GET', `${BASE}/instances/on-orders?connection=AzureWebJobsOrders`)).statusCode).toBe(202);
+  });
+
+  it('answers a connection whose key storage refuses as a server failure, without storage text', async () => {
+    const res = await t.call('GET', `${BASE}/instances?connection=Stale`);
+    // Not the caller's fault (a 400 BadRequest quoting the service's AuthorizationFailure was).
+    expect([res.statusCode, res.json().error]).toEqual([500, 'InternalError']);
+    expect(res.body).not.toMatch(/authenticat|authoriz|RequestId/i);
   });
 
   it('still answers 400 UnknownConnection for names that resolve to nothing configured', async () => {
