@@ -202,7 +202,9 @@ export async function cleanEntityStorage(
           }
         }
         if (options.removeEmptyEntities && !status.entityExists && !status.lockedBy && status.queueSize === 0) {
-          result.numberOfEmptyEntitiesRemoved += await store.purgeInstance(row.instanceId);
+          // Awaited first: `total += await …` reads the total before the wait, and the purges run at once.
+          const removed = await store.purgeInstance(row.instanceId);
+          result.numberOfEmptyEntitiesRemoved += removed;
         }
       }),
     );

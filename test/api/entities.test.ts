@@ -168,12 +168,14 @@ describe('entity routes', () => {
     const hub = await createTestApp();
     try {
       await writeEntityRow(hub, '@counter@gone', '{"sorter":{}}', '{}');
+      await writeEntityRow(hub, '@counter@gone2', '{"sorter":{}}', '{}');
       await writeEntityRow(hub, '@counter@kept', '{"exists":true,"state":"1","sorter":{}}', '{"entityExists":true}');
       await writeEntityRow(hub, '@lock@held', '{"lockedBy":"no-such-orchestration","sorter":{}}', '{"lockedBy":"no-such-orchestration"}');
       const res = await hub.call('POST', `${BASE}/cleanEntityStorage`);
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ numberOfEmptyEntitiesRemoved: 1, numberOfOrphanedLocksRemoved: 1 });
+      expect(res.json()).toEqual({ numberOfEmptyEntitiesRemoved: 2, numberOfOrphanedLocksRemoved: 1 });
       expect(await hub.store.getInstance('@counter@gone')).toBeUndefined();
+      expect(await hub.store.getInstance('@counter@gone2')).toBeUndefined();
       const release = (await peekControlMessages(hub.hub)).map(
         (m) => (m.json.TaskMessage as { Event: { Name: string; Input: string } }).Event,
       );
