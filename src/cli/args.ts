@@ -154,12 +154,15 @@ export function dateValue(values: Values, name: string): Date | undefined {
   return date;
 }
 
-/** Several statuses: repeated flags, space separated after one flag, or comma lists; any case. */
+/**
+ * Several statuses: repeated flags, space separated after one flag, comma lists, or one quoted
+ * argument with spaces (`--runtime-status "running completed"`, which Core Tools splits); any case.
+ */
 export function statusesValue(values: Values, name: string): RuntimeStatus[] | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const parts = (Array.isArray(raw) ? raw : [String(raw)])
-    .flatMap((v) => v.split(','))
+    .flatMap((v) => v.split(/[\s,]+/))
     .map((v) => v.trim())
     .filter(Boolean);
   if (parts.length === 0) throw new UsageError(`--${name} needs at least one status.`);

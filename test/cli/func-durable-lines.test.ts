@@ -46,6 +46,10 @@ describe('func durable lines as printed', () => {
 
   it('the remaining lines run without a usage error', async () => {
     await setStateAsWorkerWould(hub, 'line-1', 'Running');
+    // Core Tools reads the statuses as one value and splits it at spaces.
+    const statuses = await cli('get-instances --runtime-status "running completed"');
+    expect([statuses.code, statuses.stderr]).toEqual([0, '']);
+    expect(statuses.stdout).toContain('line-1');
     const lines = [
       'get-history --id line-1',
       'get-instances --created-after 2021-03-10T13:57:31Z --created-before 2099-03-10T23:59Z --top 15',
