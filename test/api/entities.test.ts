@@ -108,6 +108,10 @@ describe('entity routes', () => {
       expect(bad.statusCode).toBe(400);
       expect(bad.json()).toMatchObject({ error: 'InvalidJson' });
       expect((await post(`${BASE}/entities/counter/a%23b?op=add`)).statusCode).toBe(400);
+      for (const method of ['POST', 'DELETE']) {
+        const nameless = await hub.call(method, `${BASE}/entities`);
+        expect([method, nameless.statusCode, nameless.json().error]).toEqual([method, 400, 'BadRequest']);
+      }
 
       const sent = await signals(hub);
       expect(sent).toHaveLength(5);

@@ -7,7 +7,7 @@ import { anyJsonBody, entityNameParams, entityOperationQuery, entityParams, quer
 import { hubOf, type App, type RouteDeps } from '../route-context.js';
 import { LargeBody } from '../../payloads/large-body.js';
 import { parseJsonBody, readJsonBody } from '../json-body.js';
-import { accepted, hubErrors, scoped, type SchemaScope } from '../route-schema.js';
+import { accepted, errors, hubErrors, scoped, type SchemaScope } from '../route-schema.js';
 
 const isJsonMediaType = (contentType: string | undefined) => contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 
@@ -73,8 +73,15 @@ export function registerSignalEntity(app: App, deps: RouteDeps, scope: SchemaSco
       },
     );
   }
-  // The extension matches `entities/{name?}/{key?}` for POST too; without a name the id is invalid.
-  app.post('/entities', { schema: { hide: true, querystring: query({}) } }, () => {
-    throw new DomainError('BadRequest', 'An entity name is required: POST {base}/entities/{entityName}/{entityKey}.');
-  });
+  // The extension matches `entities/{name?}/{key?}` for POST and DELETE too; without a name the id is invalid.
+  for (const method of ['POST', 'DELETE'] as const) {
+    app.route({
+      method,
+      url: '/entities',
+      schema: { hide: true, querystring: query({}), response: errors() },
+      handler: () => {
+        throw new DomainError('BadRequest', `An entity name is required: ${method} {base}/entities/{entityName}/{entityKey}.`);
+      },
+    });
+  }
 }
