@@ -1,7 +1,7 @@
 // Human-readable rendering: aligned tables, key: value blocks, history with event type names.
 
 import type { StatusObject } from '../services/contract.js';
-import { stringifyJson } from '../services/json-text.js';
+import { JsonText, stringifyJson } from '../services/json-text.js';
 import { EVENT_TYPES } from '../domain/index.js';
 
 /** Columns padded to the widest cell; the last column is not padded (no trailing blanks). */
@@ -15,10 +15,14 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-/** JSON values shown compactly on one line; text stays as it is. */
+/** A JSON string payload read as its text: over --url it arrives as a plain string, and must print the same. */
+const stringPayload = (value: unknown): string | undefined =>
+  value instanceof JsonText && value.text.trimStart().startsWith('"') ? (JSON.parse(value.text) as string) : undefined;
+
+/** JSON values shown compactly on one line; text (and a JSON string's text) stays as it is. */
 export function compact(value: unknown, max = Infinity): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : stringifyJson(value);
+  const text = typeof value === 'string' ? value : (stringPayload(value) ?? stringifyJson(value));
   const oneLine = text.replace(/\s*\n\s*/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }

@@ -51,6 +51,15 @@ describe('payloads over --url are printed as the caller wrote them', () => {
     expect(http.stdout).toMatch(/^Output: +\[12345678901234567890, 1\.0\]$/m);
   });
 
+  it('a JSON string output prints as its text over both transports', async () => {
+    expect((await runCli(['start-new', ...overHttp, '--function-name', 'Hello', '--id', 'text-1'])).code).toBe(0);
+    await setInstanceState(server.store, 'text-1', 'Completed', { output: '"all done"' });
+    const args = ['get-runtime-status', '--id', 'text-1', '--show-output'];
+    const http = await runCli([...args, ...overHttp]);
+    expect(http.stdout).toMatch(/^Output: +all done$/m);
+    expect((await runCli([...args, ...overStorage])).stdout).toBe(http.stdout);
+  });
+
   it('get-instances --json keeps them too', async () => {
     const http = await runCli(['get-instances', '--instance-id-prefix', 'lossless-', '--show-input', '--json', ...overHttp]);
     expect([http.code, http.stderr]).toEqual([0, '']);
