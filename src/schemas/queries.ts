@@ -71,17 +71,26 @@ export const filterParams = {
 
 export const countsQuery = query(filterParams);
 
+/**
+ * Page size. The extension passes any integer on; a page holds at most 1000 (an Azure Table page), so a
+ * larger `top` is answered 1000 at a time with a continuation token: `top` is a maximum, as clients
+ * already treat it.
+ */
+const pageSize = Type.Optional(
+  Type.Integer({ minimum: 1, default: 100, description: 'Page size (at most 1000 per page; a larger value pages by 1000).' }),
+);
+
 export const listQuery = query({
   ...filterParams,
   showInput: flag('Include inputs', true),
-  top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size.' })),
+  top: pageSize,
 });
 
 export const entityListQuery = query({
   lastOperationTimeFrom: dateTime('Only entities whose last operation ran at or after this time.'),
   lastOperationTimeTo: dateTime('Only entities whose last operation ran at or before this time.'),
   fetchState: flag('Include each entity state', false),
-  top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size.' })),
+  top: pageSize,
 });
 
 export const entityOperationQuery = query({

@@ -206,10 +206,16 @@ describe('GET /instances', () => {
     expect(seen.sort()).toEqual(['list-0', 'list-1', 'list-2', 'list-3', 'list-4', 'other-1']);
   });
 
+  it('takes a top over one page as a maximum: pages of at most 1000, as the extension passes any top on', async () => {
+    const res = await listHub.call('GET', `${BASE}/instances?top=5000`);
+    expect(res.statusCode).toBe(200);
+    expect(ids(res)).toHaveLength(6);
+    expect(res.headers['x-ms-continuation-token']).toBe('');
+  });
+
   it('answers 400 for bad filters', async () => {
     for (const q of [
       'top=0',
-      'top=1001',
       'top=abc',
       'top=2.5',
       'createdTimeFrom=yesterday',
