@@ -13,8 +13,9 @@
 //   2. listing 10,000 instances through x-ms-continuation-token paging vs a raw table scan
 // Both the server and the raw client reach Azurite through a counting proxy, so storage requests
 // are counted for each; the proxy adds the same hop to both paths.
+// The server and the raw client each have a core to themselves (bench/cpu-pinning.ts; --no-pin to share).
 // Usage: npm run bench:api [-- --seconds 3 --rounds 5 --warmup 3 --concurrency 1,16 --instances 10000
-//                             --log-level info --profile <dir>]
+//                             --log-level info --profile <dir> --no-pin]
 // --profile writes a V8 CPU profile of the server process over each concurrency level's rounds (open
 // it in Chrome DevTools or VS Code); the profiler's own cost is then in that run's CPU figures.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -29,6 +30,7 @@ import { loadConfig } from '../src/config.js';
 import { startAzurite } from '../src/storage/azure/azurite.js';
 import { escapeKey } from '../src/storage/azure/keys.js';
 import { createAzureStoreProvider } from '../src/storage/azure/index.js';
+import { cpuLayout } from './cpu-pinning.js';
 import { measureRounds, type CpuTotals, type LoadClient, type Window } from './interleaved-rounds.js';
 import { startRequestCounter } from './storage-request-counter.js';
 
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '10000' },
     'log-level': { type: 'string', default: 'info' },
     profile: { type: 'string' },
+    'no-pin': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -64,9 +67,16 @@ async function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
   return ((await answer) as [T])[0];
 }
 
+const cores = cpuLayout(!values['no-pin']);
+
 /** A client process reading with `concurrency` in flight, warmed up and ready for windows. */
-async function startClient(job: Record<string, unknown>, concurrency: number): Promise<LoadClient & { stop(): void }> {
+async function startClient(
+  job: Record<string, unknown>,
+  concurrency: number,
+  pin: (pid: number) => void,
+): Promise<LoadClient & { stop(): void }> {
   const child = fork(fileURLToPath(new URL('./client-load.mjs', import.meta.url)), { execArgv: [] });
+  if (child.pid) pin(child.pid);
   await ask(child, { ...job, concurrency, warmupSeconds });
   return {
     read: async (windowSeconds) => {
@@ -122,6 +132,9 @@ process.stdout.write('building dist (the server runs compiled)... ');
 execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 console.log('done');
 const azurite = await startAzurite();
+console.log(cores.describe());
+cores.others(azurite.pid);
+cores.others(process.pid);
 const counter = await startRequestCounter(azurite.connectionString);
 if (values.profile) await mkdir(values.profile, { recursive: true });
 const dataDir = await mkdtemp(join(tmpdir(), 'taskhub-bench-api-'));
@@ -162,6 +175,7 @@ try {
 
   const started = await startServerProcess(counter.connectionString, dataDir);
   server = started.child;
+  if (server.pid) cores.measured(server.pid);
   const serverProcess = started.child;
   const serverCpu = () => ask<CpuTotals>(serverProcess, 'cpu');
   const origin = `${started.url}/runtime/webhooks/durabletask`;
@@ -173,8 +187,8 @@ try {
   const rawJob = { kind: 'table', connectionString: counter.connectionString, table: `${HUB}Instances`, keys: hot.map(escapeKey) };
   for (const concurrency of concurrencyLevels) {
     // One after the other, so neither warm-up competes with the other for the cores.
-    const viaServer = await startClient({ kind: 'http', urls, headers }, concurrency);
-    const raw = await startClient(rawJob, concurrency);
+    const viaServer = await startClient({ kind: 'http', urls, headers }, concurrency, cores.others);
+    const raw = await startClient(rawJob, concurrency, cores.measured);
     try {
       if (values.profile) await ask(serverProcess, 'profile-start');
       const result = await measureRounds(viaServer, raw, { rounds, seconds, counter, serverCpu });
