@@ -5,6 +5,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
+import { ErrorResponse, ref } from '../schemas/shared.js';
 
 export interface MetricsPluginOptions {
   metrics: Metrics;
@@ -38,7 +39,10 @@ export function installMetrics(app: FastifyInstance, options: MetricsPluginOptio
         description: 'Needs the system key unless TASKHUB_METRICS_PUBLIC=true.',
         ...(options.public ? { security: [] } : {}),
         produces: ['text/plain'],
-        response: { 200: { type: 'string', description: 'Metrics in the Prometheus text format 0.0.4.' } },
+        response: {
+          200: { type: 'string', description: 'Metrics in the Prometheus text format 0.0.4.' },
+          ...(options.public ? {} : { 401: ref(ErrorResponse, 'Missing or wrong system key.') }),
+        },
       },
     },
     async (_request, reply) => {

@@ -63,4 +63,17 @@ describe('OpenAPI document', () => {
     // The 1.x prefix serves the same operations but is not repeated in the document.
     expect(operations.some((o) => o.includes('/admin/extensions'))).toBe(false);
   });
+
+  it('documents the 401 of every operation that needs the key', async () => {
+    const doc = (await t.call('GET', '/openapi.json', { noKey: true })).json() as {
+      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+    };
+    const keyed = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => operation.security?.length !== 0)
+        .map(([method, operation]) => ({ operation: `${method.toUpperCase()} ${path}`, responses: Object.keys(operation.responses) })),
+    );
+    expect(keyed.map((o) => o.operation)).toContain('GET /metrics');
+    for (const { operation, responses } of keyed) expect([operation, responses]).toEqual([operation, expect.arrayContaining(['401'])]);
+  });
 });
