@@ -43,6 +43,25 @@ export function invalidKeyReason(key: string): string | undefined {
   return INVALID_KEY_CHARACTER.test(key) ? 'Entity keys must not contain /, \\, #, ? or control characters.' : undefined;
 }
 
+/**
+ * The longest table key the Azure Storage provider can write (1 KiB of UTF-16; Azurite checks the
+ * same 512). An entity's scheduler id, escaped, keys its Instances and History rows, so a longer one
+ * could be signalled but never checkpointed.
+ */
+export const MAX_STORED_KEY_LENGTH = 512;
+
+/** Characters the provider's key escaping (storage/azure/keys.ts) writes as two: ^ / \ # ? and control characters. */
+const ESCAPED_AS_TWO = /[\^/\\#?\u0000-\u001f\u007f-\u009f]/g;
+
+/** Why an entity cannot be stored under its id, or undefined when it can. */
+export function tooLongReason(id: EntityId): string | undefined {
+  const scheduler = schedulerId(id);
+  const stored = scheduler.length + (scheduler.match(ESCAPED_AS_TWO)?.length ?? 0);
+  return stored > MAX_STORED_KEY_LENGTH
+    ? `The entity ID is too long: its instance ID '@name@key' takes ${stored} characters as a storage key, at most ${MAX_STORED_KEY_LENGTH} fit.`
+    : undefined;
+}
+
 /** Why a name cannot address an entity, or undefined when it can. */
 export function invalidNameReason(name: string): string | undefined {
   if (!name) return 'The entity name must not be empty.';

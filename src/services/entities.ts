@@ -7,6 +7,7 @@ import {
   entityId,
   invalidKeyReason,
   invalidNameReason,
+  tooLongReason,
   parseSchedulerId,
   schedulerId,
   schedulerIdPrefix,
@@ -111,7 +112,7 @@ function parseStoredState(row: InstanceState) {
 }
 
 export async function signalEntity(store: ManagementStore, id: EntityId, options: SignalOptions): Promise<void> {
-  const reason = invalidKeyReason(id.key);
+  const reason = invalidKeyReason(id.key) ?? tooLongReason(id);
   if (reason) throw new DomainError('BadRequest', reason);
   const due = options.scheduledTime;
   const request = serializeRequest({

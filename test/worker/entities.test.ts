@@ -115,6 +115,17 @@ describe('entities in the worker', () => {
     expect((await until('counter', 'target', (r) => r.status === 200)).body).toBe(4);
   });
 
+  it('stores the longest key a table key holds, and refuses one character more before anything is queued', async () => {
+    // `@counter@` + key, escaped (each ^ is written twice), must fit the provider's 512-character table key.
+    const longest = `^${'k'.repeat(512 - '@counter@'.length - 2)}`;
+    expect((await signal('Counter', longest, 'add', 5)).status).toBe(202);
+    expect((await until('counter', longest, (r) => r.status === 200)).body).toBe(5);
+    const tooLong = await signal('Counter', `${longest}k`, 'add', 5);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ error: 'BadRequest', message: expect.stringContaining('513') });
+    expect((await stateOf('counter', `${longest}k`)).status).toBe(404);
+  });
+
   it('holds scheduled signals until their time', async () => {
     const at = new Date(Date.now() + 2500);
     await signalEntity(h.store, { name: 'counter', key: 'later' }, { operation: 'add', input: 9, scheduledTime: at });
