@@ -31,6 +31,7 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger | LoggerOptions | false;
   events?: InstanceEvents;
   orchestratorNames?: () => readonly string[] | undefined;
+  entityNames?: () => readonly string[] | undefined;
   /** Accepted system keys; may be empty only when config.noAuth. */
   keys: string[];
   /** The process's metrics (shared with the store wrapper and the worker); a fresh set when omitted. */
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       config,
       events: options.events,
       orchestratorNames: options.orchestratorNames,
+      entityNames: options.entityNames,
     }),
   );
   metrics.longPollWaiters = waiters;

@@ -144,6 +144,7 @@ export async function startServer(initial: Config, options: StartServerOptions =
           logger,
           events,
           orchestratorNames: config.worker ? () => worker?.orchestratorNames() : undefined,
+          entityNames: config.worker ? () => worker?.entityNames() : undefined,
           keys,
           metrics,
         });

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'InvalidJson'
   | 'InvalidQueryParameter'
   | 'UnknownOrchestrator'
+  | 'UnknownEntity'
   | 'UnknownConnection'
   | 'InvalidTaskHubName'
   | 'TaskHubNotFound'

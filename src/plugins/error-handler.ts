@@ -12,6 +12,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   InvalidJson: 400,
   InvalidQueryParameter: 400,
   UnknownOrchestrator: 400,
+  UnknownEntity: 400,
   UnknownConnection: 400,
   InvalidTaskHubName: 400,
   Unauthorized: 401,

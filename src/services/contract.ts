@@ -88,7 +88,7 @@ export type WaitResult = { finished: true; status: StatusObject } | { finished: 
 /**
  * Every operation throws DomainError (src/errors.ts) for the contract's error cases:
  * InstanceNotFound (404), InstanceGone (410), InstanceStateConflict (409), InstanceNotFailed (412),
- * NothingToPurge (404 on purge by filter), BadRequest/InvalidInstanceId/UnknownOrchestrator (400),
+ * NothingToPurge (404 on purge by filter), BadRequest/InvalidInstanceId/UnknownOrchestrator/UnknownEntity (400),
  * UnknownConnection/InvalidTaskHubName (400), TaskHubNotFound (404), StorageUnavailable (503).
  */
 export interface ManagementService {

@@ -111,9 +111,22 @@ function parseStoredState(row: InstanceState) {
   }
 }
 
-export async function signalEntity(store: ManagementStore, id: EntityId, options: SignalOptions): Promise<void> {
+/**
+ * `knownNames`: the entity functions of the worker that serves this hub, when known. As the
+ * extension does for its own app, a signal to a name none of them has is refused rather than
+ * queued for nobody; for a hub another app serves, names are not checked.
+ */
+export async function signalEntity(
+  store: ManagementStore,
+  id: EntityId,
+  options: SignalOptions,
+  knownNames?: readonly string[],
+): Promise<void> {
   const reason = invalidKeyReason(id.key) ?? tooLongReason(id);
   if (reason) throw new DomainError('BadRequest', reason);
+  if (knownNames && !knownNames.some((known) => known.toLowerCase() === id.name)) {
+    throw new DomainError('UnknownEntity', `The entity function '${id.name}' is not registered with the worker.`);
+  }
   const due = options.scheduledTime;
   const request = serializeRequest({
     op: options.operation,

@@ -23,6 +23,8 @@ export interface ManagementServiceDeps {
   events?: InstanceEvents;
   /** The in-process worker's orchestrator names, when known; undefined means "do not check". */
   orchestratorNames?: () => readonly string[] | undefined;
+  /** The in-process worker's entity names, when known; undefined means "do not check". */
+  entityNames?: () => readonly string[] | undefined;
   /**
    * Start creates a missing hub, as Core Tools' `func durable start-new` does (the CLI on storage).
    * Over HTTP a hub must exist, so a typo in `taskHub` creates nothing.
@@ -105,7 +107,8 @@ export function createManagementService(deps: ManagementServiceDeps): Management
       return read.state;
     },
     async signalEntity(hub, name, key, options) {
-      return queued(hub, entities.signalEntity(await store(hub), entities.toEntityId(name, key), options));
+      const known = servedByLocalWorker(hub) ? deps.entityNames?.() : undefined;
+      return queued(hub, entities.signalEntity(await store(hub), entities.toEntityId(name, key), options, known));
     },
     async listEntities(hub, filter, options) {
       return entities.listEntities(await store(hub), filter, options);

@@ -66,6 +66,7 @@ export interface StartWorkerOptions {
 export interface RunningWorker {
   stop(): Promise<void>;
   orchestratorNames(): string[];
+  entityNames(): string[];
   /** Control-queue partitions whose lease this worker holds, per task hub. */
   partitionsOwned(): { taskHub: string; count: number }[];
 }
@@ -260,6 +261,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let stopping: Promise<void> | undefined;
   return {
     orchestratorNames: () => [...registry.orchestrations.keys()],
+    entityNames: () => [...registry.entities.keys()],
     partitionsOwned: () => ownerships.map(({ taskHub, ownership }) => ({ taskHub, count: ownership.ownedPartitions().length })),
     stop() {
       stopping ??= (async () => {

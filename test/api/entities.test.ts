@@ -191,3 +191,25 @@ describe('entity routes', () => {
     }
   });
 });
+
+describe('signals when the worker serving the hub is known', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ entityNames: () => ['Counter'] });
+  });
+  afterAll(async () => t.close());
+
+  it('refuses a name the worker has no entity function for (400 UnknownEntity), as the extension does for its own app', async () => {
+    for (const method of ['POST', 'DELETE'] as const) {
+      const res = await t.call(method, `${BASE}/entities/Countr/k1?op=add`);
+      expect(res.statusCode, method).toBe(400);
+      expect(res.json(), method).toMatchObject({ error: 'UnknownEntity', message: expect.stringContaining("'countr'") });
+    }
+    expect(await signals(t)).toEqual([]);
+  });
+
+  it('takes a registered name in any letter case', async () => {
+    expect((await t.call('POST', `${BASE}/entities/COUNTER/k1?op=add`)).statusCode).toBe(202);
+    expect((await signals(t)).map((s) => s.instanceId)).toEqual(['@counter@k1']);
+  });
+});

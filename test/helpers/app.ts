@@ -30,6 +30,7 @@ export interface TestAppOptions {
   worker?: boolean | { registry?: Registry; tuning?: Partial<WorkerTuning> };
   events?: InstanceEvents;
   orchestratorNames?: () => readonly string[] | undefined;
+  entityNames?: () => readonly string[] | undefined;
   /** Listen on a loopback port (for clients that need a URL). */
   listen?: boolean;
   /** Keep the app's debug log for logs(). */
@@ -93,6 +94,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: options.captureLogs ? pino({ level: 'debug' }, sink) : false,
     events,
     orchestratorNames: options.orchestratorNames ?? (worker ? () => worker.orchestratorNames() : undefined),
+    entityNames: options.entityNames ?? (worker ? () => worker.entityNames() : undefined),
   });
   let url = '';
   if (options.listen) {
