@@ -73,6 +73,12 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   if (options.noAuth) return;
   if (options.keys.length === 0) throw new Error('At least one system key is required unless authentication is disabled.');
   const classify = keyClassifier(options.keys, options.readKeys ?? []);
+  // A key in both lists is a system key; whoever meant it to be read-only should hear so (the keys
+  // themselves are never logged).
+  const both = options.keys.filter((key) => options.readKeys?.includes(key)).length;
+  if (both > 0) {
+    app.log.warn(`${both} key(s) are in both TASKHUB_KEYS and TASKHUB_READ_KEYS: such a key has full rights, not read-only ones.`);
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     // Unmatched URLs answer 404 whoever asks: there is nothing behind them to protect.

@@ -59,3 +59,19 @@ describe('read-only keys', () => {
     expect((await t.call('POST', `${BASE}/instances/${id}/terminate`, { headers: { 'x-functions-key': KEY } })).statusCode).toBe(202);
   });
 });
+
+describe('a key in both lists', () => {
+  let both: TestApp;
+  beforeAll(async () => {
+    both = await createTestApp({ keys: [KEY, 'shared-key-0123456789'], env: { TASKHUB_READ_KEYS: 'shared-key-0123456789' } });
+  });
+  afterAll(async () => both.close());
+
+  it('is a system key, and start-up warns so without naming it', async () => {
+    const asShared = { noKey: true, headers: { 'x-functions-key': 'shared-key-0123456789' } };
+    expect((await both.call('GET', `${BASE}/whoami`, asShared)).json()).toEqual({ role: 'admin' });
+    const logs = both.logs();
+    expect(logs).toMatch(/"level":40.*1 key\(s\) are in both TASKHUB_KEYS and TASKHUB_READ_KEYS/);
+    expect(logs).not.toContain('shared-key-0123456789');
+  });
+});
