@@ -9,7 +9,9 @@ export { setInstanceState } from '../helpers/instance-state.js';
 export const LEGACY = '/admin/extensions/DurableTaskExtension';
 
 /** The app for a black-box suite; every answer to `call` is checked against its route's response schema. */
-export async function createTestApp(options: Pick<TestAppOptions, 'env' | 'keys' | 'events' | 'orchestratorNames' | 'entityNames'> = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: Pick<TestAppOptions, 'env' | 'keys' | 'events' | 'orchestratorNames' | 'entityNames'> = {},
+): Promise<TestApp> {
   const t = await startTestApp({ hubPrefix: 'api', captureLogs: true, ...options });
   const call = t.call.bind(t);
   t.call = async (method, url, callOptions) => {
