@@ -71,3 +71,25 @@ describe('func durable lines as printed', () => {
     expect([deleted.code, deleted.stderr]).toEqual([0, '']);
   });
 });
+
+describe('Core Tools defaults for what a line leaves out', () => {
+  it('get-instances without --top prints a page of 10 (DurableGetInstances.cs); --all still lists every instance', async () => {
+    const many = freshHubName('TopDefault');
+    const ids = Array.from({ length: 12 }, (_, i) => `top-${String(i).padStart(2, '0')}`);
+    for (const id of ids) {
+      const started = await runCli(['start-new', '--function-name', 'HelloWorld', '--id', id, '--task-hub-name', many], env, folder);
+      expect([id, started.code, started.stderr]).toEqual([id, 0, '']);
+    }
+    const page = await runCli(['get-instances', '--task-hub-name', many, '--json'], env, folder);
+    const first = JSON.parse(page.stdout) as { instances: unknown[]; continuationToken?: string };
+    expect(first.instances).toHaveLength(10);
+    expect(first.continuationToken).toBeTruthy();
+    const text = await runCli(['get-instances', '--task-hub-name', many], env, folder);
+    expect(text.stdout).toContain('More instances: --continuation-token');
+
+    const all = await runCli(['get-instances', '--task-hub-name', many, '--all', '--json'], env, folder);
+    const every = JSON.parse(all.stdout) as { instances: { instanceId: string }[]; continuationToken?: string };
+    expect(every.instances.map((i) => i.instanceId).sort()).toEqual(ids);
+    expect(every.continuationToken).toBeUndefined();
+  });
+});

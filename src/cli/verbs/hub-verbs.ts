@@ -9,6 +9,9 @@ import { createProgress } from '../progress.js';
 import { printJson, type Verb } from '../verb.js';
 import { CREATED_AFTER, CREATED_BEFORE, RUNTIME_STATUS, SHOW_INPUT } from './options.js';
 
+/** `func durable get-instances --top` default (DurableGetInstances.cs). */
+const CORE_TOOLS_TOP = 10;
+
 export const getInstances: Verb = {
   name: 'get-instances',
   summary: 'List instances, one page at a time (or all pages with --all).',
@@ -21,7 +24,11 @@ export const getInstances: Verb = {
     'created-before': CREATED_BEFORE,
     'runtime-status': RUNTIME_STATUS,
     'instance-id-prefix': { type: 'string', value: '<prefix>', description: 'Only instances whose ID starts with this text.' },
-    top: { type: 'string', value: '<n>', description: 'Page size, 1 to 1000 (default 100). A page may hold fewer.' },
+    top: {
+      type: 'string',
+      value: '<n>',
+      description: 'Page size, 1 to 1000 (default 10, as Core Tools; with --all 100). A page may hold fewer.',
+    },
     'continuation-token': { type: 'string', value: '<token>', description: 'Resume from the token printed by the previous page.' },
     all: { type: 'boolean', description: 'Follow continuation tokens and list every matching instance.' },
     'show-input': SHOW_INPUT,
@@ -34,9 +41,11 @@ export const getInstances: Verb = {
       instanceIdPrefix: stringValue(ctx.values, 'instance-id-prefix'),
       showInput: ctx.values['show-input'] === true,
     };
-    const top = numberValue(ctx.values, 'top', { min: 1, max: 1000, integer: true });
-    let continuationToken = stringValue(ctx.values, 'continuation-token');
     const all = ctx.values.all === true;
+    // One page is Core Tools' page (its --top defaults to 10); --all, which Core Tools lacks, keeps
+    // the service's larger page so following every page costs fewer round trips.
+    const top = numberValue(ctx.values, 'top', { min: 1, max: 1000, integer: true }) ?? (all ? undefined : CORE_TOOLS_TOP);
+    let continuationToken = stringValue(ctx.values, 'continuation-token');
     const service = await ctx.service();
     const instances: StatusObject[] = [];
     let page: ListPage;
