@@ -105,14 +105,18 @@ export async function setStateAsWorkerWould(
 }
 
 /** Client events waiting on the control queues for one instance (made visible again shortly). */
-export async function queuedEventTypes(hub: string, instanceId: string): Promise<string[]> {
+export async function queuedEvents(hub: string, instanceId: string): Promise<HistoryEvent[]> {
   const store = storeFor(hub);
-  const types: string[] = [];
+  const events: HistoryEvent[] = [];
   for (let partition = 0; partition < (await store.partitionCount()); partition++) {
     const messages = await store.control.receive(partition, 32, 1000);
-    for (const m of messages) if (m.data.instance.InstanceId === instanceId) types.push(m.data.event.EventType);
+    for (const m of messages) if (m.data.instance.InstanceId === instanceId) events.push(m.data.event);
   }
-  return types.sort();
+  return events;
+}
+
+export async function queuedEventTypes(hub: string, instanceId: string): Promise<string[]> {
+  return (await queuedEvents(hub, instanceId)).map((event) => event.EventType).sort();
 }
 
 export function parseJson<T>(result: CliResult): T {

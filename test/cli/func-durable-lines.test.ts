@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
-import { runCli, setStateAsWorkerWould, storeFor } from './cli-helpers.js';
+import { queuedEvents, runCli, setStateAsWorkerWould, storeFor } from './cli-helpers.js';
 
 let folder = '';
 let env: Record<string, string> = {};
@@ -91,5 +91,24 @@ describe('Core Tools defaults for what a line leaves out', () => {
     const every = JSON.parse(all.stdout) as { instances: { instanceId: string }[]; continuationToken?: string };
     expect(every.instances.map((i) => i.instanceId).sort()).toEqual(ids);
     expect(every.continuationToken).toBeUndefined();
+  });
+});
+
+describe('raise-event without --event-name', () => {
+  it('names the event Event_<32 hex digits> as Core Tools does (DurableRaiseEvent.cs), prints it and queues it under that name', async () => {
+    const started = await cli('start-new --function-name HelloWorld --id unnamed-event');
+    expect([started.code, started.stderr]).toEqual([0, '']);
+    const raised = await cli('raise-event --id unnamed-event --event-data @eventdata.json');
+    expect([raised.code, raised.stderr]).toEqual([0, '']);
+    const name = /^Raised event '(Event_[0-9a-f]{32})' on instance 'unnamed-event'\.$/m.exec(raised.stdout)?.[1];
+    expect(name, raised.stdout).toBeDefined();
+    const again = JSON.parse((await cli('raise-event --id unnamed-event --json')).stdout) as { eventName: string };
+    expect(again.eventName).toMatch(/^Event_[0-9a-f]{32}$/);
+    expect(again.eventName).not.toBe(name);
+
+    const events = (await queuedEvents(hub, 'unnamed-event')).filter((e) => e.EventType === 'EventRaised');
+    expect(events.map((e) => (e as { Name?: string }).Name).sort()).toEqual([name, again.eventName].sort());
+    const empty = await cli('raise-event --id unnamed-event --event-name ""');
+    expect([empty.code, empty.stderr]).toEqual([2, 'taskhub raise-event: --event-name must not be empty.\n']);
   });
 });

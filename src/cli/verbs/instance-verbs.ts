@@ -1,7 +1,9 @@
 // Verbs that address one instance by --id.
 
+import { randomUUID } from 'node:crypto';
 import { jsonValue, requireString, stringValue } from '../args.js';
 import { statusBlock } from '../output.js';
+import { UsageError } from '../failures.js';
 import { printJson, type Verb, type VerbContext } from '../verb.js';
 import { ID, REASON, SHOW_INPUT, SHOW_OUTPUT } from './options.js';
 
@@ -66,14 +68,23 @@ export const suspend = requestVerb('suspend', 'Suspend a running instance.');
 export const resume = requestVerb('resume', 'Resume a suspended instance.');
 export const rewind = requestVerb('rewind', 'Rewind a Failed instance so it retries its failed work.', 'func durable rewind');
 
+/** Core Tools' name for an event raised without --event-name (DurableRaiseEvent.cs: `Event_{Guid.NewGuid():N}`). */
+function defaultEventName(): string {
+  return `Event_${randomUUID().replace(/-/g, '')}`;
+}
+
 export const raiseEvent: Verb = {
   name: 'raise-event',
   summary: 'Send an external event to an instance.',
   funcEquivalent: 'func durable raise-event',
-  synopsis: '--id <id> --event-name <name> [--event-data <json>|@<file>]',
+  synopsis: '--id <id> [--event-name <name>] [--event-data <json>|@<file>]',
   options: {
     id: ID,
-    'event-name': { type: 'string', value: '<name>', description: 'Name of the event (required).' },
+    'event-name': {
+      type: 'string',
+      value: '<name>',
+      description: 'Name of the event (default: Event_ and a new random ID, as Core Tools; the name is printed).',
+    },
     'event-data': {
       type: 'string',
       value: '<json>|@<file>',
@@ -82,7 +93,8 @@ export const raiseEvent: Verb = {
   },
   async run(ctx) {
     const id = requireString(ctx.values, 'id');
-    const eventName = requireString(ctx.values, 'event-name');
+    const eventName = stringValue(ctx.values, 'event-name') ?? defaultEventName();
+    if (eventName.trim() === '') throw new UsageError('--event-name must not be empty.');
     const data = jsonValue(ctx.values, 'event-data', ctx.cwd) ?? null;
     await (await ctx.service()).raiseEvent(ctx.hub, id, eventName, data);
     if (ctx.json) printJson(ctx.io, { instanceId: id, requested: 'raise-event', eventName });
