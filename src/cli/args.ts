@@ -26,13 +26,15 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   'task-hub-name': {
     type: 'string',
     value: '<name>',
-    description: "Task hub to use (default: TASKHUB_HUB_NAME, else DurableFunctionsHub; with --url: the server's default).",
+    description:
+      "Task hub to use (default: TASKHUB_HUB_NAME, else host.json's durableTask hubName, else DurableFunctionsHub; with --url: the server's default).",
   },
   'connection-string-setting': {
     type: 'string',
     value: '<name>',
     description:
-      "Name of the environment setting that holds the storage connection string (default: AzureWebJobsStorage). With --url: the server's connection name.",
+      'Setting holding the storage connection string, from the environment, else from local.settings.json Values ' +
+      "(default: host.json's durableTask AzureStorageConnectionStringName, else AzureWebJobsStorage). With --url: the server's connection name.",
   },
   url: {
     type: 'string',

@@ -13,6 +13,8 @@ const TRANSPORTS = [
   'Transports:',
   '  By default taskhub works on the task hub storage directly (like Core Tools), with the connection string',
   '  read from the environment setting named by --connection-string-setting (default AzureWebJobsStorage).',
+  '  In a Functions app folder, as Core Tools: the hub and setting name from host.json, the connection',
+  '  string from local.settings.json when the environment has none.',
   '  With --url it sends the same operations to a running taskhub server (key: --key or TASKHUB_KEY).',
 ];
 

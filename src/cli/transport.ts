@@ -6,6 +6,7 @@ import { HUB_NAME_RULE, isValidHubName } from '../domain/index.js';
 import type { HubRef, ManagementService } from '../services/contract.js';
 import type { BatchClient } from './batch-client.js';
 import { stringValue, type Values } from './args.js';
+import { appFolderDefaults, DEFAULT_SETTING, SETTING_NAME, type AppFolderDefaults } from './app-folder.js';
 import { connectionSettingGiven, directEnv, keyFromEnv, type Env } from './environment.js';
 import { UsageError } from './failures.js';
 import { dataFolder, findServerAddress } from '../server-address.js';
@@ -25,8 +26,6 @@ export interface Target {
   connect(): Promise<Connection>;
 }
 
-const DEFAULT_SETTING = 'AzureWebJobsStorage';
-
 export interface TargetContext {
   /** Where the data folder of a local server is looked for. */
   cwd: string;
@@ -40,23 +39,26 @@ export function resolveTarget(values: Values, env: Env, context: TargetContext):
     throw new UsageError(`--task-hub-name must be ${HUB_NAME_RULE}, got '${taskHub}'.`);
   }
   const setting = stringValue(values, 'connection-string-setting');
-  if (setting !== undefined && !/^[A-Za-z0-9_]+$/.test(setting)) {
+  if (setting !== undefined && !SETTING_NAME.test(setting)) {
     throw new UsageError(`--connection-string-setting names an environment setting (letters, digits, _), got '${setting}'.`);
   }
   const url = stringValue(values, 'url');
+  // A server has its own configuration: the app folder's files are read only without --url.
   if (url !== undefined) return httpTarget(env, url, values, setting, taskHub);
+  const app = appFolderDefaults(context.cwd, env, { setting, taskHub });
   // No connection string and no --url: the server started from this folder, if one is running.
   let hint = '';
-  if (setting === undefined && !connectionSettingGiven(env, DEFAULT_SETTING)) {
+  if (setting === undefined && !connectionSettingGiven(app.env, app.setting)) {
     const folder = dataFolder(env, context.cwd);
     const local = findServerAddress(folder);
     if (local) {
-      context.notice(`taskhub: ${DEFAULT_SETTING} is not set; using the server at ${local.url} (found in ${folder}).`);
-      return httpTarget(env, local.url, { ...values, key: stringValue(values, 'key') ?? keyFromEnv(env) ?? local.key }, setting, taskHub);
+      context.notice(`taskhub: ${app.setting} is not set; using the server at ${local.url} (found in ${folder}).`);
+      const key = stringValue(values, 'key') ?? keyFromEnv(env) ?? local.key;
+      return httpTarget(env, local.url, { ...values, key }, setting, app.taskHub);
     }
     hint = `, and no taskhub server started from this folder is running (none found in ${folder}); start one (npm start) or use --url`;
   }
-  return directTarget(env, setting ?? DEFAULT_SETTING, taskHub, hint);
+  return directTarget(app, hint);
 }
 
 function httpTarget(env: Env, url: string, values: Values, connection: string | undefined, taskHub: string | undefined): Target {
@@ -80,15 +82,16 @@ function httpTarget(env: Env, url: string, values: Values, connection: string | 
   };
 }
 
-function directTarget(processEnv: Env, setting: string, taskHub: string | undefined, hint = ''): Target {
-  const { env, connectionFound, problem } = directEnv(processEnv, setting);
+function directTarget(app: AppFolderDefaults, hint: string): Target {
+  const { setting, taskHub } = app;
+  const { env, connectionFound, problem } = directEnv(app.env, setting);
   // The setting's own name becomes the connection name, so messages speak of what the user typed.
   // The same string stays the default connection too: the service expects that one configured.
   if (setting !== DEFAULT_SETTING && connectionFound) {
     env.TASKHUB_CONNECTIONS = `${setting}=CLI_CONNECTION_STRING`;
     env.CLI_CONNECTION_STRING = env.AzureWebJobsStorage;
   }
-  if (taskHub !== undefined) env.TASKHUB_HUB_NAME = taskHub;
+  env.TASKHUB_HUB_NAME = taskHub;
   let config;
   try {
     config = loadConfig(env);
@@ -105,8 +108,8 @@ function directTarget(processEnv: Env, setting: string, taskHub: string | undefi
       if (problem !== undefined) throw new UsageError(problem);
       if (!connectionFound) {
         throw new UsageError(
-          `The environment setting '${setting}' (--connection-string-setting) holds no connection string ` +
-            `and no identity settings (${setting}__accountName, ...) are set${hint}.`,
+          `The environment setting '${setting}' (${app.settingSource}) holds no connection string ` +
+            `and no identity settings (${setting}__accountName, ...) are set${app.alsoLookedIn}${hint}.`,
         );
       }
       // Loaded on demand: the Azure SDKs are the slow part of starting the CLI.

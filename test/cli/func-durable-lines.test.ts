@@ -1,5 +1,6 @@
 // The `func durable` lines of the Core Tools documentation run as printed (only the ids and hub
-// names differ), straight against storage with the connection string in AzureWebJobsStorage.
+// names differ), straight against storage, from a Functions app folder: host.json names the hub and
+// local.settings.json holds AzureWebJobsStorage, as in a project made by `func init`.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +9,22 @@ import { azuriteConnectionString, freshHubName } from '../helpers/hub.js';
 import { queuedEvents, runCli, setStateAsWorkerWould, storeFor } from './cli-helpers.js';
 
 let folder = '';
-let env: Record<string, string> = {};
 const hub = freshHubName('TestTaskHub');
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'taskhub-lines-'));
   await writeFile(join(folder, 'input.json'), '{"name":"Tokyo","big":12345678901234567890}');
   await writeFile(join(folder, 'eventdata.json'), '{"approved":true}');
-  // The hub of the lines without --task-hub-name, as host.json would name it.
-  env = { AzureWebJobsStorage: azuriteConnectionString(), TASKHUB_HUB_NAME: hub };
+  const durableTask = { hubName: hub };
+  await writeFile(join(folder, 'host.json'), JSON.stringify({ version: '2.0', extensions: { durableTask } }));
+  const values = { AzureWebJobsStorage: azuriteConnectionString(), FUNCTIONS_WORKER_RUNTIME: 'node' };
+  await writeFile(join(folder, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: values }));
 });
 
 const cli = async (line: string) => {
   // Split like a shell: double-quoted parts stay one argument.
   const args = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
-  return runCli(args, env, folder);
+  return runCli(args, {}, folder);
 };
 
 describe('func durable lines as printed', () => {
@@ -77,17 +79,17 @@ describe('Core Tools defaults for what a line leaves out', () => {
     const many = freshHubName('TopDefault');
     const ids = Array.from({ length: 12 }, (_, i) => `top-${String(i).padStart(2, '0')}`);
     for (const id of ids) {
-      const started = await runCli(['start-new', '--function-name', 'HelloWorld', '--id', id, '--task-hub-name', many], env, folder);
+      const started = await runCli(['start-new', '--function-name', 'HelloWorld', '--id', id, '--task-hub-name', many], {}, folder);
       expect([id, started.code, started.stderr]).toEqual([id, 0, '']);
     }
-    const page = await runCli(['get-instances', '--task-hub-name', many, '--json'], env, folder);
+    const page = await runCli(['get-instances', '--task-hub-name', many, '--json'], {}, folder);
     const first = JSON.parse(page.stdout) as { instances: unknown[]; continuationToken?: string };
     expect(first.instances).toHaveLength(10);
     expect(first.continuationToken).toBeTruthy();
-    const text = await runCli(['get-instances', '--task-hub-name', many], env, folder);
+    const text = await runCli(['get-instances', '--task-hub-name', many], {}, folder);
     expect(text.stdout).toContain('More instances: --continuation-token');
 
-    const all = await runCli(['get-instances', '--task-hub-name', many, '--all', '--json'], env, folder);
+    const all = await runCli(['get-instances', '--task-hub-name', many, '--all', '--json'], {}, folder);
     const every = JSON.parse(all.stdout) as { instances: { instanceId: string }[]; continuationToken?: string };
     expect(every.instances.map((i) => i.instanceId).sort()).toEqual(ids);
     expect(every.continuationToken).toBeUndefined();
