@@ -3,7 +3,9 @@
 // against its route's response schemas). The operations come from the served OpenAPI document,
 // so a new route is walked without being listed here.
 
+import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { azuriteConnectionString } from '../helpers/hub.js';
 import { BASE, createTestApp, type TestApp } from './helpers.js';
 import { peekControlMessages, tableExists } from './storage-peek.js';
 
@@ -86,6 +88,8 @@ describe('a task hub deleted behind the server’s back', () => {
         ['GET', `${BASE}/instances`],
         ['POST', `${BASE}/orchestrators/Hello/gone1`],
         ['DELETE', `${BASE}/instances?createdTimeFrom=2020-01-01T00:00:00Z`],
+        ['POST', `${BASE}/entities/counter/gone2?op=add`],
+        ['DELETE', `${BASE}/entities/counter/gone3`],
       ]) {
         const res = await own.call(method, url);
         expect([url, res.statusCode, res.json()]).toEqual([
@@ -94,6 +98,38 @@ describe('a task hub deleted behind the server’s back', () => {
           { error: 'TaskHubNotFound', message: `Task hub '${own.hub}' does not exist on connection 'AzureWebJobsStorage'.` },
         ]);
       }
+      // Nothing of the hub came back: no queue was created to hold the start or the signals.
+      const queues = QueueServiceClient.fromConnectionString(azuriteConnectionString()).listQueues({ prefix: own.hub.toLowerCase() });
+      const names: string[] = [];
+      for await (const queue of queues) names.push(queue.name);
+      expect(names).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('a control queue deleted by hand from a hub that still has its tables', () => {
+  it('is created again by the next send, and the start goes through', async () => {
+    const own = await createTestApp();
+    try {
+      expect((await own.call('GET', `${BASE}/instances`)).statusCode).toBe(200);
+      const service = QueueServiceClient.fromConnectionString(azuriteConnectionString());
+      for (let partition = 0; partition < 4; partition++) {
+        await service.getQueueClient(`${own.hub.toLowerCase()}-control-0${partition}`).delete();
+      }
+      expect((await own.call('POST', `${BASE}/orchestrators/Hello/healed`)).statusCode).toBe(202);
+      // Only the queue the start went to is back, holding its ExecutionStarted (EventType 0 in the provider's messages).
+      const back: string[] = [];
+      for await (const queue of service.listQueues({ prefix: `${own.hub.toLowerCase()}-control-` })) back.push(queue.name);
+      expect(back).toHaveLength(1);
+      const peeked = await service.getQueueClient(back[0]).peekMessages();
+      expect(
+        peeked.peekedMessageItems.map(
+          (m) =>
+            JSON.parse(m.messageText) as { TaskMessage: { Event: { EventType: number }; OrchestrationInstance: { InstanceId: string } } },
+        ),
+      ).toMatchObject([{ TaskMessage: { Event: { EventType: 0 }, OrchestrationInstance: { InstanceId: 'healed' } } }]);
     } finally {
       await own.close();
     }

@@ -31,12 +31,13 @@ export class ControlQueues {
     private readonly large: LargeMessages,
     private readonly encoding: 'utf8' | 'base64',
     private readonly partitionCount: () => Promise<number>,
+    private readonly hubExists: () => Promise<boolean>,
   ) {}
 
   queue(partition: number): MessageQueue {
     let queue = this.queues.get(partition);
     if (!queue) {
-      queue = new MessageQueue(this.clients.queue(this.names.controlQueue(partition)), this.large, this.encoding);
+      queue = new MessageQueue(this.clients.queue(this.names.controlQueue(partition)), this.large, this.encoding, this.hubExists);
       this.queues.set(partition, queue);
     }
     return queue;

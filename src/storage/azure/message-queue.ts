@@ -5,7 +5,7 @@
 import type { QueueClient } from '@azure/storage-queue';
 import type { HistoryEvent, OrchestrationInstanceRef } from '../../domain/index.js';
 import { gzipJsonOffThread } from '../../payloads/payload-thread.js';
-import { ignoreNotFound } from './clients.js';
+import { ignoreNotFound, isNotFound } from './clients.js';
 import {
   decodeQueueText,
   messageEnvelope,
@@ -34,6 +34,8 @@ export class MessageQueue {
     readonly client: QueueClient,
     private readonly large: LargeMessages,
     private readonly encoding: 'utf8' | 'base64',
+    /** Whether the hub this queue belongs to still exists, so a queue missing from it may be created again. */
+    private readonly hubExists: () => Promise<boolean>,
   ) {}
 
   async ensure(): Promise<void> {
@@ -47,9 +49,13 @@ export class MessageQueue {
     await ignoreNotFound(this.client.deleteIfExists());
   }
 
-  /** Sends with an infinite time-to-live; returns the blob's URL when the message went to a blob. */
+  /**
+   * Sends with an infinite time-to-live; returns the blob's URL when the message went to a blob.
+   * Creating the hub creates its queues, so a send does not create one first: on a hub deleted by
+   * another process that would bring its queue back and leave the message in it. A queue missing
+   * from a hub that still has its tables (deleted by hand) is created again and the send retried.
+   */
   async send(message: MessageData, visibilityDelayInMs = 0): Promise<string | undefined> {
-    await this.ensure();
     let text: string;
     let blobUrl: string | undefined;
     const blobName = () => largeMessageBlobName(message.instance, message.activityId, message.event.EventType);
@@ -69,7 +75,15 @@ export class MessageQueue {
     }
     const body = this.encoding === 'base64' ? Buffer.from(text, 'utf8').toString('base64') : text;
     const delay = Math.min(Math.max(0, visibilityDelayInMs), MAX_VISIBILITY_DELAY_MS);
-    await this.client.sendMessage(body, { messageTimeToLive: -1, visibilityTimeout: Math.ceil(delay / 1000) });
+    const options = { messageTimeToLive: -1, visibilityTimeout: Math.ceil(delay / 1000) };
+    try {
+      await this.client.sendMessage(body, options);
+    } catch (error) {
+      if (!isNotFound(error) || !(await this.hubExists())) throw error;
+      this.created = false;
+      await this.ensure();
+      await this.client.sendMessage(body, options);
+    }
     return blobUrl;
   }
 

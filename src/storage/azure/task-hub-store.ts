@@ -77,8 +77,9 @@ export class AzureTaskHubStore implements ManagementStore, WorkItemStore {
     this.large = new LargeMessages(clients.container(names.largeMessagesContainer));
     this.instances = new InstancesTable(clients.table(names.instancesTable), clients.pointReads(names.instancesTable), this.large, hubName);
     this.history = new HistoryTable(clients.table(names.historyTable), this.large);
-    this.control = new ControlQueues(clients, names, this.large, settings.queueEncoding, partitionCount);
-    this.workItems = new WorkItemQueue(new MessageQueue(clients.queue(names.workItemQueue), this.large, settings.queueEncoding));
+    const hubExists = () => this.resources.exists();
+    this.control = new ControlQueues(clients, names, this.large, settings.queueEncoding, partitionCount, hubExists);
+    this.workItems = new WorkItemQueue(new MessageQueue(clients.queue(names.workItemQueue), this.large, settings.queueEncoding, hubExists));
     this.leases = new PartitionLeases(clients.table(names.partitionsTable), names, partitionCount);
     this.purge = new InstancePurge(this.instances, this.history, this.large);
     this.orchestrations = new OrchestrationWorkItems(
