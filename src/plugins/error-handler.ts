@@ -81,10 +81,13 @@ export function toDomainError(error: AnyError): DomainError {
       return new DomainError('InvalidJson', 'The request body is not valid JSON.');
   }
   if (isNetworkError(error)) return new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
-  // A storage SDK error (RestError) also carries a 4xx statusCode (a table that is gone is 404), but
-  // its message is the service's raw answer: a server failure, not a 400 quoting storage internals.
-  const isStorageError = error.name === 'RestError';
-  if (!isStorageError && typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+  // A 4xx status is the caller's fault only from Fastify itself (FST_ codes) or from an http-errors
+  // error marked safe to show (`expose`, as the static files under /docs throw). SDK errors carry
+  // 4xx statuses too (a table that is gone is 404; a rotated identity secret is a 400 from Entra),
+  // but their message is the service's raw answer: a server failure, never a 400 quoting it.
+  const fromFastify = typeof fastify.code === 'string' && fastify.code.startsWith('FST_');
+  const exposed = (error as { expose?: unknown }).expose === true;
+  if ((fromFastify || exposed) && typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return new DomainError(fastify.statusCode === 413 ? 'PayloadTooLarge' : 'BadRequest', fastify.message);
   }
   return new DomainError('InternalError', 'Something went wrong while processing the request.');
