@@ -10,7 +10,7 @@ import { countWaiters } from './observability/long-poll-waiters.js';
 import { installAuth } from './plugins/auth.js';
 import { DEFAULT_LARGE_BODY_BYTES, installRawBodyParser } from './plugins/content-parsers.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './plugins/error-handler.js';
-import { fastifyLoggerOptions, requestId } from './plugins/logging.js';
+import { fastifyLoggerOptions, logAbandonedRequests, requestId } from './plugins/logging.js';
 import { installMetrics } from './plugins/metrics.js';
 import { installOpenApi } from './plugins/openapi.js';
 import { createQueryNames } from './plugins/query-names.js';
@@ -87,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   for (const schema of [...SHARED_SCHEMAS, ...BATCH_SCHEMAS]) app.addSchema(schema);
 
   installErrorHandler(app);
+  if (options.logger) logAbandonedRequests(app);
   installRawBodyParser(app, { largeBodyBytes: config.largeBodyBytes ?? DEFAULT_LARGE_BODY_BYTES });
   if (config.noAuth) {
     app.log.warn(

@@ -2,7 +2,7 @@
 // and with it `?code=<system key>`; storage errors may quote connection-string parts.
 
 import { randomUUID } from 'node:crypto';
-import { LogController, type FastifyBaseLogger, type FastifyRequest, type FastifyReply } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyReply } from 'fastify';
 import type { LoggerOptions } from 'pino';
 
 const REDACTED = '[REDACTED]';
@@ -72,6 +72,18 @@ class AccessLog extends LogController {
     if (error) reply.log.error({ ...fields, err: error }, 'request errored');
     else reply.log.info(fields, 'request completed');
   }
+}
+
+/**
+ * A request whose caller left before it was answered (a long poll given up, a proxy's timeout)
+ * never completes, so the access log would have no line for it: it gets one when the connection
+ * closes.
+ */
+export function logAbandonedRequests(app: FastifyInstance): void {
+  app.addHook('onRequestAbort', (request, done) => {
+    request.log.info({ req: request }, 'request abandoned: the client closed the connection before the answer');
+    done();
+  });
 }
 
 /** Fastify logger options: our serializers on a given instance or on new pino options. */

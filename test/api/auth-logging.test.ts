@@ -1,6 +1,7 @@
 // System-key authentication and secret-free logs.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../helpers/app.js';
 import { BASE, KEY, createTestApp, startInstance, type TestApp } from './helpers.js';
 
 describe('system key', () => {
@@ -101,6 +102,38 @@ describe('access log', () => {
     const arrived = lines.filter((line) => line.msg === 'incoming request');
     expect(arrived.map((line) => line.level)).toEqual([20]);
     expect(lines.filter((line) => line.level >= 30 && line.msg !== 'request completed')).toEqual([]);
+  });
+});
+
+describe('access log of a request the client gave up on', () => {
+  it('writes a line when the connection closes before the answer (a long poll given up)', async () => {
+    const live = await startTestApp({ hubPrefix: 'api', captureLogs: true, listen: true, keys: [KEY] });
+    try {
+      // No worker runs here, so the instance stays Pending and the wait holds the request.
+      const id = await startInstance(live, 'Hello');
+      const gaveUp = new AbortController();
+      const waiting = fetch(`${live.url}${BASE}/instances/${id}/wait?timeout=30`, {
+        headers: { 'x-functions-key': KEY, 'x-request-id': 'gave-up-1' },
+        signal: gaveUp.signal,
+      }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      gaveUp.abort();
+      await waiting;
+      const deadline = Date.now() + 5000;
+      let lines: LogLine[] = [];
+      while (lines.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        lines = live
+          .logs()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as LogLine)
+          .filter((line) => line.reqId === 'gave-up-1' && line.level >= 30);
+      }
+      expect(lines).toMatchObject([{ level: 30, msg: expect.stringContaining('request abandoned'), req: { method: 'GET' } }]);
+    } finally {
+      await live.close();
+    }
   });
 });
 
