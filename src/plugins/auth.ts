@@ -75,7 +75,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   const classify = keyClassifier(options.keys, options.readKeys ?? []);
   // A key in both lists is a system key; whoever meant it to be read-only should hear so (the keys
   // themselves are never logged).
-  const both = options.keys.filter((key) => options.readKeys?.includes(key)).length;
+  const both = new Set(options.keys.filter((key) => options.readKeys?.includes(key))).size;
   if (both > 0) {
     app.log.warn(`${both} key(s) are in both TASKHUB_KEYS and TASKHUB_READ_KEYS: such a key has full rights, not read-only ones.`);
   }

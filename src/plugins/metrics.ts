@@ -38,10 +38,12 @@ export function installMetrics(app: FastifyInstance, options: MetricsPluginOptio
         summary: 'Prometheus metrics (text exposition format)',
         description: 'Needs the system key unless TASKHUB_METRICS_PUBLIC=true.',
         ...(options.public ? { security: [] } : {}),
-        produces: ['text/plain'],
+        // Per status, as each is sent: the metrics as text, the 401 as the JSON error every route answers.
         response: {
-          200: { type: 'string', description: 'Metrics in the Prometheus text format 0.0.4.' },
-          ...(options.public ? {} : { 401: ref(ErrorResponse, 'Missing or wrong system key.') }),
+          200: { description: 'Metrics in the Prometheus text format 0.0.4.', content: { 'text/plain': { schema: { type: 'string' } } } },
+          ...(options.public
+            ? {}
+            : { 401: { description: 'Missing or wrong system key.', content: { 'application/json': { schema: ref(ErrorResponse) } } } }),
         },
       },
     },

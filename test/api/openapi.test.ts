@@ -75,5 +75,10 @@ describe('OpenAPI document', () => {
     );
     expect(keyed.map((o) => o.operation)).toContain('GET /metrics');
     for (const { operation, responses } of keyed) expect([operation, responses]).toEqual([operation, expect.arrayContaining(['401'])]);
+    // Each 401 is the JSON error body, also on /metrics, whose 200 is text.
+    const metrics401 = doc.paths['/metrics'].get.responses['401'] as { content: Record<string, unknown> };
+    expect(Object.keys(metrics401.content)).toEqual(['application/json']);
+    const answer = await t.call('GET', '/metrics', { noKey: true });
+    expect([answer.statusCode, answer.headers['content-type']]).toEqual([401, expect.stringMatching(/^application\/json/)]);
   });
 });
