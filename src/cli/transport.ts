@@ -57,6 +57,16 @@ export function resolveTarget(values: Values, env: Env, context: TargetContext):
       return httpTarget(env, local.url, { ...values, key }, setting, app.taskHub);
     }
     hint = `, and no taskhub server started from this folder is running (none found in ${folder}); start one (npm start) or use --url`;
+  } else if (!connectionSettingGiven(env, app.setting)) {
+    // Taken from local.settings.json, as Core Tools takes it. A taskhub server started here keeps
+    // its own storage (its embedded Azurite is not on the default ports), so say where it is.
+    const folder = dataFolder(env, context.cwd);
+    const local = findServerAddress(folder);
+    if (local) {
+      context.notice(
+        `taskhub: ${app.setting} comes from local.settings.json, as in Core Tools; the taskhub server started here (${local.url}) has its own storage: pass --url ${local.url} to use it.`,
+      );
+    }
   }
   return directTarget(app, hint);
 }

@@ -132,6 +132,15 @@ describe('taskhub in a Functions app folder: the local server', () => {
       const removeToo = await publishServerAddress(join(withConnection, '.taskhub'), { url: 'http://127.0.0.1:1', key: 'k' });
       try {
         expect(resolved(withConnection)).toMatchObject({ overHttp: false, connection: fileAccount });
+        // ...and the user hears where the server from this folder is, since it keeps other storage.
+        const notices: string[] = [];
+        resolveTarget({}, {}, { cwd: withConnection, notice: (text) => notices.push(text) });
+        expect(notices).toEqual([expect.stringContaining('pass --url http://127.0.0.1:1 to use it')]);
+        expect(notices.join('')).not.toContain('c2VjcmV0');
+        // No notice when the environment gives the setting: nothing was taken from the file.
+        const quiet: string[] = [];
+        resolveTarget({}, { AzureWebJobsStorage: envAccount }, { cwd: withConnection, notice: (text) => quiet.push(text) });
+        expect(quiet).toEqual([]);
       } finally {
         await removeToo();
       }
