@@ -25,6 +25,15 @@ describe('DELETE /instances/{id}', () => {
     expect(again.statusCode).toBe(404);
     expect(again.json().error).toBe('InstanceNotFound');
   });
+
+  it('reports an instance purged by several calls at once once: one 200, the others 404', async () => {
+    const id = await startInstance(t, 'Hello', 'purge-race');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => t.call('DELETE', `${BASE}/instances/${id}`)));
+    const deleted = answers.filter((a) => a.statusCode === 200);
+    expect(deleted.map((a) => a.json<{ instancesDeleted: number }>())).toEqual([{ instancesDeleted: 1 }]);
+    expect(answers.filter((a) => a.statusCode === 404)).toHaveLength(7);
+    expect(await instanceRow(t.hub, id)).toBeUndefined();
+  });
 });
 
 describe('DELETE /instances (by filter)', () => {

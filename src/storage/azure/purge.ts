@@ -20,8 +20,8 @@ export class InstancePurge {
   async purgeInstance(instanceId: string): Promise<number> {
     const row = await this.instances.getRow(instanceId, { fetchInput: false });
     if (!row) return 0;
-    await this.deleteInstanceData(instanceId, await this.large.exists());
-    return 1;
+    // Counted by whoever removes the row: of several purges of one instance at once, one reports it.
+    return (await this.deleteInstanceData(instanceId, await this.large.exists())) ? 1 : 0;
   }
 
   async purgeInstances(filter: PurgeFilter, onProgress?: (deleted: number) => void): Promise<number> {
@@ -37,7 +37,7 @@ export class InstancePurge {
       await Promise.all(
         Array.from({ length: Math.min(PURGE_CONCURRENCY, ids.length) }, async () => {
           for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
-            await this.deleteInstanceData(id, withBlobs);
+            if (!(await this.deleteInstanceData(id, withBlobs))) continue;
             deleted++;
             onProgress?.(deleted);
           }
@@ -48,9 +48,10 @@ export class InstancePurge {
     return deleted;
   }
 
-  private async deleteInstanceData(instanceId: string, withBlobs: boolean): Promise<void> {
+  /** False when the Instances row was gone by the end: another purge removed it first. */
+  private async deleteInstanceData(instanceId: string, withBlobs: boolean): Promise<boolean> {
     const prefixes = withBlobs ? new Set([`${instanceId}/`, `${escapeKey(instanceId)}/`]) : new Set<string>();
     await Promise.all([...[...prefixes].map((prefix) => this.large.deleteUnder(prefix)), this.history.deleteInstance(instanceId)]);
-    await this.instances.delete(instanceId);
+    return this.instances.delete(instanceId);
   }
 }
