@@ -61,15 +61,19 @@ export class PartitionOwnership {
     const now = Date.now();
     const leases = await this.store.listLeases();
     const live = (l: { owner: string; expiresAt: Date }) => l.owner !== '' && l.expiresAt.getTime() > now;
+    // A request (NextOwner) holds only until the lease's expiry, as in the provider's partition
+    // manager: a worker that asked for a partition and died must not keep it from everyone.
+    const reservedForOther = (l: { nextOwner?: string; expiresAt: Date }) =>
+      l.nextOwner !== undefined && l.nextOwner !== owner && l.expiresAt.getTime() > now;
     const workers = new Set([
       owner,
       ...leases.filter(live).map((l) => l.owner),
-      ...leases.flatMap((l) => (l.nextOwner ? [l.nextOwner] : [])),
+      ...leases.flatMap((l) => (l.nextOwner && l.expiresAt.getTime() > now ? [l.nextOwner] : [])),
     ]);
     const fairShare = Math.ceil(leases.length / workers.size);
     for (const lease of leases) {
       if (this.owned.size >= fairShare) break;
-      if (this.owned.has(lease.partition) || live(lease) || (lease.nextOwner && lease.nextOwner !== owner)) continue;
+      if (this.owned.has(lease.partition) || live(lease) || reservedForOther(lease)) continue;
       const acquired = await this.store.tryAcquireLease(lease.partition, owner, leaseDurationInMs).catch(() => undefined);
       if (acquired) {
         this.owned.set(lease.partition, acquired);

@@ -52,4 +52,15 @@ describe('partition balancing', () => {
     await first.stop();
     await until([4]);
   });
+
+  it('takes back a partition it handed to a worker that asked for it and died before claiming it', async () => {
+    // The survivor of the test above holds all 4; a worker asks for one and is gone before it claims it.
+    await store.requestLease(0, 'worker-that-died');
+    // The owner hands partition 0 over at its next renewal...
+    await until([3]);
+    // ...and, the requester never coming, claims it again once the lease it released expires.
+    await until([4]);
+    const leases = await store.listLeases();
+    expect(leases.find((l) => l.partition === 0)?.nextOwner).toBeUndefined();
+  });
 });

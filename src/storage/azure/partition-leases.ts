@@ -99,9 +99,15 @@ export class PartitionLeases {
     await this.write(row, { NextOwner: requester });
   }
 
+  /**
+   * Gives the partition up, keeping ExpiresAt as the provider's ReleaseLease does: a worker that asked
+   * for it (NextOwner) has until then to claim it; after that any worker may, so a requester that
+   * died never leaves the partition without an owner.
+   */
   async release(lease: PartitionLease): Promise<void> {
     const row = (await this.table.getEntity('', this.names.controlQueue(lease.partition))) as unknown as LeaseRow;
     if (row.CurrentOwner !== lease.owner) return;
-    await this.write(row, { CurrentOwner: '', ExpiresAt: new Date(0) });
+    // No CurrentOwner column at all: the provider reads a free lease as CurrentOwner == null.
+    await this.write(row, { CurrentOwner: undefined, IsDraining: false });
   }
 }
