@@ -57,6 +57,10 @@ registry.orchestration('Parent', function* (context: OrchestrationContext): Gen 
   }
 });
 
+registry.orchestration('ParentNoId', function* (context: OrchestrationContext): Gen {
+  return yield context.df.callSubOrchestrator('Seq');
+});
+
 async function plan(history: HistoryEvent[], arriving: HistoryEvent[], now = T0): Promise<EpisodePlan> {
   return planEpisode({ instanceId: INSTANCE, executionId: EXECUTION, history, messages: arriving.map((e) => message(e)), registry, now });
 }
@@ -176,6 +180,13 @@ describe('sub-orchestrations', () => {
         ParentInstance: { TaskScheduleId: 0, OrchestrationInstance: { InstanceId: INSTANCE, ExecutionId: EXECUTION } },
       },
     });
+  });
+
+  it('names a child started without an id after the parent execution, as DurableTask.Core does', async () => {
+    const p = await checkpoint([], [executionStarted('ParentNoId')]);
+    expect(p.newEvents[2]).toMatchObject({ EventType: 'SubOrchestrationInstanceCreated', InstanceId: `${EXECUTION}:0` });
+    expect(p.outbound[0]).toMatchObject({ instance: { InstanceId: `${EXECUTION}:0` } });
+    expect(p.childRows).toEqual([expect.objectContaining({ instanceId: `${EXECUTION}:0` })]);
   });
 
   it('a child that completes answers its parent with the output', async () => {

@@ -55,7 +55,9 @@ function scheduleOne(task: ScheduleRequest, ctx: EpisodeContext, executionId: st
       event: eventRaised(task.name, task.input, now),
     });
   } else {
-    const childId = task.instanceId ?? `${instanceId}:${task.id}`;
+    // Without an id the child is `{parent execution id}:{task id}`, as DurableTask.Core names it, so
+    // each execution of the parent (a restart, a continue-as-new) starts children of its own.
+    const childId = task.instanceId ?? `${executionId}:${task.id}`;
     // Deterministic, so replaying this episode after a crash re-sends the same start (deduplicated).
     const childExecution = createHash('sha256').update(`${executionId}:${task.id}`).digest('hex').slice(0, 32);
     out.events.push(subOrchestrationInstanceCreated(task.id, task.name, task.version ?? '', childId, task.input, now));
