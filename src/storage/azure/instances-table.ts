@@ -39,7 +39,11 @@ const STATUS_COLUMNS = [
   'TaskHubName',
 ];
 
-export const int32 = (value: number) => ({ value: String(value), type: 'Int32' as const });
+/**
+ * An Edm.Int32 column: a JSON number with the type annotation, as the service's JSON format and the
+ * SDK's Edm<'Int32'> have it (an integral number without the annotation could be read as a Double).
+ */
+export const int32 = (value: number) => ({ value, type: 'Int32' as const });
 
 /** What a status object shows; the other columns are bookkeeping. */
 const VIEW_COLUMNS = new Set(['PartitionKey', 'Name', 'Output', 'CustomStatus', 'RuntimeStatus', 'CreatedTime', 'LastUpdatedTime']);
