@@ -9,6 +9,9 @@ export interface OwnershipOptions {
   leaseDurationInMs: number;
 }
 
+/** How many lease durations past its expiry a partition stays promised to the worker that asked for it. */
+const REQUEST_HOLD_IN_LEASES = 3;
+
 export class PartitionOwnership {
   private readonly owned = new Map<number, PartitionLease>();
   /** When each held lease was acquired: the start of our unbroken processing of that partition. */
@@ -61,15 +64,14 @@ export class PartitionOwnership {
     const now = Date.now();
     const leases = await this.store.listLeases();
     const live = (l: { owner: string; expiresAt: Date }) => l.owner !== '' && l.expiresAt.getTime() > now;
-    // A request (NextOwner) holds only until the lease's expiry, as in the provider's partition
-    // manager: a worker that asked for a partition and died must not keep it from everyone.
-    const reservedForOther = (l: { nextOwner?: string; expiresAt: Date }) =>
-      l.nextOwner !== undefined && l.nextOwner !== owner && l.expiresAt.getTime() > now;
-    const workers = new Set([
-      owner,
-      ...leases.filter(live).map((l) => l.owner),
-      ...leases.flatMap((l) => (l.nextOwner && l.expiresAt.getTime() > now ? [l.nextOwner] : [])),
-    ]);
+    // A request (NextOwner) is honoured, and its requester counted as a worker, for a few lease
+    // durations past the lease's expiry: long enough for a busy requester to claim the partition
+    // (a shorter hold lets the old owner take it back and the two trade it, each trade hiding the
+    // messages in flight), but not for ever, so a requester that died leaves no partition unowned.
+    const requestHeld = (l: { nextOwner?: string; expiresAt: Date }): l is { nextOwner: string; expiresAt: Date } =>
+      l.nextOwner !== undefined && l.expiresAt.getTime() + REQUEST_HOLD_IN_LEASES * leaseDurationInMs > now;
+    const reservedForOther = (l: { nextOwner?: string; expiresAt: Date }) => requestHeld(l) && l.nextOwner !== owner;
+    const workers = new Set([owner, ...leases.filter(live).map((l) => l.owner), ...leases.filter(requestHeld).map((l) => l.nextOwner)]);
     const fairShare = Math.ceil(leases.length / workers.size);
     for (const lease of leases) {
       if (this.owned.size >= fairShare) break;

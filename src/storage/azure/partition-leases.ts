@@ -100,9 +100,9 @@ export class PartitionLeases {
   }
 
   /**
-   * Gives the partition up, keeping ExpiresAt as the provider's ReleaseLease does: a worker that asked
-   * for it (NextOwner) has until then to claim it; after that any worker may, so a requester that
-   * died never leaves the partition without an owner.
+   * Gives the partition up, keeping ExpiresAt as the provider's ReleaseLease does: the worker that
+   * asked for it (NextOwner) claims it, and if that worker died, others may once the promise lapses
+   * (PartitionOwnership), so no partition is left without an owner.
    */
   async release(lease: PartitionLease): Promise<void> {
     const row = (await this.table.getEntity('', this.names.controlQueue(lease.partition))) as unknown as LeaseRow;
