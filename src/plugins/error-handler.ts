@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, NETWORK_ERROR_CODES, type ErrorCode } from '../domain/index.js';
+import { DomainError, NETWORK_ERROR_CODES, storageUnavailable, type ErrorCode } from '../domain/index.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   BadRequest: 400,
@@ -80,7 +80,7 @@ export function toDomainError(error: AnyError): DomainError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new DomainError('InvalidJson', 'The request body is not valid JSON.');
   }
-  if (isNetworkError(error)) return new DomainError('StorageUnavailable', 'The task hub storage is unreachable; try again later.');
+  if (isNetworkError(error)) return storageUnavailable();
   // A 4xx status is the caller's fault only from Fastify itself (FST_ codes) or from an http-errors
   // error marked safe to show (`expose`, as the static files under /docs throw). SDK errors carry
   // 4xx statuses too (a table that is gone is 404; a rotated identity secret is a 400 from Entra),
