@@ -122,12 +122,17 @@ export function sdkErrorStatus(error: unknown): number | undefined {
 }
 
 export const isNotFound = (error: unknown) => sdkErrorStatus(error) === 404;
-/** Deleting something already gone is success: purge and hub deletion must be repeatable. */
-export async function ignoreNotFound(operation: Promise<unknown>): Promise<void> {
+/**
+ * Deleting something already gone is success: purge and hub deletion must be repeatable. Resolves
+ * true when the operation did it, false when it was gone already (a purge counts only its own).
+ */
+export async function ignoreNotFound(operation: Promise<unknown>): Promise<boolean> {
   try {
     await operation;
+    return true;
   } catch (error) {
     if (!isNotFound(error)) throw error;
+    return false;
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type RuntimeStatus,
 } from '../../domain/index.js';
 import type { CreateInstanceRequest, InstanceQuery, InstanceUpdate, Page } from '../port.js';
-import { ignoreNotFound, isConflict, isNotFound } from './clients.js';
+import { ignoreNotFound, isConflict } from './clients.js';
 import { decodeToken, finishedSinceFilter, instanceFilter } from './instance-query.js';
 import { escapeKey, unescapeKey } from './keys.js';
 import type { PointRead } from './point-read.js';
@@ -199,14 +199,8 @@ export class InstancesTable {
   }
 
   /** True when this call removed the row; false when it was gone already (a purge running alongside). */
-  async delete(instanceId: string): Promise<boolean> {
-    try {
-      await this.client.deleteEntity(escapeKey(instanceId), '', { etag: '*' });
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+  delete(instanceId: string): Promise<boolean> {
+    return ignoreNotFound(this.client.deleteEntity(escapeKey(instanceId), '', { etag: '*' }));
   }
 
   /**
