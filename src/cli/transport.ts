@@ -46,27 +46,26 @@ export function resolveTarget(values: Values, env: Env, context: TargetContext):
   // A server has its own configuration: the app folder's files are read only without --url.
   if (url !== undefined) return httpTarget(env, url, values, setting, taskHub);
   const app = appFolderDefaults(context.cwd, env, { setting, taskHub });
-  // No connection string and no --url: the server started from this folder, if one is running.
+  // The server started from this folder, if one is running: used when no connection string is set
+  // anywhere, pointed out when only local.settings.json sets one.
+  const folder = dataFolder(env, context.cwd);
+  const local = connectionSettingGiven(env, app.setting) ? undefined : findServerAddress(folder);
+  // By the environment or, failing that, by local.settings.json (app.env holds both).
+  const connectionSet = connectionSettingGiven(app.env, app.setting);
   let hint = '';
-  if (setting === undefined && !connectionSettingGiven(app.env, app.setting)) {
-    const folder = dataFolder(env, context.cwd);
-    const local = findServerAddress(folder);
+  if (setting === undefined && !connectionSet) {
     if (local) {
       context.notice(`taskhub: ${app.setting} is not set; using the server at ${local.url} (found in ${folder}).`);
       const key = stringValue(values, 'key') ?? keyFromEnv(env) ?? local.key;
       return httpTarget(env, local.url, { ...values, key }, setting, app.taskHub);
     }
     hint = `, and no taskhub server started from this folder is running (none found in ${folder}); start one (npm start) or use --url`;
-  } else if (!connectionSettingGiven(env, app.setting)) {
-    // Taken from local.settings.json, as Core Tools takes it. A taskhub server started here keeps
-    // its own storage (its embedded Azurite is not on the default ports), so say where it is.
-    const folder = dataFolder(env, context.cwd);
-    const local = findServerAddress(folder);
-    if (local) {
-      context.notice(
-        `taskhub: ${app.setting} comes from local.settings.json, as in Core Tools; the taskhub server started here (${local.url}) has its own storage: pass --url ${local.url} to use it.`,
-      );
-    }
+  } else if (local && connectionSet) {
+    // Set, but not by the environment: by local.settings.json, as Core Tools takes it. A taskhub server started here keeps its own storage (its embedded
+    // Azurite is not on the default ports), so say where it is.
+    context.notice(
+      `taskhub: ${app.setting} comes from local.settings.json, as in Core Tools; the taskhub server started here (${local.url}) has its own storage: pass --url ${local.url} to use it.`,
+    );
   }
   return directTarget(app, hint);
 }

@@ -141,6 +141,10 @@ describe('taskhub in a Functions app folder: the local server', () => {
         const quiet: string[] = [];
         resolveTarget({}, { AzureWebJobsStorage: envAccount }, { cwd: withConnection, notice: (text) => quiet.push(text) });
         expect(quiet).toEqual([]);
+        // Nor when the named setting is set nowhere: nothing came from the file either.
+        const missing: string[] = [];
+        resolveTarget({ 'connection-string-setting': 'NotSetAnywhere' }, {}, { cwd: withConnection, notice: (text) => missing.push(text) });
+        expect(missing).toEqual([]);
       } finally {
         await removeToo();
       }
