@@ -1,7 +1,7 @@
 // System-key authentication and secret-free logs.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp } from '../helpers/app.js';
+import { logLines, startTestApp } from '../helpers/app.js';
 import { BASE, KEY, createTestApp, startInstance, type TestApp } from './helpers.js';
 
 describe('system key', () => {
@@ -84,12 +84,7 @@ describe('access log', () => {
   it('writes one info line per request when it is answered, with method, redacted URL, status, time and request id', async () => {
     const res = await t.call('GET', `${BASE}/instances?top=1&code=${KEY}`, { noKey: true, headers: { 'x-request-id': 'trace-42' } });
     expect(res.statusCode).toBe(200);
-    const lines = t
-      .logs()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as LogLine)
-      .filter((line) => line.reqId === 'trace-42');
+    const lines = logLines<LogLine>(t).filter((line) => line.reqId === 'trace-42');
     const completed = lines.filter((line) => line.msg === 'request completed');
     expect(completed).toHaveLength(1);
     expect(completed[0]).toMatchObject({
@@ -123,12 +118,7 @@ describe('access log of a request the client gave up on', () => {
       let lines: LogLine[] = [];
       while (lines.length === 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        lines = live
-          .logs()
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as LogLine)
-          .filter((line) => line.reqId === 'gave-up-1' && line.level >= 30);
+        lines = logLines<LogLine>(live).filter((line) => line.reqId === 'gave-up-1' && line.level >= 30);
       }
       expect(lines).toMatchObject([{ level: 30, msg: expect.stringContaining('request abandoned'), req: { method: 'GET' } }]);
     } finally {

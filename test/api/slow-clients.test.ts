@@ -4,6 +4,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, createTestApp, KEY, type TestApp } from './helpers.js';
+import { logLines } from '../helpers/app.js';
 
 const TIMEOUT_MS = 600;
 let t: TestApp;
@@ -103,11 +104,7 @@ describe('request timeouts', () => {
     socket.destroy();
     await closed;
     await new Promise((r) => setTimeout(r, 300));
-    const lines = t
-      .logs()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    const lines = logLines<{ level: number; msg: string }>(t);
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
     expect(lines.some((line) => line.level === 30 && line.msg.includes('client closed the connection'))).toBe(true);
     expect(t.logs()).not.toMatch(/StorageUnavailable|unreachable/);

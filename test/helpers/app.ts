@@ -62,6 +62,15 @@ export interface CallOptions {
   noKey?: boolean;
 }
 
+/** What the app logged, each line parsed (the app must have been started with captureLogs). */
+export function logLines<T>(t: Pick<TestApp, 'logs'>): T[] {
+  return t
+    .logs()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
+}
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const hub = freshHubName(options.hubPrefix ?? 't');
   const keys = options.keys ?? [KEY];
